@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Starts the whole platform with a seeded demo: PostgreSQL (private, under .data/ unless
+# ConnectionStrings__Default is set), the web app and the worker. Ctrl+C stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+source .ci/postgres.sh
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+web_port=${PORT:-5080}
+pids=()
+pgdata=""
+
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "$pgdata" ] && stop_cluster "$pgdata"
+  echo "Stopped."
+}
+trap cleanup INT TERM EXIT
+
+if [ -z "${ConnectionStrings__Default:-}" ]; then
+  ensure_postgres_installed
+  mkdir -p .data
+  chmod 755 .data
+  pgdata="$root/.data/postgres"
+  if [ -f "$pgdata/postmaster.pid" ] && pg_run "$(pg_bin)/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    echo "PostgreSQL in .data/postgres is already running (another ./run.sh?); using it."
+    pgport=$(sed -n 4p "$pgdata/postmaster.pid")
+    pgdata=""  # not ours to stop
+  else
+    pgport=$(free_port 55432)
+    start_cluster "$pgdata" "$pgport"
+  fi
+  pg_run "$(pg_bin)/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'labelplatform'" | grep -q 1 \
+    || pg_run "$(pg_bin)/createdb" -h 127.0.0.1 -p "$pgport" -U postgres labelplatform
+  export ConnectionStrings__Default="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=labelplatform"
+  echo "PostgreSQL: .data/postgres on port $pgport"
+fi
+
+export Storage__Root="${Storage__Root:-$root/.data/items}"
+# A local demo over plain http: cookies cannot require https here. Put TLS in front in production.
+export Auth__RequireSecureCookies=false
+
+echo "Building..."
+dotnet build LabelPlatform.sln -c Release -nologo -v q -clp:ErrorsOnly
+bin=Release/net10.0
+web_dll="src/LabelPlatform.Web/bin/$bin/LabelPlatform.Web.dll"
+worker_dll="src/LabelPlatform.Worker/bin/$bin/LabelPlatform.Worker.dll"
+
+echo "Applying migrations and seeding the demo..."
+credentials=$(dotnet "$web_dll" seed-demo | tee /dev/stderr | sed -n '/^Demo accounts/,$p')
+
+dotnet "$web_dll" --urls "http://localhost:$web_port" &
+pids+=($!)
+dotnet "$worker_dll" &
+pids+=($!)
+
+for _ in $(seq 1 60); do
+  if (echo >"/dev/tcp/127.0.0.1/$web_port") 2>/dev/null; then break; fi
+  sleep 1
+done
+
+cat <<MSG
+
+========================================================================
+ LabelPlatform is running at  http://localhost:$web_port
+ Health:                      http://localhost:$web_port/health
+
+$credentials
+
+ Researcher: open "Handwritten digits" to watch progress and download CSV.
+ Worker:     "Start labelling", then press a digit key and Enter.
+ Press Ctrl+C to stop.
+========================================================================
+MSG
+wait -n "${pids[@]}"

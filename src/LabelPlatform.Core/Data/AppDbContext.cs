@@ -1,0 +1,89 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Jobs;
+using LabelPlatform.Queue;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Data;
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
+    : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+
+    public DbSet<Job> Jobs => Set<Job>();
+
+    public DbSet<Item> Items => Set<Item>();
+
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        // Roles are reference data: they exist wherever the schema does.
+        builder.Entity<IdentityRole>().HasData(Accounts.Roles.All.Select(r => new IdentityRole(r)
+        {
+            Id = $"role-{r.ToLowerInvariant()}",
+            NormalizedName = r.ToUpperInvariant(),
+            ConcurrencyStamp = $"role-{r.ToLowerInvariant()}",
+        }));
+
+        builder.Entity<Organisation>(e =>
+        {
+            e.Property(o => o.Name).HasMaxLength(200);
+        });
+
+        builder.Entity<AppUser>(e =>
+        {
+            e.Property(u => u.DisplayName).HasMaxLength(100);
+            e.HasOne(u => u.Organisation).WithMany().HasForeignKey(u => u.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Job>(e =>
+        {
+            e.Property(j => j.Name).HasMaxLength(JobRules.MaxNameLength);
+            e.Property(j => j.Currency).HasMaxLength(3).IsFixedLength();
+            e.Property(j => j.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(j => j.Kind).HasConversion<string>().HasMaxLength(40);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(j => j.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(j => new { j.OrganisationId, j.CreatedAt });
+            e.HasIndex(j => j.Status);
+            e.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_jobs_answers_per_item", "answers_per_item > 0");
+                t.HasCheckConstraint("ck_jobs_price_per_answer", "price_per_answer > 0");
+            });
+        });
+
+        builder.Entity<Item>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(i => new { i.JobId, i.Ordinal }).IsUnique();
+            e.Property(i => i.SourceName).HasMaxLength(1024);
+            e.Property(i => i.StorageKey).HasMaxLength(300);
+            e.Property(i => i.ContentType).HasMaxLength(40);
+            e.Property(i => i.Sha256).HasMaxLength(64);
+            e.ToTable(t => t.HasCheckConstraint("ck_items_remaining_slots", "remaining_slots >= 0"));
+        });
+
+        builder.Entity<Assignment>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(a => a.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Item>().WithMany().HasForeignKey(a => a.ItemId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(a => a.WorkerId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.Label).HasMaxLength(JobRules.MaxLabelLength);
+
+            // The database itself guarantees a worker never answers the same item twice.
+            e.HasIndex(a => new { a.ItemId, a.WorkerId }).IsUnique();
+            e.HasIndex(a => new { a.JobId, a.Status });
+            e.HasIndex(a => new { a.WorkerId, a.Status });
+            e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
+        });
+    }
+}

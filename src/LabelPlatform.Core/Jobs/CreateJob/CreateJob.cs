@@ -1,0 +1,38 @@
+using LabelPlatform.Common;
+using LabelPlatform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Jobs.CreateJob;
+
+public sealed class CreateJob(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<Result<Job>> HandleAsync(JobDraft draft, Guid organisationId, string userId, CancellationToken ct = default)
+    {
+        var errors = JobRules.Validate(draft);
+        if (errors.Count > 0)
+        {
+            return Error.Validation(string.Join(" ", errors.Select(e => e.Message)));
+        }
+
+        var job = new Job
+        {
+            Id = Guid.CreateVersion7(),
+            OrganisationId = organisationId,
+            CreatedByUserId = userId,
+            Name = draft.Name.Trim(),
+            Instructions = draft.Instructions ?? "",
+            Kind = TaskKind.ImageClassification,
+            Labels = [.. draft.Labels],
+            AnswersPerItem = draft.AnswersPerItem,
+            PricePerAnswer = draft.PricePerAnswer,
+            Currency = draft.Currency,
+            Status = JobStatus.Draft,
+            CreatedAt = clock.GetUtcNow(),
+        };
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(ct);
+        return job;
+    }
+}

@@ -1,0 +1,254 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using LabelPlatform.Common;
+using LabelPlatform.Data;
+using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Jobs.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LabelPlatform.Jobs.ImportItems;
+
+/// <summary>
+/// Imports a zip of images into a job, all or nothing: every file is checked first, and items are
+/// only created when every file passed.
+/// </summary>
+public sealed class ZipImporter(
+    IDbContextFactory<AppDbContext> dbFactory,
+    IItemStore store,
+    IOptions<UploadLimits> limits,
+    JobProgressNotifier notifier,
+    TimeProvider clock)
+{
+    private readonly UploadLimits _limits = limits.Value;
+
+    public async Task<Result<ImportReport>> ImportAsync(
+        Guid jobId, Guid organisationId, Stream zip, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.OrganisationId == organisationId, ct);
+            if (job is null)
+            {
+                return Error.NotFound("The job");
+            }
+
+            if (!job.AcceptsItems)
+            {
+                return Error.Conflict($"A {job.Status.ToString().ToLowerInvariant()} job does not take new items.");
+            }
+        }
+
+        if (zip.CanSeek && zip.Length > _limits.MaxArchiveBytes)
+        {
+            return ImportReport.Failed($"the zip is {zip.Length:N0} bytes; the limit is {_limits.MaxArchiveBytes:N0} bytes");
+        }
+
+        var staged = new List<Item>();
+        try
+        {
+            var report = await CheckAndStageAsync(jobId, zip, staged, progress, ct);
+            if (!report.Succeeded)
+            {
+                DeleteStaged(staged);
+                return report;
+            }
+
+            await SaveItemsAsync(jobId, staged, ct);
+            notifier.Publish(jobId);
+            return report with { ItemsAdded = staged.Count };
+        }
+        catch
+        {
+            DeleteStaged(staged);
+            throw;
+        }
+    }
+
+    private async Task<ImportReport> CheckAndStageAsync(
+        Guid jobId, Stream zip, List<Item> staged, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        ZipArchive archive;
+        try
+        {
+            archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException)
+        {
+            return ImportReport.Failed("the upload is not a zip archive, or the archive is damaged");
+        }
+
+        using (archive)
+        {
+            var entries = archive.Entries.Where(e => ZipPathRules.Classify(e.FullName).Verdict != PathVerdict.Folder).ToList();
+            if (entries.Count > _limits.MaxFiles)
+            {
+                return ImportReport.Failed($"the zip holds {entries.Count:N0} files; the limit is {_limits.MaxFiles:N0}");
+            }
+
+            var declared = entries.Sum(e => e.Length);
+            if (declared > _limits.MaxExpandedBytes)
+            {
+                return ImportReport.Failed($"the zip expands to {declared:N0} bytes; the limit is {_limits.MaxExpandedBytes:N0}");
+            }
+
+            var files = new List<FileReport>(entries.Count);
+            var seen = new HashSet<string>();
+            long expanded = 0;
+            var now = clock.GetUtcNow();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var entry = entries[i];
+                var (file, bytes, facts) = await CheckEntryAsync(entry, seen, ct);
+                expanded += bytes?.Length ?? 0;
+                if (expanded > _limits.MaxExpandedBytes)
+                {
+                    return ImportReport.Failed($"the zip expands to more than {_limits.MaxExpandedBytes:N0} bytes", files);
+                }
+
+                files.Add(file);
+                if (facts is not null)
+                {
+                    staged.Add(await StageAsync(jobId, entry.FullName, bytes!, facts, now, ct));
+                }
+
+                progress?.Report(new ImportProgress(i + 1, entries.Count));
+            }
+
+            return new ImportReport(null, files, staged.Count);
+        }
+    }
+
+    private async Task<(FileReport File, byte[]? Bytes, ImageFacts? Facts)> CheckEntryAsync(ZipArchiveEntry entry, HashSet<string> seen, CancellationToken ct)
+    {
+        var path = entry.FullName;
+        var (verdict, reason) = ZipPathRules.Classify(path);
+        if (verdict == PathVerdict.SystemFile)
+        {
+            return (new FileReport(path, FileOutcome.Ignored, reason), null, null);
+        }
+
+        if (verdict == PathVerdict.Unsafe)
+        {
+            return (Reject(path, reason!), null, null);
+        }
+
+        const int unixFileTypeMask = 0xF000, unixSymlink = 0xA000;
+        if (((entry.ExternalAttributes >> 16) & unixFileTypeMask) == unixSymlink)
+        {
+            return (Reject(path, "a symbolic link, not a file"), null, null);
+        }
+
+        if (!seen.Add(ZipPathRules.Normalise(path)))
+        {
+            return (Reject(path, "the same path appears twice in the zip"), null, null);
+        }
+
+        if (entry.Length > _limits.MaxFileBytes)
+        {
+            return (Reject(path, $"{entry.Length:N0} bytes is more than the limit of {_limits.MaxFileBytes:N0} bytes per file"), null, null);
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await ReadBoundedAsync(entry, ct);
+        }
+        catch (InvalidDataException e)
+        {
+            return (Reject(path, $"the zip entry is damaged or encrypted ({e.Message})"), null, null);
+        }
+        catch (FileTooLargeException)
+        {
+            return (Reject(path, $"it expands to more than the limit of {_limits.MaxFileBytes:N0} bytes per file"), null, null);
+        }
+
+        var (facts, problem) = ImageInspector.Inspect(bytes, _limits.MaxPixels);
+        if (facts is null)
+        {
+            return (Reject(path, problem!), bytes, null);
+        }
+
+        return (new FileReport(path, FileOutcome.Accepted, null, bytes.Length, facts.Width, facts.Height), bytes, facts);
+    }
+
+    private async Task<byte[]> ReadBoundedAsync(ZipArchiveEntry entry, CancellationToken ct)
+    {
+        // The header's size can lie; count what actually comes out.
+        await using var source = await entry.OpenAsync(ct);
+        using var buffer = new MemoryStream((int)Math.Min(entry.Length, _limits.MaxFileBytes));
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await source.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > _limits.MaxFileBytes)
+            {
+                throw new FileTooLargeException();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<Item> StageAsync(Guid jobId, string path, byte[] bytes, ImageFacts facts, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        var item = new Item
+        {
+            Id = id,
+            JobId = jobId,
+            SourceName = path,
+            StorageKey = $"{jobId:N}/{id:N}{facts.Extension}",
+            ContentType = facts.ContentType,
+            ByteSize = bytes.Length,
+            Width = facts.Width,
+            Height = facts.Height,
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            CreatedAt = now,
+        };
+        await store.PutAsync(item.StorageKey, bytes, ct);
+        return item;
+    }
+
+    private async Task SaveItemsAsync(Guid jobId, List<Item> items, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        // Lock the job so two imports into it number their items one after the other.
+        var job = await db.Jobs.FromSql($"SELECT * FROM jobs WHERE id = {jobId} FOR UPDATE").SingleAsync(ct);
+        if (!job.AcceptsItems)
+        {
+            throw new InvalidOperationException("The job stopped taking items during the import.");
+        }
+
+        var next = (await db.Items.Where(i => i.JobId == jobId).MaxAsync(i => (int?)i.Ordinal, ct) ?? -1) + 1;
+        foreach (var item in items)
+        {
+            item.Ordinal = next++;
+            item.RemainingSlots = job.AnswersPerItem;
+        }
+
+        db.Items.AddRange(items);
+        job.ItemsAdded();
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private void DeleteStaged(List<Item> staged)
+    {
+        foreach (var item in staged)
+        {
+            store.Delete(item.StorageKey);
+        }
+
+        staged.Clear();
+    }
+
+    private static FileReport Reject(string path, string reason) => new(path, FileOutcome.Rejected, reason);
+
+    private sealed class FileTooLargeException : Exception;
+}

@@ -1,0 +1,32 @@
+namespace LabelPlatform.Jobs;
+
+/// <summary>One thing to label: an image stored under <see cref="StorageKey"/>.</summary>
+public sealed class Item
+{
+    public Guid Id { get; set; }
+
+    public Guid JobId { get; set; }
+
+    /// <summary>Position in upload order; workers get items in this order.</summary>
+    public int Ordinal { get; set; }
+
+    /// <summary>The path the researcher gave the file (inside the zip).</summary>
+    public string SourceName { get; set; } = "";
+
+    public string StorageKey { get; set; } = "";
+
+    public string ContentType { get; set; } = "";
+
+    public long ByteSize { get; set; }
+
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    public string Sha256 { get; set; } = "";
+
+    /// <summary>Answers still to hand out: starts at the job's answers per item; a lease takes one, an expired lease gives it back.</summary>
+    public int RemainingSlots { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

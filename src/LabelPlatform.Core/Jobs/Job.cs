@@ -1,0 +1,92 @@
+using LabelPlatform.Common;
+
+namespace LabelPlatform.Jobs;
+
+public sealed class Job
+{
+    public Guid Id { get; set; }
+
+    public Guid OrganisationId { get; set; }
+
+    public string CreatedByUserId { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Markdown shown to workers; rendered without raw HTML.</summary>
+    public string Instructions { get; set; } = "";
+
+    public TaskKind Kind { get; set; }
+
+    public List<string> Labels { get; set; } = [];
+
+    public int AnswersPerItem { get; set; }
+
+    /// <summary>Price of one answer in minor units of <see cref="Currency"/>.</summary>
+    public long PricePerAnswer { get; set; }
+
+    public string Currency { get; set; } = "USD";
+
+    public JobStatus Status { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LaunchedAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    public bool AcceptsItems => Status is JobStatus.Draft or JobStatus.Ready or JobStatus.Running or JobStatus.Paused;
+
+    public void ItemsAdded()
+    {
+        if (Status == JobStatus.Draft)
+        {
+            Status = JobStatus.Ready;
+        }
+    }
+
+    public Error? Launch(DateTimeOffset now)
+    {
+        switch (Status)
+        {
+            case JobStatus.Draft:
+                return Error.Conflict("Upload at least one item before launching the job.");
+            case JobStatus.Ready:
+                Status = JobStatus.Running;
+                LaunchedAt = now;
+                return null;
+            default:
+                return Error.Conflict($"A {Status.ToString().ToLowerInvariant()} job cannot be launched.");
+        }
+    }
+
+    public Error? Pause()
+    {
+        if (Status != JobStatus.Running)
+        {
+            return Error.Conflict($"Only a running job can be paused; this one is {Status.ToString().ToLowerInvariant()}.");
+        }
+
+        Status = JobStatus.Paused;
+        return null;
+    }
+
+    public Error? Resume()
+    {
+        if (Status != JobStatus.Paused)
+        {
+            return Error.Conflict($"Only a paused job can be resumed; this one is {Status.ToString().ToLowerInvariant()}.");
+        }
+
+        Status = JobStatus.Running;
+        return null;
+    }
+
+    public void Complete(DateTimeOffset now)
+    {
+        if (Status is JobStatus.Running or JobStatus.Paused)
+        {
+            Status = JobStatus.Completed;
+            CompletedAt = now;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace LabelPlatform.Jobs;
+
+/// <summary>What a researcher fills in to create a job. Prices are in minor units.</summary>
+public sealed record JobDraft(
+    string Name,
+    string Instructions,
+    IReadOnlyList<string> Labels,
+    int AnswersPerItem,
+    long PricePerAnswer,
+    string Currency = "USD");
+
+public sealed record FieldError(string Field, string Message);

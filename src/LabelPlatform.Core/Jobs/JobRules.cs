@@ -1,0 +1,95 @@
+namespace LabelPlatform.Jobs;
+
+/// <summary>The rules a job definition must meet, shared by the job form and the API.</summary>
+public static class JobRules
+{
+    public const int MinLabels = 2;
+    public const int MaxLabels = 50;
+    public const int MaxLabelLength = 100;
+    public const int MaxNameLength = 200;
+    public const int MaxInstructionsLength = 20_000;
+    public const int MaxAnswersPerItem = 25;
+    public const long MaxPricePerAnswer = 100_00;
+
+    public static readonly IReadOnlyList<string> Currencies = ["USD", "EUR", "GBP"];
+
+    /// <summary>Splits the label text a researcher typed (one per line or comma separated) into trimmed labels.</summary>
+    public static List<string> ParseLabels(string text) =>
+        text.Split(['\n', ',', '\r'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    public static IReadOnlyList<FieldError> Validate(JobDraft draft)
+    {
+        var errors = new List<FieldError>();
+        var name = draft.Name?.Trim() ?? "";
+        if (name.Length == 0)
+        {
+            errors.Add(new(nameof(JobDraft.Name), "Name is required."));
+        }
+        else if (name.Length > MaxNameLength)
+        {
+            errors.Add(new(nameof(JobDraft.Name), $"Name must be at most {MaxNameLength} characters."));
+        }
+
+        if ((draft.Instructions?.Length ?? 0) > MaxInstructionsLength)
+        {
+            errors.Add(new(nameof(JobDraft.Instructions), $"Instructions must be at most {MaxInstructionsLength} characters."));
+        }
+
+        ValidateLabels(draft.Labels ?? [], errors);
+
+        if (draft.AnswersPerItem is < 1 or > MaxAnswersPerItem)
+        {
+            errors.Add(new(nameof(JobDraft.AnswersPerItem), $"Answers per item must be between 1 and {MaxAnswersPerItem}."));
+        }
+
+        if (draft.PricePerAnswer < 1)
+        {
+            errors.Add(new(nameof(JobDraft.PricePerAnswer), "Price per answer must be at least 0.01."));
+        }
+        else if (draft.PricePerAnswer > MaxPricePerAnswer)
+        {
+            errors.Add(new(nameof(JobDraft.PricePerAnswer), $"Price per answer must be at most {MaxPricePerAnswer / 100}.00."));
+        }
+
+        if (!Currencies.Contains(draft.Currency))
+        {
+            errors.Add(new(nameof(JobDraft.Currency), $"Currency must be one of {string.Join(", ", Currencies)}."));
+        }
+
+        return errors;
+    }
+
+    private static void ValidateLabels(IReadOnlyList<string> labels, List<FieldError> errors)
+    {
+        const string field = nameof(JobDraft.Labels);
+        if (labels.Count is < MinLabels or > MaxLabels)
+        {
+            errors.Add(new(field, $"A job needs between {MinLabels} and {MaxLabels} labels; this one has {labels.Count}."));
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var label in labels)
+        {
+            if (string.IsNullOrWhiteSpace(label))
+            {
+                errors.Add(new(field, "Labels cannot be blank."));
+            }
+            else if (label != label.Trim())
+            {
+                errors.Add(new(field, $"Label \"{label}\" has spaces at its start or end."));
+            }
+            else if (label.Length > MaxLabelLength)
+            {
+                errors.Add(new(field, $"Label \"{label[..20]}…\" is longer than {MaxLabelLength} characters."));
+            }
+            else if (label.Any(char.IsControl))
+            {
+                errors.Add(new(field, "Labels cannot contain control characters."));
+            }
+            else if (!seen.Add(label))
+            {
+                errors.Add(new(field, $"Label \"{label}\" appears more than once."));
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using LabelPlatform.Common;
+
+namespace LabelPlatform.Queue;
+
+public enum AssignmentStatus
+{
+    Leased,
+    Submitted,
+    Expired,
+    Skipped,
+}
+
+/// <summary>One worker's turn at one item: leased, then submitted or returned.</summary>
+public sealed class Assignment
+{
+    public Guid Id { get; set; }
+
+    public Guid JobId { get; set; }
+
+    public Guid ItemId { get; set; }
+
+    public string WorkerId { get; set; } = "";
+
+    public AssignmentStatus Status { get; set; }
+
+    public DateTimeOffset LeasedAt { get; set; }
+
+    public DateTimeOffset LeaseExpiresAt { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    /// <summary>The label the worker chose (classification jobs).</summary>
+    public string? Label { get; set; }
+
+    public static readonly Error LeaseExpired = new("lease_expired", "Your time on this item ran out and it went back to the queue. Take the next one.");
+
+    /// <summary>Records the worker's answer if the lease is still theirs and live.</summary>
+    public Error? Submit(string label, DateTimeOffset now)
+    {
+        if (Status == AssignmentStatus.Submitted)
+        {
+            return Label == label ? null : Error.Conflict("This item was already submitted with a different answer.");
+        }
+
+        if (Status != AssignmentStatus.Leased)
+        {
+            return LeaseExpired;
+        }
+
+        if (now > LeaseExpiresAt)
+        {
+            Status = AssignmentStatus.Expired;
+            return LeaseExpired;
+        }
+
+        Status = AssignmentStatus.Submitted;
+        Label = label;
+        SubmittedAt = now;
+        return null;
+    }
+}

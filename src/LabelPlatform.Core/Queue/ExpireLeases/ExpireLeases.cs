@@ -1,0 +1,29 @@
+using LabelPlatform.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Queue.ExpireLeases;
+
+/// <summary>Returns the slots of leases that ran out. Safe to run any number of times, on any node.</summary>
+public sealed class ExpireLeases(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<int> HandleAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var returned = await db.Database.SqlQuery<int>($"""
+            WITH expired AS (
+                UPDATE assignments SET status = 'Expired'
+                WHERE status = 'Leased' AND lease_expires_at <= {now}
+                RETURNING item_id
+            ), per_item AS (
+                SELECT item_id, count(*) AS n FROM expired GROUP BY item_id
+            ), restored AS (
+                UPDATE items SET remaining_slots = remaining_slots + per_item.n
+                FROM per_item WHERE items.id = per_item.item_id
+                RETURNING per_item.n
+            )
+            SELECT coalesce(sum(n), 0)::int AS "Value" FROM restored
+            """).ToListAsync(ct);
+        return returned.Single();
+    }
+}

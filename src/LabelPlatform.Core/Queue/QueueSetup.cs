@@ -1,0 +1,22 @@
+using LabelPlatform.Queue.AvailableJobs;
+using LabelPlatform.Queue.ClaimNext;
+using LabelPlatform.Queue.ExpireLeases;
+using LabelPlatform.Queue.Submit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LabelPlatform.Queue;
+
+public static class QueueSetup
+{
+    public static IHostApplicationBuilder AddQueue(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
+        builder.Services.AddTransient<ClaimNextItem>();
+        builder.Services.AddTransient<SubmitAnswer>();
+        builder.Services.AddTransient<ExpireLeases.ExpireLeases>();
+        builder.Services.AddTransient<ListAvailableJobs>();
+        return builder;
+    }
+}

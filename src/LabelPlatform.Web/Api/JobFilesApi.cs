@@ -1,0 +1,46 @@
+using System.Security.Claims;
+using System.Text;
+using LabelPlatform.Accounts;
+using LabelPlatform.Data;
+using LabelPlatform.Exports.Csv;
+using LabelPlatform.Jobs.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Web.Api;
+
+/// <summary>Item images and result downloads: plain HTTP, so browsers cache and stream them.</summary>
+public static class JobFilesApi
+{
+    public static void MapJobFilesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/items/{itemId:guid}/file", GetItemFileAsync).RequireAuthorization();
+        app.MapGet("/api/jobs/{jobId:guid}/results.csv", ExportCsvAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher));
+    }
+
+    private static async Task<IResult> GetItemFileAsync(Guid itemId, ClaimsPrincipal user, ItemAccess access, IItemStore store, CancellationToken ct)
+    {
+        var file = await access.FindVisibleAsync(itemId, user, ct);
+        var stream = file is null ? null : store.OpenRead(file.StorageKey);
+        return stream is null ? TypedResults.NotFound() : TypedResults.Stream(stream, file!.ContentType);
+    }
+
+    private static async Task ExportCsvAsync(
+        Guid jobId, HttpContext http, ClaimsPrincipal user, IDbContextFactory<AppDbContext> dbFactory, ExportJobCsv export, CancellationToken ct)
+    {
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var orgId = await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct);
+        var jobName = await db.Jobs.Where(j => j.Id == jobId && j.OrganisationId == orgId).Select(j => j.Name).SingleOrDefaultAsync(ct);
+        if (orgId is null || jobName is null)
+        {
+            await TypedResults.Problem("The job was not found.", statusCode: StatusCodes.Status404NotFound).ExecuteAsync(http);
+            return;
+        }
+
+        var fileName = new string(jobName.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{(fileName.Length == 0 ? "job" : fileName)}-results.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        await export.WriteAsync(jobId, orgId.Value, writer, ct);
+    }
+}

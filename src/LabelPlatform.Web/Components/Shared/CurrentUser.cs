@@ -1,0 +1,28 @@
+using System.Security.Claims;
+using LabelPlatform.Data;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Web.Components.Shared;
+
+public sealed record UserContext(string UserId, Guid? OrganisationId);
+
+/// <summary>Who is using this circuit, and their organisation; read once per circuit.</summary>
+public sealed class CurrentUser(AuthenticationStateProvider auth, IDbContextFactory<AppDbContext> dbFactory)
+{
+    private UserContext? _user;
+
+    public async Task<UserContext> GetAsync()
+    {
+        if (_user is not null)
+        {
+            return _user;
+        }
+
+        var principal = (await auth.GetAuthenticationStateAsync()).User;
+        var id = principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in.");
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var orgId = await db.Users.Where(u => u.Id == id).Select(u => u.OrganisationId).SingleOrDefaultAsync();
+        return _user = new UserContext(id, orgId);
+    }
+}

@@ -1,0 +1,128 @@
+using Hangfire;
+using LabelPlatform.Accounts;
+using LabelPlatform.Background;
+using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Queue;
+using LabelPlatform.Web.Api;
+using LabelPlatform.Web.Background;
+using LabelPlatform.Web.Health;
+using LabelPlatform.Web.Seed;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+
+namespace LabelPlatform.Web;
+
+public static class WebSetup
+{
+    public static WebApplicationBuilder AddLabelPlatformWeb(this WebApplicationBuilder builder)
+    {
+        builder.AddData();
+        builder.AddAccounts();
+        builder.AddJobs();
+        builder.AddQueue();
+        builder.AddBackgroundJobs("web", BackgroundJobsSetup.DefaultQueue);
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddDataProtection().SetApplicationName("LabelPlatform").PersistKeysToDbContext<AppDbContext>();
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownIPNetworks.Clear();
+            o.KnownProxies.Clear();
+        });
+
+        var secureCookies = builder.Configuration.GetValue("Auth:RequireSecureCookies", !builder.Environment.IsDevelopment());
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "labelplatform.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = secureCookies ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = ApiAwareRedirect(StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ApiAwareRedirect(StatusCodes.Status403Forbidden);
+        });
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<BackgroundWorkersHealthCheck>("background_workers");
+        builder.Services.AddTransient<ExpireLeasesJob>();
+        builder.Services.AddTransient<DemoSeeder>();
+        builder.Services.AddScoped<LabelPlatform.Web.Components.Shared.CurrentUser>();
+        return builder;
+    }
+
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        if (app.Configuration.GetValue("Database:MigrateOnStartup", false))
+        {
+            await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+            await db.Database.MigrateAsync();
+        }
+
+        if (app.Configuration.GetValue("Seed:Demo", false))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Console.Out);
+        }
+
+        RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>());
+    }
+
+    public static WebApplication UseLabelPlatformPipeline(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        return app;
+    }
+
+    public static WebApplication MapLabelPlatformEndpoints(this WebApplication app)
+    {
+        app.MapAccountApi();
+        app.MapJobFilesApi();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.UseHangfireDashboard("/admin/hangfire", new DashboardOptions
+        {
+            Authorization = [new AdminDashboardAuthorization()],
+            DisplayStorageConnectionString = false,
+            AppPath = "/admin",
+        });
+        return app;
+    }
+
+    private static Func<Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>, Task> ApiAwareRedirect(int status) =>
+        context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                context.Response.StatusCode = status;
+            }
+            else
+            {
+                context.Response.Redirect(context.RedirectUri);
+            }
+
+            return Task.CompletedTask;
+        };
+}

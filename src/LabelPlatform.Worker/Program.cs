@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Hosting;
+using LabelPlatform.Background;
+using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Queue;
+
+// The worker runs background jobs on the "review" queue (model review lands there), one per GPU machine.
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddData();
+builder.AddJobs();
+builder.AddQueue();
+builder.AddBackgroundJobs("worker", BackgroundJobsSetup.ReviewQueue);
+
+var host = builder.Build();
+host.Run();
