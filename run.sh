@@ -52,11 +52,12 @@ web_dll="src/LabelPlatform.Web/bin/$bin/LabelPlatform.Web.dll"
 worker_dll="src/LabelPlatform.Worker/bin/$bin/LabelPlatform.Worker.dll"
 
 echo "Applying migrations and seeding the demo..."
-credentials=$(dotnet "$web_dll" seed-demo | tee /dev/stderr | sed -n '/^Demo accounts/,$p')
+# Each process runs from its build folder, so it finds its appsettings.json.
+credentials=$(cd "$(dirname "$web_dll")" && dotnet LabelPlatform.Web.dll seed-demo | sed -n '/^Demo accounts/,$p')
 
-dotnet "$web_dll" --urls "http://localhost:$web_port" &
+(cd "$(dirname "$web_dll")" && exec dotnet LabelPlatform.Web.dll --urls "http://localhost:$web_port") &
 pids+=($!)
-dotnet "$worker_dll" &
+(cd "$(dirname "$worker_dll")" && exec dotnet LabelPlatform.Worker.dll) &
 pids+=($!)
 
 for _ in $(seq 1 60); do

@@ -57,7 +57,6 @@ public static class WebSetup
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<BackgroundWorkersHealthCheck>("background_workers");
-        builder.Services.AddTransient<ExpireLeasesJob>();
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddScoped<LabelPlatform.Web.Components.Shared.CurrentUser>();
         return builder;

@@ -16,6 +16,7 @@ public static class QueueSetup
         builder.Services.AddTransient<ClaimNextItem>();
         builder.Services.AddTransient<SubmitAnswer>();
         builder.Services.AddTransient<ExpireLeases.ExpireLeases>();
+        builder.Services.AddTransient<ExpireLeasesJob>();
         builder.Services.AddTransient<ListAvailableJobs>();
         return builder;
     }

@@ -1,8 +1,10 @@
 using Hangfire;
-using LabelPlatform.Queue.ExpireLeases;
+using Microsoft.Extensions.Logging;
 
-namespace LabelPlatform.Web.Background;
+namespace LabelPlatform.Queue.ExpireLeases;
 
+/// <summary>Lives in Core so every Hangfire server (web or worker) can load it.</summary>
+[Queue(Background.BackgroundJobsSetup.DefaultQueue)]
 public sealed class ExpireLeasesJob(ExpireLeases expireLeases, ILogger<ExpireLeasesJob> logger)
 {
     [DisableConcurrentExecution(timeoutInSeconds: 60)]

@@ -1,6 +1,8 @@
 using Hangfire;
 
-namespace LabelPlatform.Web.Background;
+using LabelPlatform.Queue.ExpireLeases;
+
+namespace LabelPlatform.Background;
 
 /// <summary>Every recurring job, in one place.</summary>
 public static class RecurringJobs

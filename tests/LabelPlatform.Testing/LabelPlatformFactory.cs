@@ -1,0 +1,81 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.CreateJob;
+using LabelPlatform.Jobs.ImportItems;
+using LabelPlatform.Jobs.Lifecycle;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace LabelPlatform.Testing;
+
+/// <summary>
+/// The real web app on a real database, with intent methods for the steps tests repeat.
+/// Background servers are off so tests decide when background work runs.
+/// </summary>
+public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Password = "correct-horse-battery";
+
+    public TestDatabase Database { get; } = new();
+
+    public string StorageRoot { get; } = Directory.CreateTempSubdirectory("lp-items-").FullName;
+
+    public virtual async Task InitializeAsync() => await Database.InitializeAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", Database.ConnectionString);
+        builder.UseSetting("Storage:Root", StorageRoot);
+        builder.UseSetting("BackgroundJobs:Enabled", "false");
+        builder.UseSetting("Auth:RequireSecureCookies", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public async Task<AppUser> SignUpAsync(AccountKind kind, string? email = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        email ??= $"{kind.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}@example.test";
+        var result = await scope.ServiceProvider.GetRequiredService<SignUp>().HandleAsync(
+            new SignUpRequest(email, Password, $"Test {kind}", kind, kind == AccountKind.Researcher ? "Test Lab" : null));
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        return result.Value!;
+    }
+
+    public async Task<Job> CreateJobAsync(AppUser researcher, int answersPerItem = 2, IReadOnlyList<string>? labels = null, long price = 5)
+    {
+        var draft = new JobDraft("Test job", "Pick the right label.", labels ?? ["cat", "dog", "bird"], answersPerItem, price);
+        var result = await Services.GetRequiredService<CreateJob>().HandleAsync(draft, researcher.OrganisationId!.Value, researcher.Id);
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        return result.Value!;
+    }
+
+    public async Task<ImportReport> ImportAsync(Job job, Stream zip)
+    {
+        var result = await Services.GetRequiredService<ZipImporter>().ImportAsync(job.Id, job.OrganisationId, zip);
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        return result.Value!;
+    }
+
+    /// <summary>A running job with <paramref name="items"/> images.</summary>
+    public async Task<Job> CreateRunningJobAsync(AppUser researcher, int items, int answersPerItem = 2)
+    {
+        var job = await CreateJobAsync(researcher, answersPerItem);
+        using var zip = TestZips.Images(items);
+        var report = await ImportAsync(job, zip);
+        Assert.True(report.Succeeded, report.Summary);
+        var launched = await Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
+        Assert.True(launched.IsSuccess, launched.Error?.Message);
+        return job;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Database.DisposeAsync();
+        Directory.Delete(StorageRoot, recursive: true);
+    }
+}
