@@ -1,7 +1,7 @@
 using LabelPlatform.Web;
 using LabelPlatform.Web.Components;
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = WebRoot.Locate() });
+var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLabelPlatformWeb();
 

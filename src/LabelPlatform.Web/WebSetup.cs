@@ -20,6 +20,8 @@ public static class WebSetup
 {
     public static WebApplicationBuilder AddLabelPlatformWeb(this WebApplicationBuilder builder)
     {
+        // Framework and MudBlazor assets from the build output in every environment, not only Development.
+        builder.WebHost.UseStaticWebAssets();
         builder.AddData();
         builder.AddAccounts();
         builder.AddJobs();
@@ -88,6 +90,7 @@ public static class WebSetup
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseTopLevelWebRoot();
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -35,7 +35,7 @@ public static class ImageInspector
 
         if ((long)width * height > maxPixels)
         {
-            return (null, $"{width}×{height} pixels is more than the limit of {maxPixels:N0} pixels");
+            return (null, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{width}×{height} pixels is more than the limit of {maxPixels:N0} pixels"));
         }
 
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);

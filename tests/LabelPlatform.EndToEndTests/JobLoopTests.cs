@@ -1,0 +1,123 @@
+using System.Text.RegularExpressions;
+using LabelPlatform.Testing;
+using Microsoft.Playwright;
+
+namespace LabelPlatform.EndToEndTests;
+
+/// <summary>The whole loop in a real browser: a researcher posts a job, a worker labels by keyboard, the CSV holds the answers.</summary>
+public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+{
+    private static readonly string[] Labels = ["cat", "dog", "bird"];
+
+    [Fact]
+    public async Task ResearcherPostsJob_WorkerLabelsThreeByKeyboard_CsvHoldsExactlyThoseAnswers()
+    {
+        var researcher = await app.NewPageAsync();
+        await SignUpAsync(researcher, "Get data labelled", "researcher@e2e.test", organisation: "E2E Lab");
+        await researcher.WaitForURLAsync("**/jobs");
+
+        await researcher.GetByRole(AriaRole.Link, new() { Name = "New job" }).First.ClickAsync();
+        await researcher.GetByLabel("Job name").FillAsync("Animals");
+        await researcher.GetByLabel("Instructions (Markdown)").FillAsync("Which **animal** is it?");
+        await researcher.GetByLabel("Labels, one per line").FillAsync(string.Join('\n', Labels));
+        await researcher.GetByLabel("Answers per item").FillAsync("1");
+        await researcher.GetByLabel("Price per answer").FillAsync("0.05");
+        await researcher.GetByRole(AriaRole.Button, new() { Name = "Create job" }).ClickAsync();
+        await researcher.WaitForURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        var jobId = researcher.Url.Split('/')[^1];
+
+        var zipPath = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.zip");
+        await using (var zip = TestZips.Images(5))
+        await using (var file = File.Create(zipPath))
+        {
+            await zip.CopyToAsync(file);
+        }
+
+        await researcher.Locator("input[type=file]").SetInputFilesAsync(zipPath);
+        await Assertions.Expect(researcher.Locator(".lp-import-summary")).ToContainTextAsync("Imported 5 items", new() { Timeout = 60_000 });
+        await researcher.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
+        await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
+
+        var worker = await app.NewPageAsync();
+        await SignUpAsync(worker, "Label data and earn", "worker@e2e.test");
+        await worker.WaitForURLAsync("**/work");
+        await worker.GetByRole(AriaRole.Link, new() { Name = "Start labelling Animals" }).ClickAsync();
+
+        var answered = new Dictionary<string, string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var image = worker.Locator("img[data-item]");
+            await Assertions.Expect(image).ToBeVisibleAsync();
+            var itemId = await image.GetAttributeAsync("data-item");
+            Assert.NotNull(itemId);
+            Assert.DoesNotContain(itemId, answered.Keys);
+
+            await worker.Keyboard.PressAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Assertions.Expect(worker.Locator($"[role=radio][data-label={Labels[i]}]")).ToHaveAttributeAsync("aria-checked", "true");
+            await worker.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(worker.Locator(".lp-session-count")).ToHaveTextAsync($"Answered this session: {i + 1}");
+            answered[itemId] = Labels[i];
+        }
+
+        await SaveScreenshotAsync(worker, "labelling.png");
+
+        // The dashboard updated live while the worker labelled.
+        await Assertions.Expect(researcher.Locator("[data-stat=answers] .lp-stat-value")).ToHaveTextAsync("3 / 5");
+
+        var response = await researcher.Context.APIRequest.GetAsync($"/api/jobs/{jobId}/results.csv");
+        Assert.Equal(200, response.Status);
+        var rows = (await response.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r').Split(',')).ToList();
+        Assert.Equal("item_id", rows[0][0]);
+        var answeredRows = rows.Skip(1).Where(r => r[5] != "0").ToList();
+        Assert.Equal(3, answeredRows.Count);
+        foreach (var row in answeredRows)
+        {
+            Assert.True(answered.TryGetValue(row[0], out var label), $"CSV has an answer for item {row[0]} that the worker never labelled.");
+            Assert.Equal(label, row[3]);
+            Assert.Equal("done", row[2]);
+            Assert.Equal("1", row[5]);
+            Assert.EndsWith($"={label}", row[^1]);
+        }
+
+        Assert.Equal(2, rows.Skip(1).Count(r => r[5] == "0" && r[2] == "not_started"));
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_ShowsErrorAndStaysSignedOut()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync("nobody@e2e.test");
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("email or password is wrong");
+        await page.GotoAsync("/jobs");
+        await page.WaitForURLAsync("**/account/login**");
+    }
+
+    private static async Task SignUpAsync(IPage page, string kind, string email, string? organisation = null)
+    {
+        await page.GotoAsync("/account/signup");
+        await page.GetByText(kind).ClickAsync();
+        await page.GetByLabel("Your name").FillAsync("E2E " + kind);
+        if (organisation is not null)
+        {
+            await page.GetByLabel("Organisation").FillAsync(organisation);
+        }
+
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(LabelPlatformFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("LP_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
+        }
+    }
+}
