@@ -1,0 +1,129 @@
+using AngleSharp.Dom;
+using Bunit;
+using LabelPlatform.Jobs;
+using LabelPlatform.Web.Components.Jobs;
+
+namespace LabelPlatform.UnitTests.Components;
+
+public class JobFormTests : ComponentTestContext
+{
+    private readonly List<JobDraft> _submitted = [];
+
+    private IRenderedComponent<JobForm> RenderForm() =>
+        Render<JobForm>(p => p.Add(f => f.OnValidSubmit, draft => _submitted.Add(draft)));
+
+    /// <summary>The input or textarea that a MudBlazor field's visible label points at.</summary>
+    private static IElement Field(IRenderedComponent<JobForm> form, string label)
+    {
+        var id = form.FindAll("label").Single(l => l.TextContent.Trim() == label).GetAttribute("for");
+        return form.Find($"#{id}");
+    }
+
+    private static void FillValidJob(IRenderedComponent<JobForm> form)
+    {
+        Field(form, "Job name").Change("  Cats and dogs  ");
+        Field(form, "Instructions (Markdown)").Change("Pick **one** animal.");
+        Field(form, "Labels, one per line").Change("cat\ndog\n bird \n");
+        Field(form, "Answers per item").Change("5");
+        Field(form, "Price per answer").Change("0.07");
+    }
+
+    [Fact]
+    public void Submit_EmptyForm_ShowsErrorsAndDoesNotSubmit()
+    {
+        var form = RenderForm();
+
+        form.Find("form").Submit();
+
+        Assert.Empty(_submitted);
+        Assert.Contains("Name is required.", form.Markup);
+        Assert.Contains("A job needs between 2 and 50 labels; this one has 0.", form.Markup);
+        Assert.Contains(form.Instance.Errors, e => e.Field == nameof(JobDraft.Name));
+        Assert.Equal("true", Field(form, "Job name").GetAttribute("aria-invalid"));
+    }
+
+    [Fact]
+    public void Submit_ValidJob_HandsOnTheParsedDraftOnce()
+    {
+        var form = RenderForm();
+        FillValidJob(form);
+
+        form.Find("form").Submit();
+
+        var draft = Assert.Single(_submitted);
+        Assert.Equal("Cats and dogs", draft.Name);
+        Assert.Equal("Pick **one** animal.", draft.Instructions);
+        Assert.Equal(["cat", "dog", "bird"], draft.Labels);
+        Assert.Equal(5, draft.AnswersPerItem);
+        Assert.Equal(7, draft.PricePerAnswer);
+        Assert.Equal("USD", draft.Currency);
+        Assert.Empty(form.Instance.Errors);
+        Assert.DoesNotContain("Name is required.", form.Markup);
+    }
+
+    [Fact]
+    public void Submit_AfterFixingErrors_ClearsMessagesAndSubmits()
+    {
+        var form = RenderForm();
+        form.Find("form").Submit();
+        Assert.Contains("Name is required.", form.Markup);
+
+        FillValidJob(form);
+        form.Find("form").Submit();
+
+        Assert.Single(_submitted);
+        Assert.DoesNotContain("Name is required.", form.Markup);
+        Assert.DoesNotContain("A job needs between", form.Markup);
+    }
+
+    [Fact]
+    public void Submit_PriceWithThreeDecimals_ShowsPriceHintAndDoesNotSubmit()
+    {
+        var form = RenderForm();
+        FillValidJob(form);
+        Field(form, "Price per answer").Change("0.055");
+
+        form.Find("form").Submit();
+
+        Assert.Empty(_submitted);
+        Assert.Contains("Enter a price like 0.05", form.Markup);
+        Assert.DoesNotContain("at least 0.01", form.Markup);
+        var error = Assert.Single(form.Instance.Errors);
+        Assert.Equal(nameof(JobDraft.PricePerAnswer), error.Field);
+    }
+
+    [Fact]
+    public void Submit_DuplicateLabels_ShowsTheDuplicateAndDoesNotSubmit()
+    {
+        var form = RenderForm();
+        FillValidJob(form);
+        Field(form, "Labels, one per line").Change("cat\nCat");
+
+        form.Find("form").Submit();
+
+        Assert.Empty(_submitted);
+        Assert.Contains("Label \"Cat\" appears more than once.", form.Markup);
+    }
+
+    [Fact]
+    public void Render_PriceAndAnswers_ShowsCostPerItem()
+    {
+        var form = RenderForm();
+
+        Field(form, "Answers per item").Change("5");
+        Field(form, "Price per answer").Change("0.07");
+
+        Assert.Contains("Each item costs 0.35 USD (5 answers × 0.07 USD).", form.Markup);
+    }
+
+    [Fact]
+    public void Render_Busy_DisablesTheSubmitButton()
+    {
+        var form = Render<JobForm>(p => p.Add(f => f.Busy, true).Add(f => f.SubmitText, "Save changes"));
+
+        var button = form.Find("button[type=submit]");
+
+        Assert.True(button.HasAttribute("disabled"));
+        Assert.Contains("Save changes", button.TextContent);
+    }
+}
