@@ -227,4 +227,15 @@ public class LabelPickerTests : ComponentTestContext
         Assert.Empty(_submitted);
         Assert.True(picker.Find(".lp-submit").HasAttribute("disabled"));
     }
+
+    [Fact]
+    public void KeyDown_DigitOnDigitLabels_ChoosesThatDigitNotThePosition()
+    {
+        var picker = RenderPicker(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+
+        Press(picker, "7");
+
+        Assert.Equal("7", Checked(picker));
+        Assert.Empty(picker.FindAll("kbd"));
+    }
 }

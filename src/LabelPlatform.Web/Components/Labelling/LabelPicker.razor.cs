@@ -1,17 +1,20 @@
+using LabelPlatform.Labelling;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 
 namespace LabelPlatform.Web.Components.Labelling;
 
 /// <summary>
-/// Picks one label for an item by click or keyboard: keys 1–9 and 0 choose the first ten labels,
-/// arrows move, Enter submits. One tab stop for the whole group, as an ARIA radio group.
+/// Picks one label for an item by click or keyboard: digit keys choose labels (see
+/// <see cref="LabelShortcuts"/>), arrows move, Enter submits. One tab stop for the whole group, as an ARIA radio group.
 /// </summary>
 public partial class LabelPicker
 {
     private ElementReference _group;
     private string? _selected;
     private object? _shownItem;
+    private IReadOnlyList<string> _shortcutsFor = [];
+    private IReadOnlyList<string?> _shortcuts = [];
 
     [Parameter, EditorRequired] public IReadOnlyList<string> Labels { get; set; } = [];
 
@@ -24,17 +27,16 @@ public partial class LabelPicker
 
     public string? Selected => _selected;
 
-    public static string? ShortcutFor(int index) => index switch
-    {
-        < 9 => (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        9 => "0",
-        _ => null,
-    };
-
     public ValueTask FocusAsync() => _group.FocusAsync();
 
     protected override void OnParametersSet()
     {
+        if (!ReferenceEquals(_shortcutsFor, Labels))
+        {
+            _shortcutsFor = Labels;
+            _shortcuts = LabelShortcuts.Assign(Labels);
+        }
+
         if (!Equals(_shownItem, ItemKey))
         {
             _shownItem = ItemKey;
@@ -64,13 +66,10 @@ public partial class LabelPicker
                 return;
         }
 
-        if (e.Key is [var c] && char.IsAsciiDigit(c))
+        var index = IndexOfShortcut(e.Key);
+        if (index >= 0)
         {
-            var index = c == '0' ? 9 : c - '1';
-            if (index < Labels.Count)
-            {
-                _selected = Labels[index];
-            }
+            _selected = Labels[index];
         }
     }
 
@@ -78,6 +77,19 @@ public partial class LabelPicker
     {
         var current = _selected is null ? (step > 0 ? -1 : 0) : IndexOf(_selected);
         _selected = Labels[((current + step) % Labels.Count + Labels.Count) % Labels.Count];
+    }
+
+    private int IndexOfShortcut(string key)
+    {
+        for (var i = 0; i < _shortcuts.Count; i++)
+        {
+            if (_shortcuts[i] == key)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private int IndexOf(string label)
