@@ -12,7 +12,9 @@ pids=()
 pgdata=""
 
 cleanup() {
-  trap - INT TERM EXIT
+  # Finish the clean-up even if the terminal or a pipe reading our output is already gone.
+  trap '' INT TERM PIPE
+  trap - EXIT
   echo
   echo "Stopping..."
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
