@@ -108,7 +108,7 @@ public static class WebSetup
         {
             Authorization = [new AdminDashboardAuthorization()],
             DisplayStorageConnectionString = false,
-            AppPath = "/admin",
+            AppPath = "/admin/users",
         });
         return app;
     }
