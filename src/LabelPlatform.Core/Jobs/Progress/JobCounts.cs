@@ -18,14 +18,16 @@ public sealed class GetJobCounts(IDbContextFactory<AppDbContext> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ids = jobIds.ToArray();
+
+        // Column names follow the context's snake_case convention, which maps CountsRow's properties too.
         var rows = await db.Database.SqlQuery<CountsRow>($"""
-            SELECT j.id AS "JobId",
-                   count(i.id)::int AS "Items",
-                   coalesce(sum(s.n), 0)::int AS "Answers",
-                   (count(i.id) * j.answers_per_item)::int AS "AnswersNeeded",
-                   count(i.id) FILTER (WHERE coalesce(s.n, 0) >= j.answers_per_item)::int AS "ItemsDone",
-                   count(i.id) FILTER (WHERE coalesce(s.n, 0) > 0)::int AS "ItemsStarted",
-                   (SELECT count(*) FROM assignments l WHERE l.job_id = j.id AND l.status = 'Leased')::int AS "ActiveLeases"
+            SELECT j.id AS job_id,
+                   count(i.id)::int AS items,
+                   coalesce(sum(s.n), 0)::int AS answers,
+                   (count(i.id) * j.answers_per_item)::int AS answers_needed,
+                   count(i.id) FILTER (WHERE coalesce(s.n, 0) >= j.answers_per_item)::int AS items_done,
+                   count(i.id) FILTER (WHERE coalesce(s.n, 0) > 0)::int AS items_started,
+                   (SELECT count(*) FROM assignments l WHERE l.job_id = j.id AND l.status = 'Leased')::int AS active_leases
             FROM jobs j
             LEFT JOIN items i ON i.job_id = j.id
             LEFT JOIN (SELECT item_id, count(*) AS n FROM assignments WHERE job_id = ANY({ids}) AND status = 'Submitted' GROUP BY item_id) s
