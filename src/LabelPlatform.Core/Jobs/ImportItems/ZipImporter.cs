@@ -51,7 +51,7 @@ public sealed class ZipImporter(
             if (!report.Succeeded)
             {
                 DeleteStaged(staged);
-                return report;
+                return report with { ItemsAdded = 0 };
             }
 
             await SaveItemsAsync(jobId, staged, ct);

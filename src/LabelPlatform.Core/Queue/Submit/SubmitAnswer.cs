@@ -57,6 +57,16 @@ public sealed class SubmitAnswer(IDbContextFactory<AppDbContext> dbFactory, JobP
 
     private async Task<bool> CompleteJobIfFinishedAsync(AppDbContext db, Guid jobId, CancellationToken ct)
     {
+        // While a slot is open, a later submission will finish the job. Once none is, the last answers
+        // can commit side by side, each still seeing the other's lease as open, and then nobody
+        // completes the job: so take the job's row lock first, and the check below, a new statement,
+        // sees every submission that held the lock before this one.
+        if (await db.Items.AnyAsync(i => i.JobId == jobId && i.RemainingSlots > 0, ct))
+        {
+            return false;
+        }
+
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM jobs WHERE id = {jobId} FOR NO KEY UPDATE", ct);
         var now = clock.GetUtcNow();
         var running = nameof(JobStatus.Running);
         var paused = nameof(JobStatus.Paused);

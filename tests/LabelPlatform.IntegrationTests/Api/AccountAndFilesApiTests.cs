@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Testing;
+
+namespace LabelPlatform.IntegrationTests.Api;
+
+public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
+{
+    [Fact]
+    public async Task SignUp_ValidWorker_SignsInAndSendsToTheTaskFeed()
+    {
+        using var browser = factory.CreateBrowser();
+        var email = $"new-{Guid.NewGuid():N}@example.test";
+
+        using var response = await browser.PostAsJsonAsync("/api/account/signup", SignUpBody(email, "twelve-chars", "Worker"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/work", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("redirect").GetString());
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("labelplatform.auth=", StringComparison.Ordinal));
+        using var again = await factory.CreateBrowser().LoginAsync(email, "twelve-chars");
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignUp_ElevenCharacterPassword_IsRejectedWithTheMinimumLength()
+    {
+        using var browser = factory.CreateBrowser();
+        var email = $"short-{Guid.NewGuid():N}@example.test";
+
+        using var response = await browser.PostAsJsonAsync("/api/account/signup", SignUpBody(email, "eleven-char", "Researcher", "Short Lab"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("12 characters", problem.GetProperty("detail").GetString());
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+        using var login = await factory.CreateBrowser().LoginAsync(email, "eleven-char");
+        Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_IsUnauthorized()
+    {
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+        using var browser = factory.CreateBrowser();
+
+        using var response = await browser.LoginAsync(worker.Email!, LabelPlatformFactory.Password + "x");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("email or password is wrong", problem.GetProperty("detail").GetString());
+        Assert.False(response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task Login_FiveWrongPasswords_LocksTheAccountEvenForTheRightPassword()
+    {
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+        using var browser = factory.CreateBrowser();
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            using var wrong = await browser.LoginAsync(worker.Email!, $"not-the-password-{attempt}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var fifth = await browser.LoginAsync(worker.Email!, "not-the-password-5");
+        using var right = await browser.LoginAsync(worker.Email!, LabelPlatformFactory.Password);
+
+        Assert.Equal((HttpStatusCode)423, fifth.StatusCode);
+        Assert.Equal((HttpStatusCode)423, right.StatusCode);
+        Assert.Contains("locked", (await right.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.False(right.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task ItemFile_JobsResearcherAndClaimingWorker_GetTheImage()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateRunningJobAsync(researcher, items: 2);
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+        var claim = await factory.ClaimAsync(job, worker);
+        Assert.True(claim.IsSuccess, claim.Error?.Message);
+        var expected = TestZips.Digit(0);
+
+        foreach (var user in new[] { researcher, worker })
+        {
+            using var browser = await factory.SignInAsync(user);
+            using var response = await browser.GetAsync($"/items/{claim.Value!.ItemId}/file");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(expected, await response.Content.ReadAsByteArrayAsync());
+        }
+    }
+
+    [Fact]
+    public async Task ItemFile_WorkerWhoNeverClaimedItAndOtherOrganisation_GetNotFound()
+    {
+        var job = await factory.CreateRunningJobAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 2);
+        var items = await factory.ItemsAsync(job.Id);
+        var claimer = await factory.SignUpAsync(AccountKind.Worker);
+        Assert.Equal(items[0].Id, (await factory.ClaimAsync(job, claimer)).Value!.ItemId);
+        var bystander = await factory.SignUpAsync(AccountKind.Worker);
+        var stranger = await factory.SignUpAsync(AccountKind.Researcher);
+
+        foreach (var (user, itemId) in new[] { (bystander, items[0].Id), (stranger, items[0].Id), (claimer, items[1].Id) })
+        {
+            using var browser = await factory.SignInAsync(user);
+            using var response = await browser.GetAsync($"/items/{itemId}/file");
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.NotEqual("image/png", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task Health_BackgroundServersOff_ReportsTheDatabaseHealthyAsJson()
+    {
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync("/health");
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var database = body.GetProperty("checks").GetProperty("database");
+        Assert.Equal("Healthy", database.GetProperty("status").GetString());
+        Assert.Equal(0, database.GetProperty("data").GetProperty("pending_migrations").GetInt32());
+    }
+
+    private static object SignUpBody(string email, string password, string kind, string? organisationName = null) =>
+        new { email, password, displayName = "New Person", kind, organisationName };
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Exports.Csv;
+using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs;
+using LabelPlatform.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabelPlatform.IntegrationTests.Exports;
+
+public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
+{
+    private const string Header = "item_id,file,status,majority_label,agreement,answers,tied_labels,votes:cat,votes:dog,votes:bird,worker_answers";
+
+    [Fact]
+    public async Task WriteAsync_KnownAnswers_WritesOneRowPerItemWithMajorityTiesAndVotes()
+    {
+        var (_, job, items, w) = await AnsweredJobAsync();
+
+        var lines = (await ExportAsync(job)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(
+            [
+                Header,
+                $"{items[0].Id},img/000.png,done,cat,0.667,3,,2,1,0,{w[0].Id}=cat|{w[1].Id}=cat|{w[2].Id}=dog",
+                $"{items[1].Id},img/001.png,done,,,3,cat|dog|bird,1,1,1,{w[0].Id}=cat|{w[1].Id}=dog|{w[2].Id}=bird",
+                $"{items[2].Id},img/002.png,in_progress,dog,1,1,,0,1,0,{w[0].Id}=dog",
+                $"{items[3].Id},img/003.png,not_started,,,0,,0,0,0,",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public async Task ResultsCsv_JobsResearcher_DownloadsTheSameRowsAsCsv()
+    {
+        var (researcher, job, _, _) = await AnsweredJobAsync();
+        using var browser = await factory.SignInAsync(researcher);
+
+        using var response = await browser.GetAsync($"/api/jobs/{job.Id}/results.csv");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Test-job-results.csv", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal(await ExportAsync(job), await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ResultsCsv_ResearcherOfAnotherOrganisation_GetsNotFound()
+    {
+        var (_, job, _, _) = await AnsweredJobAsync();
+        using var stranger = await factory.SignInAsync(await factory.SignUpAsync(AccountKind.Researcher));
+
+        using var response = await stranger.GetAsync($"/api/jobs/{job.Id}/results.csv");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("worker_answers", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ResultsCsv_Worker_IsForbidden()
+    {
+        var (_, job, _, workers) = await AnsweredJobAsync();
+        using var worker = await factory.SignInAsync(workers[0]);
+
+        using var response = await worker.GetAsync($"/api/jobs/{job.Id}/results.csv");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.DoesNotContain("worker_answers", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ResultsCsv_Anonymous_IsUnauthorized()
+    {
+        var (_, job, _, _) = await AnsweredJobAsync();
+        using var anonymous = factory.CreateBrowser();
+
+        using var response = await anonymous.GetAsync($"/api/jobs/{job.Id}/results.csv");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.DoesNotContain("worker_answers", await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<string> ExportAsync(Job job)
+    {
+        using var csv = new StringWriter();
+        var error = await factory.Services.GetRequiredService<ExportJobCsv>().WriteAsync(job.Id, job.OrganisationId, csv);
+        Assert.Null(error);
+        return csv.ToString();
+    }
+
+    /// <summary>
+    /// Four items, three answers each, three workers: item 0 has a clear majority (cat 2:1), item 1 a
+    /// three-way tie, item 2 one answer and one open lease, item 3 nothing yet.
+    /// </summary>
+    private async Task<(AppUser Researcher, Job Job, List<Item> Items, AppUser[] Workers)> AnsweredJobAsync()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateRunningJobAsync(researcher, items: 4, answersPerItem: 3);
+        AppUser[] w = [await factory.SignUpAsync(AccountKind.Worker), await factory.SignUpAsync(AccountKind.Worker), await factory.SignUpAsync(AccountKind.Worker)];
+        string[][] answers = [["cat", "cat", "dog"], ["cat", "dog", "bird"]];
+        foreach (var itemAnswers in answers)
+        {
+            for (var i = 0; i < w.Length; i++)
+            {
+                await factory.AnswerNextAsync(job, w[i], itemAnswers[i]);
+            }
+        }
+
+        await factory.AnswerNextAsync(job, w[0], "dog");
+        Assert.True((await factory.ClaimAsync(job, w[1])).IsSuccess);
+        return (researcher, job, await factory.ItemsAsync(job.Id), w);
+    }
+}
