@@ -34,10 +34,12 @@ log="$work/test.log"
 status=0
 dotnet test LabelPlatform.sln -c Release --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
-# One closing line for every test project together.
-passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# One closing line for every test project together (each prints "Passed: N", "Failed: N", ...).
+read -r passed failed skipped < <(awk '
+  /^ *Passed: *[0-9]+ *$/  { p += $2 }
+  /^ *Failed: *[0-9]+ *$/  { f += $2 }
+  /^ *Skipped: *[0-9]+ *$/ { s += $2 }
+  END { print p + 0, f + 0, s + 0 }' "$log")
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
