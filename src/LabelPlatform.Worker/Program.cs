@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Hosting;
 using LabelPlatform.Background;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
+using Microsoft.Extensions.Hosting;
 
 // The worker runs background jobs on the "review" queue (model review lands there), one per GPU machine.
 var builder = Host.CreateApplicationBuilder(args);

@@ -1,5 +1,5 @@
-using LabelPlatform.Jobs;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Web.Components.Shared;

@@ -1,5 +1,5 @@
-using LabelPlatform.Jobs;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Submit;
