@@ -150,6 +150,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<int>("AnswerCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("answer_count");
+
                     b.Property<long>("ByteSize")
                         .HasColumnType("bigint")
                         .HasColumnName("byte_size");
@@ -209,6 +213,11 @@ namespace LabelPlatform.Migrations.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_items_job_id_ordinal");
 
+                    b.HasIndex("JobId", "AnswerCount", "Ordinal")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_items_claimable")
+                        .HasFilter("remaining_slots > 0");
+
                     b.ToTable("items", null, t =>
                         {
                             t.HasCheckConstraint("ck_items_remaining_slots", "remaining_slots >= 0");
@@ -266,6 +275,12 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("launched_at");
 
+                    b.Property<int>("LeaseMinutes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(10)
+                        .HasColumnName("lease_minutes");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -279,6 +294,10 @@ namespace LabelPlatform.Migrations.Migrations
                     b.Property<long>("PricePerAnswer")
                         .HasColumnType("bigint")
                         .HasColumnName("price_per_answer");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -298,6 +317,8 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("jobs", null, t =>
                         {
                             t.HasCheckConstraint("ck_jobs_answers_per_item", "answers_per_item > 0");
+
+                            t.HasCheckConstraint("ck_jobs_lease_minutes", "lease_minutes > 0");
 
                             t.HasCheckConstraint("ck_jobs_price_per_answer", "price_per_answer > 0");
                         });
@@ -356,6 +377,10 @@ namespace LabelPlatform.Migrations.Migrations
                     b.HasIndex("ItemId", "WorkerId")
                         .IsUnique()
                         .HasDatabaseName("ix_assignments_item_id_worker_id");
+
+                    b.HasIndex("JobId", "LeaseExpiresAt")
+                        .HasDatabaseName("ix_assignments_live_leases")
+                        .HasFilter("status = 'Leased'");
 
                     b.HasIndex("JobId", "Status")
                         .HasDatabaseName("ix_assignments_job_id_status");

@@ -53,10 +53,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasOne<Organisation>().WithMany().HasForeignKey(j => j.OrganisationId).OnDelete(DeleteBehavior.Restrict);
             e.HasIndex(j => new { j.OrganisationId, j.CreatedAt });
             e.HasIndex(j => j.Status);
+            e.Property(j => j.LeaseMinutes).HasDefaultValue(JobRules.DefaultLeaseMinutes);
             e.ToTable(t =>
             {
                 t.HasCheckConstraint("ck_jobs_answers_per_item", "answers_per_item > 0");
                 t.HasCheckConstraint("ck_jobs_price_per_answer", "price_per_answer > 0");
+                t.HasCheckConstraint("ck_jobs_lease_minutes", "lease_minutes > 0");
             });
         });
 
@@ -64,6 +66,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         {
             e.HasOne<Job>().WithMany().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(i => new { i.JobId, i.Ordinal }).IsUnique();
+
+            // Claims read only this: open items, answered ones first. Finished items leave it, so history never slows a claim.
+            e.HasIndex(i => new { i.JobId, i.AnswerCount, i.Ordinal })
+                .IsDescending(false, true, false)
+                .HasFilter("remaining_slots > 0")
+                .HasDatabaseName("ix_items_claimable");
             e.Property(i => i.SourceName).HasMaxLength(1024);
             e.Property(i => i.StorageKey).HasMaxLength(300);
             e.Property(i => i.ContentType).HasMaxLength(40);
@@ -84,6 +92,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(a => new { a.JobId, a.Status });
             e.HasIndex(a => new { a.WorkerId, a.Status });
             e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
+            e.HasIndex(a => new { a.JobId, a.LeaseExpiresAt }).HasFilter("status = 'Leased'").HasDatabaseName("ix_assignments_live_leases");
         });
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace LabelPlatform.Data;
 
@@ -22,7 +23,12 @@ public static class DataSetup
     public static IHostApplicationBuilder AddData(this IHostApplicationBuilder builder)
     {
         var connectionString = GetConnectionString(builder.Configuration);
-        builder.Services.AddDbContextFactory<AppDbContext>(o => Configure(o, connectionString));
+
+        // One pool for EF and for the queue's hand-written SQL.
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddDbContextFactory<AppDbContext>((services, o) => o
+            .UseNpgsql(services.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql.MigrationsAssembly(MigrationsAssembly))
+            .UseSnakeCaseNamingConvention());
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }

@@ -28,5 +28,8 @@ public sealed class Item
     /// <summary>Answers still to hand out: starts at the job's answers per item; a lease takes one, an expired lease gives it back.</summary>
     public int RemainingSlots { get; set; }
 
+    /// <summary>Answers submitted so far; claims prefer items that have some, so items finish rather than merely start.</summary>
+    public int AnswerCount { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

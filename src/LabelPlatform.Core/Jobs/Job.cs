@@ -28,6 +28,12 @@ public sealed class Job
 
     public JobStatus Status { get; set; }
 
+    /// <summary>Higher first; jobs of equal priority share the crowd evenly, whatever their size.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>How long a worker holds an item before it returns to the queue; the workspace heartbeat extends it.</summary>
+    public int LeaseMinutes { get; set; } = JobRules.DefaultLeaseMinutes;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LaunchedAt { get; set; }

@@ -7,6 +7,8 @@ public sealed record JobDraft(
     IReadOnlyList<string> Labels,
     int AnswersPerItem,
     long PricePerAnswer,
-    string Currency = "USD");
+    string Currency = "USD",
+    int Priority = 0,
+    int LeaseMinutes = JobRules.DefaultLeaseMinutes);
 
 public sealed record FieldError(string Field, string Message);

@@ -10,6 +10,8 @@ public static class JobRules
     public const int MaxInstructionsLength = 20_000;
     public const int MaxAnswersPerItem = 25;
     public const long MaxPricePerAnswer = 100_00;
+    public const int DefaultLeaseMinutes = 10;
+    public const int MaxLeaseMinutes = 24 * 60;
 
     public static readonly IReadOnlyList<string> Currencies = ["USD", "EUR", "GBP"];
 
@@ -49,6 +51,16 @@ public static class JobRules
         else if (draft.PricePerAnswer > MaxPricePerAnswer)
         {
             errors.Add(new(nameof(JobDraft.PricePerAnswer), $"Price per answer must be at most {MaxPricePerAnswer / 100}.00."));
+        }
+
+        if (draft.LeaseMinutes is < 1 or > MaxLeaseMinutes)
+        {
+            errors.Add(new(nameof(JobDraft.LeaseMinutes), $"The lease must be between 1 and {MaxLeaseMinutes} minutes."));
+        }
+
+        if (draft.Priority is < -100 or > 100)
+        {
+            errors.Add(new(nameof(JobDraft.Priority), "Priority must be between -100 and 100."));
         }
 
         if (!Currencies.Contains(draft.Currency))

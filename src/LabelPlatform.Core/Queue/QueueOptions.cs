@@ -4,6 +4,9 @@ public sealed class QueueOptions
 {
     public const string Section = "Queue";
 
-    /// <summary>How long a worker holds an item before it returns to the queue.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>The most claims one transaction serves; more waiting claims go into the next one.</summary>
+    public int MaxClaimBatch { get; set; } = 256;
+
+    /// <summary>The most items one worker may hold at once in a job (a batch claim for fast task types).</summary>
+    public const int MaxItemsPerClaim = 10;
 }

@@ -26,6 +26,8 @@ public sealed class CreateJob(IDbContextFactory<AppDbContext> dbFactory, TimePro
             AnswersPerItem = draft.AnswersPerItem,
             PricePerAnswer = draft.PricePerAnswer,
             Currency = draft.Currency,
+            Priority = draft.Priority,
+            LeaseMinutes = draft.LeaseMinutes,
             Status = JobStatus.Draft,
             CreatedAt = clock.GetUtcNow(),
         };

@@ -1,75 +1,76 @@
 using LabelPlatform.Common;
-using LabelPlatform.Data;
-using LabelPlatform.Jobs;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace LabelPlatform.Queue.ClaimNext;
 
 public sealed record Claim(Guid AssignmentId, Guid ItemId, DateTimeOffset LeaseExpiresAt);
 
 /// <summary>
-/// Hands a worker the next item of a job with a lease. A worker who already holds a live lease in
-/// the job gets that one back (a reload must not burn a slot).
+/// Hands a worker the next items of a job with a lease: the leases they already hold first (a
+/// reload must not burn a slot), then the best open items they have never had.
 /// </summary>
-public sealed class ClaimNextItem(IDbContextFactory<AppDbContext> dbFactory, IOptions<QueueOptions> options, TimeProvider clock)
+public sealed class ClaimNextItem(ClaimBatcher batcher, NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public static readonly Error NoWorkLeft = new("no_work", "There is nothing left for you in this job.");
 
+    // The careful path for a job's last items: waits for rows other transactions hold instead of skipping them.
+    private const string ClaimOneWaitingSql = """
+        WITH job AS (
+            SELECT lease_minutes FROM jobs WHERE id = $1 AND status = 'Running'
+        ), picked AS (
+            SELECT i.id FROM items i
+            WHERE i.job_id = $1 AND i.remaining_slots > 0 AND EXISTS (SELECT 1 FROM job)
+              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.worker_id = $2)
+            ORDER BY i.answer_count DESC, i.ordinal
+            LIMIT 1
+            FOR UPDATE OF i
+        ), taken AS (
+            UPDATE items SET remaining_slots = remaining_slots - 1
+            FROM picked WHERE items.id = picked.id AND items.remaining_slots > 0
+            RETURNING items.id
+        )
+        INSERT INTO assignments (id, job_id, item_id, worker_id, status, leased_at, lease_expires_at)
+        SELECT $3, $1, taken.id, $2, 'Leased', $4, $4 + make_interval(mins => job.lease_minutes) FROM taken, job
+        RETURNING item_id, lease_expires_at
+        """;
+
     public async Task<Result<Claim>> HandleAsync(Guid jobId, string workerId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var status = await db.Jobs.Where(j => j.Id == jobId).Select(j => (JobStatus?)j.Status).SingleOrDefaultAsync(ct);
-        if (status is null)
+        var claims = await HandleBatchAsync(jobId, workerId, 1, ct);
+        return claims.IsSuccess ? claims.Value![0] : claims.Error!;
+    }
+
+    /// <summary>Up to <paramref name="count"/> items (at most <see cref="QueueOptions.MaxItemsPerClaim"/>) for fast task types.</summary>
+    public async Task<Result<IReadOnlyList<Claim>>> HandleBatchAsync(Guid jobId, string workerId, int count, CancellationToken ct = default)
+    {
+        var outcome = await batcher.ClaimAsync(jobId, workerId, count, ct);
+        if (outcome.NotRunningStatus is { } status)
         {
-            return Error.NotFound("The job");
+            return status == "missing"
+                ? Error.NotFound("The job")
+                : Error.Conflict($"This job is {status.ToLowerInvariant()} and hands out no work.");
         }
 
-        if (status != JobStatus.Running)
+        if (outcome.Claims.Count > 0)
         {
-            return Error.Conflict($"This job is {status.ToString()!.ToLowerInvariant()} and hands out no work.");
+            return Result<IReadOnlyList<Claim>>.Ok(outcome.Claims);
         }
 
-        var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The batch saw no item for this worker among the rows it could lock; before saying there
+        // is nothing left, look at every open item, waiting for rows that others hold.
+        var last = await ClaimOneWaitingAsync(jobId, workerId, ct);
+        return last is null ? NoWorkLeft : Result<IReadOnlyList<Claim>>.Ok([last]);
+    }
 
-        // One claim per worker at a time: two tabs of the same worker must not race each other.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({workerId}, 0))", ct);
-
-        var held = await db.Assignments
-            .Where(a => a.JobId == jobId && a.WorkerId == workerId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now)
-            .OrderBy(a => a.LeasedAt)
-            .Select(a => new Claim(a.Id, a.ItemId, a.LeaseExpiresAt))
-            .FirstOrDefaultAsync(ct);
-        if (held is not null)
-        {
-            await tx.CommitAsync(ct);
-            return held;
-        }
-
-        var expires = now + options.Value.LeaseDuration;
-        var assignmentId = Guid.CreateVersion7();
-
-        // Pick, take a slot and lease in one statement; SKIP LOCKED lets concurrent workers pass each other.
-        var claimed = await db.Database.SqlQuery<Guid>($"""
-            WITH picked AS (
-                SELECT i.id FROM items i
-                WHERE i.job_id = {jobId} AND i.remaining_slots > 0
-                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.worker_id = {workerId})
-                ORDER BY i.ordinal
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED
-            ), taken AS (
-                UPDATE items SET remaining_slots = remaining_slots - 1
-                FROM picked WHERE items.id = picked.id
-                RETURNING items.id
-            )
-            INSERT INTO assignments (id, job_id, item_id, worker_id, status, leased_at, lease_expires_at)
-            SELECT {assignmentId}, {jobId}, taken.id, {workerId}, 'Leased', {now}, {expires} FROM taken
-            RETURNING item_id AS "Value"
-            """).ToListAsync(ct);
-        await tx.CommitAsync(ct);
-
-        return claimed.Count == 0 ? NoWorkLeft : new Claim(assignmentId, claimed[0], expires);
+    private async Task<Claim?> ClaimOneWaitingAsync(Guid jobId, string workerId, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        await using var command = dataSource.CreateCommand(ClaimOneWaitingSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? new Claim(id, reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)) : null;
     }
 }

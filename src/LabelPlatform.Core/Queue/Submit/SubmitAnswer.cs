@@ -39,6 +39,11 @@ public sealed class SubmitAnswer(IDbContextFactory<AppDbContext> dbFactory, JobP
             await db.Database.ExecuteSqlAsync($"UPDATE items SET remaining_slots = remaining_slots + 1 WHERE id = {assignment.ItemId}", ct);
         }
 
+        if (error is null && wasLeased)
+        {
+            await db.Database.ExecuteSqlAsync($"UPDATE items SET answer_count = answer_count + 1 WHERE id = {assignment.ItemId}", ct);
+        }
+
         await db.SaveChangesAsync(ct);
         var completed = error is null && wasLeased && await CompleteJobIfFinishedAsync(db, job.Id, ct);
         await tx.CommitAsync(ct);
