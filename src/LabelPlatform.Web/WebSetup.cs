@@ -7,6 +7,7 @@ using LabelPlatform.Queue;
 using LabelPlatform.Web.Api;
 using LabelPlatform.Web.Background;
 using LabelPlatform.Web.Health;
+using LabelPlatform.Web.Hubs;
 using LabelPlatform.Web.Seed;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -60,6 +61,8 @@ public static class WebSetup
             .AddCheck<DatabaseHealthCheck>("database")
             .AddCheck<BackgroundWorkersHealthCheck>("background_workers");
         builder.Services.AddTransient<DemoSeeder>();
+        builder.Services.AddSignalR();
+        builder.Services.AddHostedService<QueueHubRelay>();
         builder.Services.AddScoped<LabelPlatform.Web.Components.Shared.CurrentUser>();
         return builder;
     }
@@ -103,6 +106,7 @@ public static class WebSetup
     {
         app.MapAccountApi();
         app.MapJobFilesApi();
+        app.MapHub<QueueHub>(QueueHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.UseHangfireDashboard("/admin/hangfire", new DashboardOptions
         {

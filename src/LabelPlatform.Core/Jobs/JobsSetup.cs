@@ -17,6 +17,7 @@ public static class JobsSetup
         var root = builder.Configuration["Storage:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, ".data", "items");
         builder.Services.AddSingleton<IItemStore>(new LocalDiskItemStore(root));
         builder.Services.AddSingleton<JobProgressNotifier>();
+        builder.Services.AddHostedService<JobChangeListener>();
         builder.Services.AddTransient<CreateJob.CreateJob>();
         builder.Services.AddTransient<ChangeJobStatus>();
         builder.Services.AddTransient<ZipImporter>();

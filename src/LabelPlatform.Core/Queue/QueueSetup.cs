@@ -16,6 +16,8 @@ public static class QueueSetup
         builder.Services.AddSingleton<ClaimBatcher>();
         builder.Services.AddTransient<ClaimNextItem>();
         builder.Services.AddTransient<SubmitAnswer>();
+        builder.Services.AddTransient<Leases.ExtendLease>();
+        builder.Services.AddTransient<Skip.SkipItem>();
         builder.Services.AddTransient<ExpireLeases.ExpireLeases>();
         builder.Services.AddTransient<ExpireLeasesJob>();
         builder.Services.AddTransient<ListAvailableJobs>();

@@ -17,7 +17,6 @@ public sealed class ZipImporter(
     IDbContextFactory<AppDbContext> dbFactory,
     IItemStore store,
     IOptions<UploadLimits> limits,
-    JobProgressNotifier notifier,
     TimeProvider clock)
 {
     private readonly UploadLimits _limits = limits.Value;
@@ -55,7 +54,6 @@ public sealed class ZipImporter(
             }
 
             await SaveItemsAsync(jobId, staged, ct);
-            notifier.Publish(jobId);
             return report with { ItemsAdded = staged.Count };
         }
         catch
@@ -235,6 +233,7 @@ public sealed class ZipImporter(
         db.Items.AddRange(items);
         job.ItemsAdded();
         await db.SaveChangesAsync(ct);
+        await JobChanges.AnnounceAsync(db, jobId, ct);
         await tx.CommitAsync(ct);
     }
 

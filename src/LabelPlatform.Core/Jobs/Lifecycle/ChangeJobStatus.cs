@@ -12,7 +12,7 @@ public enum JobAction
     Resume,
 }
 
-public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, JobProgressNotifier notifier, TimeProvider clock)
+public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<Result<JobStatus>> HandleAsync(Guid jobId, Guid organisationId, JobAction action, CancellationToken ct = default)
     {
@@ -39,8 +39,8 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, J
         }
 
         await db.SaveChangesAsync(ct);
+        await JobChanges.AnnounceAsync(db, jobId, ct);
         await tx.CommitAsync(ct);
-        notifier.Publish(jobId);
         return job.Status;
     }
 }

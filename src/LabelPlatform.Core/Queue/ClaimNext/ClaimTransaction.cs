@@ -1,4 +1,5 @@
 using Npgsql;
+using LabelPlatform.Jobs.Progress;
 using NpgsqlTypes;
 
 namespace LabelPlatform.Queue.ClaimNext;
@@ -132,13 +133,16 @@ internal static class ClaimTransaction
         var fresh = Match(wanted, claims, candidates, seen, expires);
         if (fresh.Count > 0)
         {
-            await using var write = new NpgsqlCommand(LeaseSql, connection, transaction);
-            write.Parameters.Add(new NpgsqlParameter { Value = fresh.Select(f => f.Claim.AssignmentId).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter { Value = fresh.Select(f => f.Claim.ItemId).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter { Value = fresh.Select(f => f.Worker).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter { Value = jobId });
-            write.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            write.Parameters.Add(new NpgsqlParameter { Value = expires, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await using var write = new NpgsqlBatch(connection, transaction);
+            write.BatchCommands.Add(Command(
+                LeaseSql,
+                fresh.Select(f => f.Claim.AssignmentId).ToArray(),
+                fresh.Select(f => f.Claim.ItemId).ToArray(),
+                fresh.Select(f => f.Worker).ToArray(),
+                jobId,
+                now,
+                expires));
+            write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
             await write.ExecuteNonQueryAsync();
         }
 

@@ -10,7 +10,7 @@ namespace LabelPlatform.Queue.Submit;
 public sealed record SubmitOutcome(bool JobCompleted);
 
 /// <summary>Records a worker's answer; the lease check and the write happen in one transaction.</summary>
-public sealed class SubmitAnswer(IDbContextFactory<AppDbContext> dbFactory, JobProgressNotifier notifier, TimeProvider clock)
+public sealed class SubmitAnswer(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<Result<SubmitOutcome>> HandleAsync(Guid assignmentId, string workerId, string label, CancellationToken ct = default)
     {
@@ -46,15 +46,15 @@ public sealed class SubmitAnswer(IDbContextFactory<AppDbContext> dbFactory, JobP
 
         await db.SaveChangesAsync(ct);
         var completed = error is null && wasLeased && await CompleteJobIfFinishedAsync(db, job.Id, ct);
+        if (wasLeased)
+        {
+            await JobChanges.AnnounceAsync(db, job.Id, ct);
+        }
+
         await tx.CommitAsync(ct);
         if (error is not null)
         {
             return error;
-        }
-
-        if (wasLeased)
-        {
-            notifier.Publish(job.Id);
         }
 
         return new SubmitOutcome(completed);

@@ -12,6 +12,8 @@ public partial class JobForm
     private int _answersPerItem = 3;
     private string _price = "0.05";
     private string _currency = "USD";
+    private int _priority;
+    private int _leaseMinutes = JobRules.DefaultLeaseMinutes;
     private IReadOnlyList<FieldError> _errors = [];
 
     [Parameter] public EventCallback<JobDraft> OnValidSubmit { get; set; }
@@ -35,7 +37,7 @@ public partial class JobForm
     private async Task SubmitAsync()
     {
         var priceOk = MoneyFormat.TryParse(_price, out var price);
-        var draft = new JobDraft(_name.Trim(), _instructions, JobRules.ParseLabels(_labels), _answersPerItem, priceOk ? price : 0, _currency);
+        var draft = new JobDraft(_name.Trim(), _instructions, JobRules.ParseLabels(_labels), _answersPerItem, priceOk ? price : 0, _currency, _priority, _leaseMinutes);
         var errors = JobRules.Validate(draft).ToList();
         if (!priceOk)
         {

@@ -25,6 +25,9 @@ public partial class LabelPicker
 
     [Parameter] public EventCallback<string> OnSubmit { get; set; }
 
+    /// <summary>Passing on the item; the button and the S key appear only when this is set.</summary>
+    [Parameter] public EventCallback OnSkip { get; set; }
+
     public string? Selected => _selected;
 
     public ValueTask FocusAsync() => _group.FocusAsync();
@@ -57,6 +60,9 @@ public partial class LabelPicker
         {
             case "Enter":
                 await SubmitAsync();
+                return;
+            case "s" or "S" when OnSkip.HasDelegate:
+                await SkipAsync();
                 return;
             case "ArrowRight" or "ArrowDown":
                 Move(+1);
@@ -103,6 +109,14 @@ public partial class LabelPicker
         }
 
         return -1;
+    }
+
+    private async Task SkipAsync()
+    {
+        if (!Disabled)
+        {
+            await OnSkip.InvokeAsync();
+        }
     }
 
     private async Task SubmitAsync()

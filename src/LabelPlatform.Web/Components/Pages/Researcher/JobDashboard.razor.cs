@@ -66,7 +66,7 @@ public partial class JobDashboard
 
     private void OnJobChanged(Guid jobId)
     {
-        if (jobId == JobId)
+        if (jobId == JobId || jobId == Guid.Empty)
         {
             _ = InvokeAsync(async () =>
             {

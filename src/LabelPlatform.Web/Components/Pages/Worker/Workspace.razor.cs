@@ -1,7 +1,10 @@
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
+using LabelPlatform.Queue.Leases;
+using LabelPlatform.Queue.Skip;
 using LabelPlatform.Queue.Submit;
 using LabelPlatform.Web.Components.Labelling;
 using LabelPlatform.Web.Components.Shared;
@@ -10,7 +13,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Pages.Worker;
 
-/// <summary>The labelling loop: claim an item, show it, take the answer, claim the next.</summary>
+/// <summary>
+/// The labelling loop: claim an item, show it, take the answer, claim the next. While the page is
+/// open it heartbeats, so a worker who takes their time keeps the item; a closed tab lets the lease run out.
+/// </summary>
 public partial class Workspace
 {
     private Job? _job;
@@ -20,6 +26,7 @@ public partial class Workspace
     private bool _submitting;
     private int _answered;
     private bool _focusPicker;
+    private CancellationTokenSource? _heartbeat;
 
     [Parameter] public Guid JobId { get; set; }
 
@@ -30,6 +37,12 @@ public partial class Workspace
     [Inject] private ClaimNextItem ClaimNext { get; set; } = default!;
 
     [Inject] private SubmitAnswer Submit { get; set; } = default!;
+
+    [Inject] private ExtendLease Extend { get; set; } = default!;
+
+    [Inject] private SkipItem Skip { get; set; } = default!;
+
+    [Inject] private JobProgressNotifier Notifier { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -45,6 +58,97 @@ public partial class Workspace
         }
 
         await ClaimAsync();
+        Notifier.Changed += OnJobChanged;
+        _heartbeat = new CancellationTokenSource();
+        _ = HeartbeatAsync(TimeSpan.FromMinutes(_job.LeaseMinutes) / 3, _heartbeat.Token);
+    }
+
+    private async Task HeartbeatAsync(TimeSpan every, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(every < TimeSpan.FromMinutes(1) ? every : TimeSpan.FromMinutes(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                await InvokeAsync(ExtendHeldLeaseAsync);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The page closed.
+        }
+    }
+
+    private async Task ExtendHeldLeaseAsync()
+    {
+        if (_claim is null || _submitting)
+        {
+            return;
+        }
+
+        var user = await CurrentUser.GetAsync();
+        var extended = await Extend.HandleAsync(_claim.AssignmentId, user.UserId);
+        if (extended.IsSuccess)
+        {
+            _claim = _claim with { LeaseExpiresAt = extended.Value };
+            return;
+        }
+
+        _message = extended.Error!.Message;
+        await ClaimAsync();
+        StateHasChanged();
+    }
+
+    private async Task SkipAsync()
+    {
+        if (_claim is null || _submitting)
+        {
+            return;
+        }
+
+        _submitting = true;
+        try
+        {
+            var user = await CurrentUser.GetAsync();
+            var error = await Skip.HandleAsync(_claim.AssignmentId, user.UserId);
+            _message = error?.Message;
+            await ClaimAsync();
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    // With nothing left, wait for the job to get more (new items, returned leases) and carry on by itself.
+    private void OnJobChanged(Guid jobId)
+    {
+        if (_claim is null && _job is not null && (jobId == JobId || jobId == Guid.Empty))
+        {
+            _ = InvokeAsync(async () =>
+            {
+                if (_claim is null)
+                {
+                    await ClaimAsync();
+                    if (_claim is not null)
+                    {
+                        _message = "New work arrived.";
+                    }
+
+                    StateHasChanged();
+                }
+            });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Notifier.Changed -= OnJobChanged;
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.CancelAsync();
+            _heartbeat.Dispose();
+        }
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)

@@ -1,0 +1,21 @@
+using LabelPlatform.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace LabelPlatform.Jobs.Progress;
+
+/// <summary>
+/// Announces "this job's counts or state changed" through PostgreSQL NOTIFY, inside the caller's
+/// transaction: it is delivered on commit, to every process listening (every web node), and not
+/// at all on rollback. Identical notifications in one transaction are delivered once.
+/// </summary>
+public static class JobChanges
+{
+    public const string Channel = "lp_job_changed";
+
+    public static Task AnnounceAsync(AppDbContext db, Guid jobId, CancellationToken ct = default) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {jobId.ToString()})", ct);
+
+    public static NpgsqlBatchCommand AnnounceCommand(Guid jobId) =>
+        new($"SELECT pg_notify('{Channel}', $1)") { Parameters = { new NpgsqlParameter { Value = jobId.ToString() } } };
+}
