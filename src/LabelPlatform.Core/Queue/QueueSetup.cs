@@ -15,6 +15,7 @@ public static class QueueSetup
         builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
         builder.Services.AddSingleton<ClaimBatcher>();
         builder.Services.AddTransient<ClaimNextItem>();
+        builder.Services.AddTransient<ClaimFromPool>();
         builder.Services.AddTransient<SubmitAnswer>();
         builder.Services.AddTransient<Leases.ExtendLease>();
         builder.Services.AddTransient<Skip.SkipItem>();
