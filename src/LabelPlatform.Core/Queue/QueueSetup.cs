@@ -16,7 +16,7 @@ public static class QueueSetup
         builder.Services.AddSingleton<ClaimBatcher>();
         builder.Services.AddTransient<ClaimNextItem>();
         builder.Services.AddTransient<ClaimFromPool>();
-        builder.Services.AddTransient<SubmitAnswer>();
+        builder.Services.AddSingleton<SubmitAnswer>();
         builder.Services.AddTransient<Leases.ExtendLease>();
         builder.Services.AddTransient<Skip.SkipItem>();
         builder.Services.AddTransient<ExpireLeases.ExpireLeases>();

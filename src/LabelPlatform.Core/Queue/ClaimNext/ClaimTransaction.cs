@@ -1,5 +1,5 @@
-using Npgsql;
 using LabelPlatform.Jobs.Progress;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace LabelPlatform.Queue.ClaimNext;

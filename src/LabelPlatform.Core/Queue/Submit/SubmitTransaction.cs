@@ -1,0 +1,204 @@
+using LabelPlatform.Common;
+using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Labelling;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabelPlatform.Queue.Submit;
+
+internal sealed record SubmitRequest(Guid AssignmentId, string WorkerId, string Label);
+
+/// <summary>
+/// One transaction for a batch of submissions, in three round trips and a commit: (1) the
+/// assignments locked with their jobs' labels, then the lease and the answer checked in memory;
+/// (2) answers written and expired leases returned; (3) finished jobs completed, listeners told.
+/// </summary>
+internal static class SubmitTransaction
+{
+    private const string LockSql = """
+        SELECT a.id, a.worker_id, a.status, a.label, a.lease_expires_at, a.item_id, a.job_id, j.labels
+        FROM assignments a JOIN jobs j ON j.id = a.job_id
+        WHERE a.id = ANY($1)
+        ORDER BY a.id
+        FOR UPDATE OF a
+        """;
+
+    private const string SubmitSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS t(id, label, item_id)
+        ), answered AS (
+            UPDATE assignments SET status = 'Submitted', label = input.label, submitted_at = $4
+            FROM input WHERE assignments.id = input.id
+        )
+        UPDATE items SET answer_count = items.answer_count + counted.n
+        FROM (SELECT item_id, count(*)::int AS n FROM input GROUP BY item_id) counted
+        WHERE items.id = counted.item_id
+        """;
+
+    private const string ExpireSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t(id, item_id)
+        ), expired AS (
+            UPDATE assignments SET status = 'Expired' FROM input WHERE assignments.id = input.id
+        )
+        UPDATE items SET remaining_slots = items.remaining_slots + returned.n
+        FROM (SELECT item_id, count(*)::int AS n FROM input GROUP BY item_id) returned
+        WHERE items.id = returned.item_id
+        """;
+
+    // Once a job has no open slot, its last submissions could commit side by side, each seeing the
+    // other's lease as open, and nobody would complete the job: so they take the job's row lock,
+    // one after the other, and the next statement (a new snapshot) sees every one before it.
+    private const string LockFinishingJobsSql = """
+        SELECT j.id FROM jobs j
+        WHERE j.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
+        ORDER BY j.id
+        FOR NO KEY UPDATE
+        """;
+
+    private const string CompleteSql = """
+        UPDATE jobs j SET status = 'Completed', completed_at = $2
+        WHERE j.id = ANY($1) AND j.status IN ('Running', 'Paused')
+          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
+          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status = 'Leased')
+        RETURNING j.id
+        """;
+
+    public static async Task<IReadOnlyList<Result<SubmitOutcome>>> RunAsync(
+        NpgsqlDataSource dataSource, IReadOnlyList<SubmitRequest> requests, DateTimeOffset now)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        var rows = new Dictionary<Guid, Row>();
+        await using (var read = new NpgsqlCommand(LockSql, connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = requests.Select(r => r.AssignmentId).Distinct().ToArray() });
+            await using var reader = await read.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows[reader.GetGuid(0)] = new Row(
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetFieldValue<DateTimeOffset>(4),
+                    reader.GetGuid(5),
+                    reader.GetGuid(6),
+                    reader.GetFieldValue<string[]>(7));
+            }
+        }
+
+        // Decide in arrival order, so a double click inside one batch stores one answer.
+        var decisions = requests.Select(r => Decide(r, rows, now)).ToList();
+        var submitted = decisions.Where(d => d.Write == Write.Submit).ToList();
+        var expired = decisions.Where(d => d.Write == Write.Expire).ToList();
+        var jobs = submitted.Select(d => d.JobId).Distinct().ToArray();
+
+        if (submitted.Count > 0 || expired.Count > 0)
+        {
+            await using var write = new NpgsqlBatch(connection, transaction);
+            if (submitted.Count > 0)
+            {
+                write.BatchCommands.Add(Command(
+                    SubmitSql,
+                    submitted.Select(d => d.AssignmentId).ToArray(),
+                    submitted.Select(d => d.Label!).ToArray(),
+                    submitted.Select(d => d.ItemId).ToArray(),
+                    now));
+            }
+
+            if (expired.Count > 0)
+            {
+                write.BatchCommands.Add(Command(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
+            }
+
+            await write.ExecuteNonQueryAsync();
+        }
+
+        var completed = new HashSet<Guid>();
+        if (jobs.Length > 0)
+        {
+            await using var finish = new NpgsqlBatch(connection, transaction);
+            finish.BatchCommands.Add(Command(LockFinishingJobsSql, jobs));
+            finish.BatchCommands.Add(Command(CompleteSql, jobs, now));
+            foreach (var jobId in jobs)
+            {
+                finish.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
+            }
+
+            await using var reader = await finish.ExecuteReaderAsync();
+            await reader.NextResultAsync();
+            while (await reader.ReadAsync())
+            {
+                completed.Add(reader.GetGuid(0));
+            }
+        }
+
+        await transaction.CommitAsync();
+        // The job's last answer in this batch is the one that completed it.
+        var completers = submitted.Where(d => completed.Contains(d.JobId)).GroupBy(d => d.JobId).Select(g => g.Last()).ToHashSet();
+        return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d))) : d.Error).ToList();
+    }
+
+    private static Decision Decide(SubmitRequest request, Dictionary<Guid, Row> rows, DateTimeOffset now)
+    {
+        if (!rows.TryGetValue(request.AssignmentId, out var row) || row.WorkerId != request.WorkerId)
+        {
+            return Decision.Refuse(request, Error.NotFound("The assignment"));
+        }
+
+        var invalid = ClassificationAnswer.Validate(row.Labels, request.Label);
+        if (invalid is not null)
+        {
+            return Decision.Refuse(request, invalid);
+        }
+
+        if (row.Status == "Submitted")
+        {
+            return row.Label == request.Label
+                ? new Decision(request.AssignmentId, row.ItemId, row.JobId, null, Write.None, null)
+                : Decision.Refuse(request, Error.Conflict("This item was already submitted with a different answer."));
+        }
+
+        if (row.Status != "Leased")
+        {
+            return Decision.Refuse(request, Assignment.LeaseExpired);
+        }
+
+        if (now > row.LeaseExpiresAt)
+        {
+            rows[request.AssignmentId] = row with { Status = "Expired" };
+            return new Decision(request.AssignmentId, row.ItemId, row.JobId, null, Write.Expire, Assignment.LeaseExpired);
+        }
+
+        rows[request.AssignmentId] = row with { Status = "Submitted", Label = request.Label };
+        return new Decision(request.AssignmentId, row.ItemId, row.JobId, request.Label, Write.Submit, null);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value is DateTimeOffset at
+                ? new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz }
+                : new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    private enum Write
+    {
+        None,
+        Submit,
+        Expire,
+    }
+
+    private sealed record Row(string WorkerId, string Status, string? Label, DateTimeOffset LeaseExpiresAt, Guid ItemId, Guid JobId, string[] Labels);
+
+    private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, string? Label, Write Write, Error? Error)
+    {
+        public static Decision Refuse(SubmitRequest request, Error error) => new(request.AssignmentId, Guid.Empty, Guid.Empty, null, Write.None, error);
+    }
+}
