@@ -87,6 +87,19 @@ public sealed class Job
         return null;
     }
 
+    /// <summary>Stops the job for good: no more claims; answers already given stay in the results.</summary>
+    public Error? Cancel(DateTimeOffset now)
+    {
+        if (Status is JobStatus.Completed or JobStatus.Cancelled)
+        {
+            return Error.Conflict($"A {Status.ToString().ToLowerInvariant()} job cannot be cancelled.");
+        }
+
+        Status = JobStatus.Cancelled;
+        CompletedAt = now;
+        return null;
+    }
+
     public void Complete(DateTimeOffset now)
     {
         if (Status is JobStatus.Running or JobStatus.Paused)

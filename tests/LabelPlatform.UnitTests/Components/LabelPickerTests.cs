@@ -238,4 +238,34 @@ public class LabelPickerTests : ComponentTestContext
         Assert.Equal("7", Checked(picker));
         Assert.Empty(picker.FindAll("kbd"));
     }
+
+    [Fact]
+    public void KeyDownS_WithSkipHandler_SkipsAndDoesNotSubmit()
+    {
+        var skipped = 0;
+        var picker = Render<LabelPicker>(p => p
+            .Add(x => x.Labels, ThreeLabels)
+            .Add(x => x.ItemKey, 1)
+            .Add(x => x.OnSubmit, label => _submitted.Add(label))
+            .Add(x => x.OnSkip, () => skipped++));
+
+        Press(picker, "2");
+        Press(picker, "s");
+
+        Assert.Equal(1, skipped);
+        Assert.Empty(_submitted);
+        Assert.NotNull(picker.Find(".lp-skip"));
+    }
+
+    [Fact]
+    public void KeyDownS_WithoutSkipHandler_ShowsNoSkipAndDoesNothing()
+    {
+        var picker = RenderPicker();
+
+        Press(picker, "s");
+
+        Assert.Empty(picker.FindAll(".lp-skip"));
+        Assert.Null(Checked(picker));
+        Assert.Empty(_submitted);
+    }
 }

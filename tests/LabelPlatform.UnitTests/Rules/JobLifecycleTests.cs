@@ -177,4 +177,36 @@ public class JobLifecycleTests
     {
         Assert.Equal(accepts, InStatus(status).AcceptsItems);
     }
+
+    [Theory]
+    [InlineData(JobStatus.Draft)]
+    [InlineData(JobStatus.Ready)]
+    [InlineData(JobStatus.Running)]
+    [InlineData(JobStatus.Paused)]
+    public void Cancel_BeforeTheJobEnds_CancelsWithTime(JobStatus status)
+    {
+        var job = InStatus(status);
+        var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+        var error = job.Cancel(now);
+
+        Assert.Null(error);
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.Equal(now, job.CompletedAt);
+        Assert.False(job.AcceptsItems);
+    }
+
+    [Theory]
+    [InlineData(JobStatus.Completed)]
+    [InlineData(JobStatus.Cancelled)]
+    public void Cancel_EndedJob_FailsAndKeepsStatus(JobStatus status)
+    {
+        var job = InStatus(status);
+
+        var error = job.Cancel(DateTimeOffset.UtcNow);
+
+        Assert.NotNull(error);
+        Assert.Contains(status.ToString().ToLowerInvariant(), error.Message);
+        Assert.Equal(status, job.Status);
+    }
 }

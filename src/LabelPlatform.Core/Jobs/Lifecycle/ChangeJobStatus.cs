@@ -10,6 +10,7 @@ public enum JobAction
     Launch,
     Pause,
     Resume,
+    Cancel,
 }
 
 public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
@@ -31,6 +32,7 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
             JobAction.Launch => job.Launch(clock.GetUtcNow()),
             JobAction.Pause => job.Pause(),
             JobAction.Resume => job.Resume(),
+            JobAction.Cancel => job.Cancel(clock.GetUtcNow()),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
         if (error is not null)

@@ -32,6 +32,8 @@ public partial class JobDashboard
 
     [Inject] private JobProgressNotifier Notifier { get; set; } = default!;
 
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+
     private List<ChartSeries<double>> ItemStates =>
         _counts is null ? [] : [new() { Name = "Items", Data = new double[] { _counts.ItemsDone, _counts.ItemsInProgress, _counts.ItemsNotStarted } }];
 
@@ -62,6 +64,19 @@ public partial class JobDashboard
         _actionError = result.IsSuccess ? null : result.Error!.Message;
         _busy = false;
         await ReloadAsync();
+    }
+
+    private async Task CancelAsync()
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Cancel this job?",
+            "Workers stop getting its items at once. Answers already given stay in the CSV. This cannot be undone.",
+            yesText: "Cancel job",
+            cancelText: "Keep it running");
+        if (confirmed == true)
+        {
+            await ChangeAsync(JobAction.Cancel);
+        }
     }
 
     private void OnJobChanged(Guid jobId)
