@@ -26,7 +26,9 @@ public static class BackgroundJobsSetup
                 {
                     SchemaName = "hangfire",
                     PrepareSchemaIfNecessary = true,
-                    QueuePollInterval = TimeSpan.FromSeconds(2),
+                    // Idle servers wait for PostgreSQL NOTIFY instead of polling every couple of seconds.
+                    EnableLongPolling = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(15),
                 }));
 
         if (builder.Configuration.GetValue("BackgroundJobs:Enabled", true))
