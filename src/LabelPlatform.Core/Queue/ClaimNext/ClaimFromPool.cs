@@ -6,31 +6,48 @@ namespace LabelPlatform.Queue.ClaimNext;
 public sealed record PoolClaim(Guid JobId, Claim Claim);
 
 /// <summary>
-/// "Give me the next task, any job": the highest priority first; among jobs of equal priority a
-/// random one, so every job gets an equal share of the crowd however many items it has.
+/// "Give me the next task, any job": the lease the worker already holds, if any (a reload must not
+/// burn a slot); otherwise the highest priority first, and among jobs of equal priority a random
+/// one, so every job gets an equal share of the crowd however many items it has.
 /// </summary>
-public sealed class ClaimFromPool(NpgsqlDataSource dataSource, ClaimNextItem claimNext)
+public sealed class ClaimFromPool(NpgsqlDataSource dataSource, ClaimNextItem claimNext, TimeProvider clock)
 {
-    // Reads only the partial index of open items, so finished jobs and history cost nothing.
+    // Reads only the partial index of open items, so finished jobs and history cost nothing. A job
+    // where the worker holds a live lease counts even with no open slot: that lease is their next task.
     private const string OpenJobsSql = """
-        SELECT j.id, j.priority FROM jobs j
+        SELECT j.id, j.priority, held.id IS NOT NULL AS held FROM jobs j
+        LEFT JOIN LATERAL (
+            SELECT a.id FROM assignments a
+            WHERE a.job_id = j.id AND a.worker_id = $1 AND a.status = 'Leased' AND a.lease_expires_at > $2
+            LIMIT 1
+        ) held ON true
         WHERE j.status = 'Running'
-          AND EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
+          AND (held.id IS NOT NULL OR EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0))
         """;
 
     public async Task<Result<PoolClaim>> HandleAsync(string workerId, CancellationToken ct = default)
     {
         var jobs = new List<(Guid Id, int Priority)>();
+        var held = new List<Guid>();
         await using (var command = dataSource.CreateCommand(OpenJobsSql))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
+            command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+            command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                jobs.Add((reader.GetGuid(0), reader.GetInt32(1)));
+                if (reader.GetBoolean(2))
+                {
+                    held.Add(reader.GetGuid(0));
+                }
+                else
+                {
+                    jobs.Add((reader.GetGuid(0), reader.GetInt32(1)));
+                }
             }
         }
 
-        foreach (var job in Order(jobs, Random.Shared))
+        foreach (var job in held.Concat(Order(jobs, Random.Shared)))
         {
             var claim = await claimNext.HandleAsync(job, workerId, ct);
             if (claim.IsSuccess)
