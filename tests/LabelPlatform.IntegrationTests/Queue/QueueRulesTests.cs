@@ -238,7 +238,7 @@ public class QueueRulesTests(LabelPlatformFactory factory) : IClassFixture<Label
     }
 
     [Fact]
-    public async Task ExtendLease_SomeoneElsesAssignment_LeavesItsExpiryAlone()
+    public async Task ExtendLease_SomeoneElsesAssignment_ReturnsNotFoundAndLeavesItsExpiryAlone()
     {
         var job = await NewJobAsync(items: 1, answersPerItem: 1);
         var (owner, other) = await TwoWorkersAsync();
@@ -248,7 +248,7 @@ public class QueueRulesTests(LabelPlatformFactory factory) : IClassFixture<Label
 
         var extended = await factory.Services.GetRequiredService<ExtendLease>().HandleAsync(lease.AssignmentId, other.Id);
 
-        Assert.False(extended.IsSuccess);
+        Assert.Equal("not_found", extended.Error?.Code);
         Assert.Equal(expiresAt, (await factory.AssignmentAsync(lease.AssignmentId)).LeaseExpiresAt);
     }
 

@@ -22,6 +22,15 @@ public sealed class ExtendLease(NpgsqlDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         var expires = await command.ExecuteScalarAsync(ct);
-        return expires is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : Assignment.LeaseExpired;
+        if (expires is DateTime at)
+        {
+            return new DateTimeOffset(at, TimeSpan.Zero);
+        }
+
+        // Not extended: say why, without telling anyone about an assignment that is not theirs.
+        await using var mine = dataSource.CreateCommand("SELECT 1 FROM assignments WHERE id = $1 AND worker_id = $2");
+        mine.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
+        mine.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        return await mine.ExecuteScalarAsync(ct) is null ? Error.NotFound("The assignment") : Assignment.LeaseExpired;
     }
 }
