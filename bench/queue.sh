@@ -36,7 +36,8 @@ bench_queue() {
   local have_pgss=0
   if bench_psql labelplatform_bench -c "CREATE EXTENSION pg_stat_statements" 2>/dev/null; then have_pgss=1; fi
   local cs
-  cs=$(bench_connection labelplatform_bench "Maximum Pool Size=$pool;Timeout=60;Command Timeout=120")
+  # A long pool wait is measured as claim latency, not turned into a timeout error that hides it.
+  cs=$(bench_connection labelplatform_bench "Maximum Pool Size=$pool;Timeout=300;Command Timeout=300")
 
   echo "==> Seeding: $history completed assignments, $open_items open items"
   run_logged "$log" dotnet "$bench_dll" queue-prepare --connection "$cs" --history "$history" --open-items "$open_items"
