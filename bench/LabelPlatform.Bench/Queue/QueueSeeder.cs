@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using LabelPlatform.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabelPlatform.Bench.Queue;
+
+/// <param name="History">Completed assignments (status Submitted) in completed jobs.</param>
+/// <param name="OpenItems">Items with all their slots open, spread over the running jobs.</param>
+public sealed record SeedPlan(int History, int OpenItems, int RunningJobs, int Workers);
+
+/// <summary>
+/// Migrates a fresh database and fills it the fast way: users and jobs with SQL, items and
+/// assignments with binary COPY. Ids are UUIDv7 like the product's, so index locality is realistic.
+/// </summary>
+public sealed class QueueSeeder(string connectionString)
+{
+    public const int AnswersPerItem = 3;
+    private const int HistoryItemsPerJob = 20_000;
+    private static readonly string[] Labels = ["cat", "dog"];
+
+    public async Task RunAsync(SeedPlan plan)
+    {
+        if (plan.Workers < AnswersPerItem || 337 % plan.Workers == 0 || 674 % plan.Workers == 0)
+        {
+            throw new ArgumentException("Seed at least 3 workers, and not 337 or 674 of them.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        DataSetup.Configure(options, connectionString);
+        await using (var db = new AppDbContext(options.Options))
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // Bulk load of rows that are consistent by construction: skip the per-row foreign key triggers.
+        await ExecuteAsync(connection, "SET session_replication_role = replica");
+        // The SQL builds worker ids as lpad(n, 12, '0'), the same as BenchIds.Worker.
+        await SeedPeopleAsync(connection, plan.Workers);
+
+        var historyItems = (plan.History + AnswersPerItem - 1) / AnswersPerItem;
+        var completedJobs = (historyItems + HistoryItemsPerJob - 1) / HistoryItemsPerJob;
+        var historyStart = DateTimeOffset.UtcNow.AddDays(-30);
+        var openJobs = new List<Guid>();
+        for (var j = 0; j < completedJobs; j++)
+        {
+            var jobId = await InsertJobAsync(connection, $"History {j + 1}", "Completed", historyStart.AddHours(j));
+            var items = Math.Min(HistoryItemsPerJob, historyItems - (j * HistoryItemsPerJob));
+            var itemIds = await CopyItemsAsync(connection, jobId, items, remainingSlots: 0, historyStart.AddHours(j));
+            var answers = Math.Min(items * AnswersPerItem, plan.History - (j * HistoryItemsPerJob * AnswersPerItem));
+            await CopyHistoryAsync(connection, jobId, itemIds, answers, plan.Workers, historyStart.AddHours(j));
+        }
+
+        for (var j = 0; j < plan.RunningJobs; j++)
+        {
+            var jobId = await InsertJobAsync(connection, $"Running {j + 1}", "Running", DateTimeOffset.UtcNow.AddHours(-1));
+            var items = (plan.OpenItems / plan.RunningJobs) + (j < plan.OpenItems % plan.RunningJobs ? 1 : 0);
+            await CopyItemsAsync(connection, jobId, items, remainingSlots: AnswersPerItem, DateTimeOffset.UtcNow.AddHours(-1));
+            openJobs.Add(jobId);
+        }
+
+        await ExecuteAsync(connection, "SET session_replication_role = origin");
+        // Old history is all-visible and analysed in a real database; start from the same place.
+        await ExecuteAsync(connection, "VACUUM ANALYZE");
+
+        Console.WriteLine($"Seeded {plan.Workers} workers, {completedJobs} completed jobs with {plan.History:N0} submitted assignments, " +
+            $"{plan.RunningJobs} running jobs with {plan.OpenItems:N0} items x {AnswersPerItem} slots in {clock.Elapsed.TotalSeconds:0.0} s");
+        Measure.Print("seed", ("history", plan.History), ("open_items", plan.OpenItems), ("running_jobs", plan.RunningJobs),
+            ("seconds", clock.Elapsed.TotalSeconds));
+    }
+
+    private static async Task SeedPeopleAsync(NpgsqlConnection connection, int workers)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO organisations (id, name, created_at) VALUES (@org, 'Bench Lab', now() - interval '60 days');
+            INSERT INTO "AspNetUsers" (id, user_name, normalized_user_name, email, normalized_email, email_confirmed,
+                password_hash, security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled,
+                lockout_enabled, access_failed_count, display_name, created_at, organisation_id)
+            VALUES (@researcher, 'researcher@bench.test', 'RESEARCHER@BENCH.TEST', 'researcher@bench.test', 'RESEARCHER@BENCH.TEST', true,
+                NULL, md5('r'), md5('r'), false, false, true, 0, 'Bench researcher', now() - interval '60 days', @org);
+            INSERT INTO "AspNetUsers" (id, user_name, normalized_user_name, email, normalized_email, email_confirmed,
+                password_hash, security_stamp, concurrency_stamp, phone_number_confirmed, two_factor_enabled,
+                lockout_enabled, access_failed_count, display_name, created_at, organisation_id)
+            SELECT '00000000-0000-4000-8000-' || lpad(n::text, 12, '0'),
+                   'worker' || n || '@bench.test', 'WORKER' || n || '@BENCH.TEST',
+                   'worker' || n || '@bench.test', 'WORKER' || n || '@BENCH.TEST', true,
+                   NULL, md5(n::text), md5(n::text), false, false, true, 0, 'Worker ' || n, now() - interval '60 days', NULL
+            FROM generate_series(0, @workers - 1) AS n;
+            INSERT INTO "AspNetUserRoles" (user_id, role_id)
+            SELECT id, CASE WHEN organisation_id IS NULL THEN 'role-worker' ELSE 'role-researcher' END FROM "AspNetUsers";
+            """, connection);
+        command.Parameters.AddWithValue("org", BenchIds.Organisation);
+        command.Parameters.AddWithValue("researcher", BenchIds.Researcher);
+        command.Parameters.AddWithValue("workers", workers);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<Guid> InsertJobAsync(NpgsqlConnection connection, string name, string status, DateTimeOffset createdAt)
+    {
+        var id = Guid.CreateVersion7(createdAt);
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO jobs (id, organisation_id, created_by_user_id, name, instructions, kind, labels, answers_per_item,
+                price_per_answer, currency, status, created_at, launched_at, completed_at)
+            VALUES (@id, @org, @researcher, @name, 'Pick the animal.', 'ImageClassification', @labels, @answers,
+                5, 'USD', @status, @created, @created, CASE WHEN @status = 'Completed' THEN @created + interval '1 day' END)
+            """, connection);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("org", BenchIds.Organisation);
+        command.Parameters.AddWithValue("researcher", BenchIds.Researcher);
+        command.Parameters.AddWithValue("name", name);
+        command.Parameters.AddWithValue("labels", Labels);
+        command.Parameters.AddWithValue("answers", AnswersPerItem);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("created", createdAt);
+        await command.ExecuteNonQueryAsync();
+        return id;
+    }
+
+    private static async Task<Guid[]> CopyItemsAsync(NpgsqlConnection connection, Guid jobId, int count, int remainingSlots, DateTimeOffset createdAt)
+    {
+        var ids = new Guid[count];
+        await using var writer = await connection.BeginBinaryImportAsync("""
+            COPY items (id, job_id, ordinal, source_name, storage_key, content_type, byte_size, width, height, sha256,
+                remaining_slots, created_at) FROM STDIN (FORMAT BINARY)
+            """);
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = Guid.CreateVersion7(createdAt);
+            await writer.StartRowAsync();
+            await writer.WriteAsync(ids[i], NpgsqlDbType.Uuid);
+            await writer.WriteAsync(jobId, NpgsqlDbType.Uuid);
+            await writer.WriteAsync(i + 1, NpgsqlDbType.Integer);
+            await writer.WriteAsync($"images/{i + 1:D7}.jpg", NpgsqlDbType.Varchar);
+            await writer.WriteAsync($"{jobId:N}/{ids[i]:N}.jpg", NpgsqlDbType.Varchar);
+            await writer.WriteAsync("image/jpeg", NpgsqlDbType.Varchar);
+            await writer.WriteAsync(48_000L, NpgsqlDbType.Bigint);
+            await writer.WriteAsync(640, NpgsqlDbType.Integer);
+            await writer.WriteAsync(480, NpgsqlDbType.Integer);
+            await writer.WriteAsync(Convert.ToHexStringLower(ids[i].ToByteArray()).PadRight(64, '0'), NpgsqlDbType.Varchar);
+            await writer.WriteAsync(remainingSlots, NpgsqlDbType.Integer);
+            await writer.WriteAsync(createdAt, NpgsqlDbType.TimestampTz);
+        }
+
+        await writer.CompleteAsync();
+        return ids;
+    }
+
+    /// <summary>Each item answered by <see cref="AnswersPerItem"/> different workers, in item order.</summary>
+    private static async Task CopyHistoryAsync(NpgsqlConnection connection, Guid jobId, Guid[] itemIds, int answers, int workers, DateTimeOffset start)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync("""
+            COPY assignments (id, job_id, item_id, worker_id, status, leased_at, lease_expires_at, submitted_at, label)
+            FROM STDIN (FORMAT BINARY)
+            """);
+        for (var n = 0; n < answers; n++)
+        {
+            var item = n / AnswersPerItem;
+            // Offsets 0, 337 and 674 modulo the worker count differ (337 is prime), so an item's answers come from different workers.
+            var worker = (item + (n % AnswersPerItem * 337)) % workers;
+            var leasedAt = start.AddMilliseconds(n * 50L);
+            await writer.StartRowAsync();
+            await writer.WriteAsync(Guid.CreateVersion7(leasedAt), NpgsqlDbType.Uuid);
+            await writer.WriteAsync(jobId, NpgsqlDbType.Uuid);
+            await writer.WriteAsync(itemIds[item], NpgsqlDbType.Uuid);
+            await writer.WriteAsync(BenchIds.Worker(worker), NpgsqlDbType.Text);
+            await writer.WriteAsync("Submitted", NpgsqlDbType.Varchar);
+            await writer.WriteAsync(leasedAt, NpgsqlDbType.TimestampTz);
+            await writer.WriteAsync(leasedAt.AddMinutes(10), NpgsqlDbType.TimestampTz);
+            await writer.WriteAsync(leasedAt.AddSeconds(8), NpgsqlDbType.TimestampTz);
+            await writer.WriteAsync(Labels[(n + item) % Labels.Length], NpgsqlDbType.Varchar);
+        }
+
+        await writer.CompleteAsync();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+    }
+}

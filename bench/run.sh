@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench/run.sh NAME: the one entry point for the project's benchmarks (see bench/README.md).
+# Each benchmark builds in Release, starts what it needs on this machine, prints a table for
+# people and ends with exactly one line for programs: "RESULT NAME key=value ...".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source .ci/postgres.sh
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+usage() {
+  cat >&2 <<'USAGE'
+usage: bench/run.sh NAME
+  queue   claim+submit cycles/s and claim latency at 50, 200 and 1000 simulated workers over
+          1M completed assignments, beside Hangfire.PostgreSql, Graphile Worker and pgbench.
+          Environment: BENCH_SECONDS (15), BENCH_HISTORY (1000000), BENCH_WORKERS ("50 200 1000"),
+          BENCH_OPEN_ITEMS (500000), BENCH_WARMUP (3), BENCH_POOL (200), BENCH_HANGFIRE_JOBS (5000).
+USAGE
+}
+
+# --- shared by every benchmark -------------------------------------------------------------
+
+bench_dll="$root/bench/LabelPlatform.Bench/bin/Release/net10.0/LabelPlatform.Bench.dll"
+pgdata=""
+bench_tmp=""
+
+bench_build() {
+  command -v dotnet >/dev/null || { echo "The .NET SDK is required (see global.json)." >&2; exit 1; }
+  echo "==> Build (Release)"
+  dotnet build "$root/bench/LabelPlatform.Bench" -c Release -nologo -v q -clp:ErrorsOnly
+}
+
+# A private cluster with durable commits (fsync, synchronous_commit and full-page writes on, as in
+# production) and room for the benchmark: big shared buffers, many connections, no checkpoint
+# forced by WAL volume during a measurement. Planner costs stay at their defaults.
+bench_postgres_start() {
+  ensure_postgres_installed
+  bench_tmp=$(mktemp -d /tmp/labelplatform-bench.XXXXXX)
+  chmod 755 "$bench_tmp"
+  pgdata="$bench_tmp/pg"
+  pgport=$(free_port 57432)
+  local preload=""
+  [ -f "$(dirname "$(pg_bin)")/lib/pg_stat_statements.so" ] && preload="-c shared_preload_libraries=pg_stat_statements"
+  start_cluster "$pgdata" "$pgport" "-c fsync=on -c synchronous_commit=on -c full_page_writes=on \
+    -c shared_buffers=1GB -c max_connections=400 -c max_wal_size=8GB -c min_wal_size=1GB \
+    -c checkpoint_timeout=30min -c maintenance_work_mem=512MB -c work_mem=16MB -c effective_cache_size=8GB $preload"
+  echo "PostgreSQL $(bench_psql postgres -tAc 'SHOW server_version' | cut -d' ' -f1) on port $pgport ($pgdata)"
+}
+
+bench_cleanup() {
+  trap '' INT TERM PIPE
+  trap - EXIT
+  [ -n "$pgdata" ] && stop_cluster "$pgdata"
+  [ -n "$bench_tmp" ] && rm -rf "$bench_tmp"
+  pgdata=""
+  bench_tmp=""
+}
+
+bench_psql() {
+  local db=$1
+  shift
+  "$(pg_bin)/psql" -h 127.0.0.1 -p "$pgport" -U postgres -d "$db" -v ON_ERROR_STOP=1 -q "$@"
+}
+
+bench_connection() {
+  echo "Host=127.0.0.1;Port=$pgport;Username=postgres;Database=$1${2:+;$2}"
+}
+
+# measure_field "MEASURE name k=v ..." KEY → v
+measure_field() {
+  tr ' ' '\n' <<<"$1" | sed -n "s/^$2=//p"
+}
+
+# run_logged LOG COMMAND...: runs a step, shows its output indented, keeps it in LOG.
+run_logged() {
+  local log=$1
+  shift
+  "$@" 2>&1 | tee -a "$log" | sed 's/^/    /'
+  return "${PIPESTATUS[0]}"
+}
+
+# --- benchmarks -----------------------------------------------------------------------------
+
+name=${1:-}
+case "$name" in
+  queue)
+    source "$root/bench/queue.sh"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    bench_queue
+    ;;
+  *)
+    usage
+    exit 2
+    ;;
+esac
