@@ -7,6 +7,9 @@ public sealed class QueueOptions
     /// <summary>The most claims one transaction serves; more waiting claims go into the next one.</summary>
     public int MaxClaimBatch { get; set; } = 256;
 
+    /// <summary>How many submit transactions may run at once in this process.</summary>
+    public int SubmitLines { get; set; } = 4;
+
     /// <summary>The most items one worker may hold at once in a job (a batch claim for fast task types).</summary>
     public const int MaxItemsPerClaim = 10;
 }

@@ -5,10 +5,10 @@ using NpgsqlTypes;
 namespace LabelPlatform.Queue.ClaimNext;
 
 /// <summary>
-/// One claim transaction for a batch of workers on one job, in three round trips and a commit:
-/// (1) the job's status, expired leases returned, the workers' live leases, the best open items
-/// locked with SKIP LOCKED; (2) which of those items each worker has already had; (3) the new
-/// leases written and the slots taken. Matching workers to items happens in memory in between.
+/// One claim transaction for a batch of workers on one job, in two round trips: (1) BEGIN, the
+/// job's status, expired leases returned, the workers' live leases, the best open items locked
+/// with SKIP LOCKED and who of the batch already had them; (2) the new leases written, the slots
+/// taken, listeners told, COMMIT. Matching workers to items happens in memory in between.
 /// </summary>
 internal static class ClaimTransaction
 {
@@ -36,15 +36,20 @@ internal static class ClaimTransaction
         ORDER BY leased_at
         """;
 
+    // The best open items, locked, each with those of this batch's workers who already had it.
     private const string CandidatesSql = """
-        SELECT id, remaining_slots FROM items
-        WHERE job_id = $1 AND remaining_slots > 0
-        ORDER BY answer_count DESC, ordinal
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
+        WITH candidates AS (
+            SELECT id, remaining_slots, answer_count, ordinal FROM items
+            WHERE job_id = $1 AND remaining_slots > 0
+            ORDER BY answer_count DESC, ordinal
+            LIMIT $2
+            FOR UPDATE SKIP LOCKED
+        )
+        SELECT c.id, c.remaining_slots,
+               ARRAY(SELECT a.worker_id FROM assignments a WHERE a.item_id = c.id AND a.worker_id = ANY($3)) AS seen_by
+        FROM candidates c
+        ORDER BY c.answer_count DESC, c.ordinal
         """;
-
-    private const string SeenSql = "SELECT item_id, worker_id FROM assignments WHERE item_id = ANY($1) AND worker_id = ANY($2)";
 
     private const string LeaseSql = """
         WITH input AS (
@@ -67,19 +72,34 @@ internal static class ClaimTransaction
         var candidateLimit = (wanted.Values.Sum() * 2) + 32;
 
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            return await RunAsync(connection, jobId, wanted, workers, candidateLimit, now);
+        }
+        catch
+        {
+            await QueueSql.RollBackQuietlyAsync(connection);
+            throw;
+        }
+    }
+
+    private static async Task<Dictionary<string, ClaimBatchOutcome>> RunAsync(
+        NpgsqlConnection connection, Guid jobId, Dictionary<string, int> wanted, string[] workers, int candidateLimit, DateTimeOffset now)
+    {
 
         string? status = null;
         var leaseMinutes = 0;
         var held = new List<Claim>();
         var heldBy = new List<string>();
         var candidates = new List<(Guid Id, int Remaining)>();
-        await using (var first = new NpgsqlBatch(connection, transaction))
+        var seen = new HashSet<(Guid Item, string Worker)>();
+        await using (var first = new NpgsqlBatch(connection))
         {
+            first.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
             first.BatchCommands.Add(Command(JobSql, jobId));
             first.BatchCommands.Add(Command(ExpireSql, jobId, now));
             first.BatchCommands.Add(Command(HeldSql, jobId, workers));
-            first.BatchCommands.Add(Command(CandidatesSql, jobId, candidateLimit));
+            first.BatchCommands.Add(Command(CandidatesSql, jobId, candidateLimit, workers));
             await using var reader = await first.ExecuteReaderAsync();
             if (await reader.ReadAsync())
             {
@@ -98,29 +118,21 @@ internal static class ClaimTransaction
             await reader.NextResultAsync();
             while (await reader.ReadAsync())
             {
-                candidates.Add((reader.GetGuid(0), reader.GetInt32(1)));
+                var item = reader.GetGuid(0);
+                candidates.Add((item, reader.GetInt32(1)));
+                foreach (var worker in reader.GetFieldValue<string[]>(2))
+                {
+                    seen.Add((item, worker));
+                }
             }
         }
 
         if (status != "Running")
         {
             // Commit anyway: returning expired leases is right whatever the job's state.
-            await transaction.CommitAsync();
+            await QueueSql.CommitAsync(connection);
             var why = status ?? "missing";
             return workers.ToDictionary(w => w, _ => new ClaimBatchOutcome([], why));
-        }
-
-        var seen = new HashSet<(Guid Item, string Worker)>();
-        if (candidates.Count > 0)
-        {
-            await using var second = new NpgsqlCommand(SeenSql, connection, transaction);
-            second.Parameters.Add(new NpgsqlParameter { Value = candidates.Select(c => c.Id).ToArray() });
-            second.Parameters.Add(new NpgsqlParameter { Value = workers });
-            await using var reader = await second.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                seen.Add((reader.GetGuid(0), reader.GetString(1)));
-            }
         }
 
         var claims = workers.ToDictionary(w => w, _ => new List<Claim>());
@@ -131,22 +143,26 @@ internal static class ClaimTransaction
 
         var expires = now.AddMinutes(leaseMinutes);
         var fresh = Match(wanted, claims, candidates, seen, expires);
-        if (fresh.Count > 0)
+        await using (var write = new NpgsqlBatch(connection))
         {
-            await using var write = new NpgsqlBatch(connection, transaction);
-            write.BatchCommands.Add(Command(
-                LeaseSql,
-                fresh.Select(f => f.Claim.AssignmentId).ToArray(),
-                fresh.Select(f => f.Claim.ItemId).ToArray(),
-                fresh.Select(f => f.Worker).ToArray(),
-                jobId,
-                now,
-                expires));
-            write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
+            if (fresh.Count > 0)
+            {
+                write.BatchCommands.Add(Command(
+                    LeaseSql,
+                    fresh.Select(f => f.Claim.AssignmentId).ToArray(),
+                    fresh.Select(f => f.Claim.ItemId).ToArray(),
+                    fresh.Select(f => f.Worker).ToArray(),
+                    jobId,
+                    now,
+                    expires));
+                write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
+            }
+
+            // The commit travels with the writes: a worker hears of a lease only once it is durable.
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await write.ExecuteNonQueryAsync();
         }
 
-        await transaction.CommitAsync();
         return claims.ToDictionary(c => c.Key, c => new ClaimBatchOutcome(c.Value.Take(wanted[c.Key]).ToList(), null));
     }
 

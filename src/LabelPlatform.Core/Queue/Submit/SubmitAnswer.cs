@@ -15,14 +15,26 @@ public sealed record SubmitOutcome(bool JobCompleted);
 public sealed class SubmitAnswer
 {
     private readonly PerJobBatching<SubmitRequest, Result<SubmitOutcome>> _batching;
+    private readonly int _lines;
 
-    public SubmitAnswer(NpgsqlDataSource dataSource, IOptions<QueueOptions> options, TimeProvider clock, ILogger<SubmitAnswer> logger) =>
+    public SubmitAnswer(NpgsqlDataSource dataSource, IOptions<QueueOptions> options, TimeProvider clock, ILogger<SubmitAnswer> logger)
+    {
+        _lines = Math.Clamp(options.Value.SubmitLines, 1, 255);
         _batching = new(
             (_, requests) => SubmitTransaction.RunAsync(dataSource, requests, clock.GetUtcNow()),
             () => options.Value.MaxClaimBatch,
             logger);
+    }
 
     public Task<Result<SubmitOutcome>> HandleAsync(Guid assignmentId, string workerId, string label, CancellationToken ct = default) =>
-        // One line for all jobs: the transaction handles any mix, and finishing jobs lock in id order.
-        _batching.EnqueueAsync(Guid.Empty, new SubmitRequest(assignmentId, workerId, label), ct);
+        // A few lines, each for any mix of jobs; an assignment always goes down the same line, so a
+        // double submit is decided in one place. Lines that touch the same item may deadlock: retried.
+        _batching.EnqueueAsync(LineFor(assignmentId), new SubmitRequest(assignmentId, workerId, label), ct);
+
+    private Guid LineFor(Guid assignmentId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        bytes[0] = (byte)((uint)assignmentId.GetHashCode() % (uint)_lines);
+        return new Guid(bytes);
+    }
 }

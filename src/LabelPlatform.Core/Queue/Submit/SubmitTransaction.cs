@@ -9,9 +9,9 @@ namespace LabelPlatform.Queue.Submit;
 internal sealed record SubmitRequest(Guid AssignmentId, string WorkerId, string Label);
 
 /// <summary>
-/// One transaction for a batch of submissions, in three round trips and a commit: (1) the
-/// assignments locked with their jobs' labels, then the lease and the answer checked in memory;
-/// (2) answers written and expired leases returned; (3) finished jobs completed, listeners told.
+/// One transaction for a batch of submissions, in two round trips: (1) BEGIN and the assignments
+/// locked with their jobs' labels, then the lease and the answer checked in memory; (2) answers
+/// written, expired leases returned, finished jobs completed, listeners told, COMMIT.
 /// </summary>
 internal static class SubmitTransaction
 {
@@ -68,12 +68,25 @@ internal static class SubmitTransaction
         NpgsqlDataSource dataSource, IReadOnlyList<SubmitRequest> requests, DateTimeOffset now)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-
-        var rows = new Dictionary<Guid, Row>();
-        await using (var read = new NpgsqlCommand(LockSql, connection, transaction))
+        try
         {
-            read.Parameters.Add(new NpgsqlParameter { Value = requests.Select(r => r.AssignmentId).Distinct().ToArray() });
+            return await RunAsync(connection, requests, now);
+        }
+        catch
+        {
+            await QueueSql.RollBackQuietlyAsync(connection);
+            throw;
+        }
+    }
+
+    private static async Task<IReadOnlyList<Result<SubmitOutcome>>> RunAsync(
+        NpgsqlConnection connection, IReadOnlyList<SubmitRequest> requests, DateTimeOffset now)
+    {
+        var rows = new Dictionary<Guid, Row>();
+        await using (var read = new NpgsqlBatch(connection))
+        {
+            read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+            read.BatchCommands.Add(Command(LockSql, requests.Select(r => r.AssignmentId).Distinct().ToArray()));
             await using var reader = await read.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -94,9 +107,9 @@ internal static class SubmitTransaction
         var expired = decisions.Where(d => d.Write == Write.Expire).ToList();
         var jobs = submitted.Select(d => d.JobId).Distinct().ToArray();
 
-        if (submitted.Count > 0 || expired.Count > 0)
+        var completed = new HashSet<Guid>();
+        await using (var write = new NpgsqlBatch(connection))
         {
-            await using var write = new NpgsqlBatch(connection, transaction);
             if (submitted.Count > 0)
             {
                 write.BatchCommands.Add(Command(
@@ -112,29 +125,35 @@ internal static class SubmitTransaction
                 write.BatchCommands.Add(Command(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
             }
 
-            await write.ExecuteNonQueryAsync();
-        }
-
-        var completed = new HashSet<Guid>();
-        if (jobs.Length > 0)
-        {
-            await using var finish = new NpgsqlBatch(connection, transaction);
-            finish.BatchCommands.Add(Command(LockFinishingJobsSql, jobs));
-            finish.BatchCommands.Add(Command(CompleteSql, jobs, now));
-            foreach (var jobId in jobs)
+            if (jobs.Length > 0)
             {
-                finish.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
+                write.BatchCommands.Add(Command(LockFinishingJobsSql, jobs));
+                write.BatchCommands.Add(Command(CompleteSql, jobs, now));
+                foreach (var jobId in jobs)
+                {
+                    write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
+                }
             }
 
-            await using var reader = await finish.ExecuteReaderAsync();
-            await reader.NextResultAsync();
-            while (await reader.ReadAsync())
+            // The commit travels with the writes: a worker hears "stored" only once it is durable.
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await using var reader = await write.ExecuteReaderAsync();
+            if (jobs.Length > 0)
             {
-                completed.Add(reader.GetGuid(0));
+                // Result sets, in order: the finishing jobs locked, then the jobs completed.
+                await reader.NextResultAsync();
+                while (await reader.ReadAsync())
+                {
+                    completed.Add(reader.GetGuid(0));
+                }
+            }
+
+            while (await reader.NextResultAsync())
+            {
+                // Read every result, so an error in the COMMIT surfaces here and not later.
             }
         }
 
-        await transaction.CommitAsync();
         // The job's last answer in this batch is the one that completed it.
         var completers = submitted.Where(d => completed.Contains(d.JobId)).GroupBy(d => d.JobId).Select(g => g.Last()).ToHashSet();
         return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d))) : d.Error).ToList();
