@@ -150,10 +150,6 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<int>("AnswerCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("answer_count");
-
                     b.Property<long>("ByteSize")
                         .HasColumnType("bigint")
                         .HasColumnName("byte_size");
@@ -213,8 +209,7 @@ namespace LabelPlatform.Migrations.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_items_job_id_ordinal");
 
-                    b.HasIndex("JobId", "AnswerCount", "Ordinal")
-                        .IsDescending(false, true, false)
+                    b.HasIndex("JobId", "RemainingSlots", "Ordinal")
                         .HasDatabaseName("ix_items_claimable")
                         .HasFilter("remaining_slots > 0");
 

@@ -67,9 +67,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasOne<Job>().WithMany().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(i => new { i.JobId, i.Ordinal }).IsUnique();
 
-            // Claims read only this: open items, answered ones first. Finished items leave it, so history never slows a claim.
-            e.HasIndex(i => new { i.JobId, i.AnswerCount, i.Ordinal })
-                .IsDescending(false, true, false)
+            // Claims read only this: open items, those under way first. Finished items leave it, so history never slows a claim.
+            e.HasIndex(i => new { i.JobId, i.RemainingSlots, i.Ordinal })
                 .HasFilter("remaining_slots > 0")
                 .HasDatabaseName("ix_items_claimable");
             e.Property(i => i.SourceName).HasMaxLength(1024);

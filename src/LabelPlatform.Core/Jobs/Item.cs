@@ -25,11 +25,12 @@ public sealed class Item
 
     public string Sha256 { get; set; } = "";
 
-    /// <summary>Answers still to hand out: starts at the job's answers per item; a lease takes one, an expired lease gives it back.</summary>
+    /// <summary>
+    /// Answers still to hand out: starts at the job's answers per item; a lease takes one, an
+    /// expired lease or a skip gives it back. Claims take the lowest first, so items that are under
+    /// way finish before new ones start.
+    /// </summary>
     public int RemainingSlots { get; set; }
-
-    /// <summary>Answers submitted so far; claims prefer items that have some, so items finish rather than merely start.</summary>
-    public int AnswerCount { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }

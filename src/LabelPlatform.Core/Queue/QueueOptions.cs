@@ -8,7 +8,7 @@ public sealed class QueueOptions
     public int MaxClaimBatch { get; set; } = 256;
 
     /// <summary>How many submit transactions may run at once in this process.</summary>
-    public int SubmitLines { get; set; } = 1;
+    public int SubmitLines { get; set; } = 4;
 
     /// <summary>The most items one worker may hold at once in a job (a batch claim for fast task types).</summary>
     public const int MaxItemsPerClaim = 10;

@@ -44,9 +44,9 @@ public sealed class MillionAnswersFactory : LabelPlatformFactory
             history.BatchCommands.Add(Command(
                 """
                 INSERT INTO items (id, job_id, ordinal, source_name, storage_key, content_type, byte_size, width, height, sha256,
-                    remaining_slots, answer_count, created_at)
+                    remaining_slots, created_at)
                 SELECT gen_random_uuid(), $1, g, format('img/%s.png', g), format('placeholder/%s.png', g), 'image/png', 100, 8, 8,
-                    md5(g::text) || md5(g::text), 0, $2, now() - interval '30 days'
+                    md5(g::text) || md5(g::text), 0, now() - interval '30 days'
                 FROM generate_series(0, $3 - 1) AS g
                 """,
                 finished.Id,
@@ -151,8 +151,8 @@ public class QueueHistoryTests(MillionAnswersFactory factory, ITestOutputHelper 
         var claim = await factory.ClaimAsync(factory.Running, worker);
         output.WriteLine($"One claim with the history in place: {clock.Elapsed.TotalMilliseconds:0.0} ms");
 
-        // The running job's answered items come first: the most-answered, then upload order.
-        var best = items.Where(i => i.RemainingSlots > 0).OrderByDescending(i => i.AnswerCount).ThenBy(i => i.Ordinal).First();
+        // The running job's items under way come first: the fewest open slots, then upload order.
+        var best = items.Where(i => i.RemainingSlots > 0).OrderBy(i => i.RemainingSlots).ThenBy(i => i.Ordinal).First();
         Assert.Equal(best.Id, claim.Value?.ItemId);
     }
 

@@ -33,9 +33,9 @@ public class QueueRulesTests(LabelPlatformFactory factory) : IClassFixture<Label
         var lateAssignment = await factory.AssignmentAsync(late.AssignmentId);
         Assert.Equal((AssignmentStatus.Expired, (string?)null, (DateTimeOffset?)null), (lateAssignment.Status, lateAssignment.Label, lateAssignment.SubmittedAt));
         var item = await factory.ItemAsync(late.ItemId);
-        Assert.Equal((0, 0), (item.RemainingSlots, item.AnswerCount));
+        Assert.Equal((0, 0), (item.RemainingSlots, await factory.SubmittedCountAsync(item.Id)));
         Assert.True((await factory.SubmitAsync(taken, quick, "dog")).Value?.JobCompleted);
-        Assert.Equal(1, (await factory.ItemAsync(late.ItemId)).AnswerCount);
+        Assert.Equal(1, await factory.SubmittedCountAsync(late.ItemId));
         Assert.Equal("lease_expired", (await factory.SubmitAsync(late, slow, "cat")).Error?.Code);
     }
 
@@ -53,12 +53,15 @@ public class QueueRulesTests(LabelPlatformFactory factory) : IClassFixture<Label
 
             Assert.All(both, r => Assert.True(r.IsSuccess, r.Error?.Message));
             outcomes.AddRange(both.Select(r => r.Value!.JobCompleted));
-            Assert.Equal(1, (await factory.ItemAsync(lease.ItemId)).AnswerCount);
+            Assert.Equal(1, await factory.SubmittedCountAsync(lease.ItemId));
             Assert.Equal((AssignmentStatus.Submitted, "bird"), await StatusAndLabelAsync(lease.AssignmentId));
         }
 
         Assert.Single(outcomes, completed => completed);
-        Assert.All(await factory.ItemsAsync(job.Id), i => Assert.Equal((1, 0), (i.AnswerCount, i.RemainingSlots)));
+        foreach (var i in await factory.ItemsAsync(job.Id))
+        {
+            Assert.Equal((1, 0), (await factory.SubmittedCountAsync(i.Id), i.RemainingSlots));
+        }
         Assert.Equal(rounds, (await factory.AssignmentsAsync(job.Id)).Count);
     }
 
@@ -76,7 +79,7 @@ public class QueueRulesTests(LabelPlatformFactory factory) : IClassFixture<Label
         var kept = both[0].IsSuccess ? "cat" : "dog";
         Assert.Equal((AssignmentStatus.Submitted, kept), await StatusAndLabelAsync(lease.AssignmentId));
         var item = await factory.ItemAsync(lease.ItemId);
-        Assert.Equal((1, 1), (item.AnswerCount, item.RemainingSlots));
+        Assert.Equal((1, 1), (await factory.SubmittedCountAsync(item.Id), item.RemainingSlots));
     }
 
     [Fact]
@@ -96,7 +99,7 @@ public class QueueRulesTests(LabelPlatformFactory factory) : IClassFixture<Label
         Assert.Equal((AssignmentStatus.Leased, (string?)null), await StatusAndLabelAsync(owners.AssignmentId));
         Assert.Equal((AssignmentStatus.Leased, (string?)null), await StatusAndLabelAsync(others.AssignmentId));
         var item = await factory.ItemAsync(owners.ItemId);
-        Assert.Equal((0, 0), (item.AnswerCount, item.RemainingSlots));
+        Assert.Equal((0, 0), (await factory.SubmittedCountAsync(item.Id), item.RemainingSlots));
         Assert.True((await factory.SubmitAsync(owners, owner, "dog")).IsSuccess);
     }
 
@@ -267,7 +270,7 @@ public class QueueRulesTests(LabelPlatformFactory factory) : IClassFixture<Label
             job.Id,
             items[2].Id,
             answerer.Id);
-        await factory.ExecuteAsync("UPDATE items SET answer_count = 1, remaining_slots = 2 WHERE id = $1", items[2].Id);
+        await factory.ExecuteAsync("UPDATE items SET remaining_slots = 2 WHERE id = $1", items[2].Id);
 
         var secondGot = (await factory.ClaimAsync(job, second)).Value?.ItemId;
         var answererGot = (await factory.ClaimAsync(job, answerer)).Value?.ItemId;

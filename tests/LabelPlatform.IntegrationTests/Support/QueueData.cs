@@ -60,9 +60,9 @@ public static class QueueData
             var fill = new NpgsqlBatchCommand(
                 """
                 INSERT INTO items (id, job_id, ordinal, source_name, storage_key, content_type, byte_size, width, height, sha256,
-                    remaining_slots, answer_count, created_at)
+                    remaining_slots, created_at)
                 SELECT gen_random_uuid(), $1, g, format('img/%s.png', g), format('placeholder/%s/%s.png', $1, g), 'image/png', 100, 8, 8,
-                    md5(g::text) || md5(g::text), $2, 0, now()
+                    md5(g::text) || md5(g::text), $2, now()
                 FROM generate_series(0, $3 - 1) AS g
                 """);
             fill.Parameters.Add(new NpgsqlParameter { Value = job.Id });

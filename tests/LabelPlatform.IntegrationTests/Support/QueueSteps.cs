@@ -47,6 +47,13 @@ public static class QueueSteps
         return await db.Assignments.AsNoTracking().SingleAsync(a => a.Id == assignmentId);
     }
 
+    /// <summary>Answers stored for an item: what a double submit must not inflate.</summary>
+    public static async Task<int> SubmittedCountAsync(this LabelPlatformFactory factory, Guid itemId)
+    {
+        await using var db = factory.Database.CreateContext();
+        return await db.Assignments.CountAsync(a => a.ItemId == itemId && a.Status == AssignmentStatus.Submitted);
+    }
+
     public static async Task<Item> ItemAsync(this LabelPlatformFactory factory, Guid itemId)
     {
         await using var db = factory.Database.CreateContext();

@@ -21,7 +21,7 @@ public sealed class ClaimNextItem(ClaimBatcher batcher, NpgsqlDataSource dataSou
             SELECT i.id FROM items i
             WHERE i.job_id = $1 AND i.remaining_slots > 0 AND EXISTS (SELECT 1 FROM job)
               AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.worker_id = $2)
-            ORDER BY i.answer_count DESC, i.ordinal
+            ORDER BY i.remaining_slots, i.ordinal
             LIMIT 1
             FOR UPDATE OF i
         ), taken AS (

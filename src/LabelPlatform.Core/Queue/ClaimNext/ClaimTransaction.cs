@@ -39,16 +39,16 @@ internal static class ClaimTransaction
     // The best open items, locked, each with those of this batch's workers who already had it.
     private const string CandidatesSql = """
         WITH candidates AS (
-            SELECT id, remaining_slots, answer_count, ordinal FROM items
+            SELECT id, remaining_slots, ordinal FROM items
             WHERE job_id = $1 AND remaining_slots > 0
-            ORDER BY answer_count DESC, ordinal
+            ORDER BY remaining_slots, ordinal
             LIMIT $2
             FOR UPDATE SKIP LOCKED
         )
         SELECT c.id, c.remaining_slots,
                ARRAY(SELECT a.worker_id FROM assignments a WHERE a.item_id = c.id AND a.worker_id = ANY($3)) AS seen_by
         FROM candidates c
-        ORDER BY c.answer_count DESC, c.ordinal
+        ORDER BY c.remaining_slots, c.ordinal
         """;
 
     private const string LeaseSql = """

@@ -23,16 +23,11 @@ internal static class SubmitTransaction
         FOR UPDATE OF a
         """;
 
+    // Touches only the assignments: submits never wait for the item rows that claims lock.
     private const string SubmitSql = """
-        WITH input AS (
-            SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[]) AS t(id, label, item_id)
-        ), answered AS (
-            UPDATE assignments SET status = 'Submitted', label = input.label, submitted_at = $4
-            FROM input WHERE assignments.id = input.id
-        )
-        UPDATE items SET answer_count = items.answer_count + counted.n
-        FROM (SELECT item_id, count(*)::int AS n FROM input GROUP BY item_id) counted
-        WHERE items.id = counted.item_id
+        UPDATE assignments SET status = 'Submitted', label = input.label, submitted_at = $3
+        FROM unnest($1::uuid[], $2::text[]) AS input(id, label)
+        WHERE assignments.id = input.id
         """;
 
     private const string ExpireSql = """
@@ -116,7 +111,6 @@ internal static class SubmitTransaction
                     SubmitSql,
                     submitted.Select(d => d.AssignmentId).ToArray(),
                     submitted.Select(d => d.Label!).ToArray(),
-                    submitted.Select(d => d.ItemId).ToArray(),
                     now));
             }
 

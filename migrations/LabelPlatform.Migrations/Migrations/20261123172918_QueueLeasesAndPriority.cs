@@ -5,7 +5,7 @@
 namespace LabelPlatform.Migrations.Migrations
 {
     /// <inheritdoc />
-    public partial class QueueLeasesPriorityAnswerCount : Migration
+    public partial class QueueLeasesAndPriority : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -24,13 +24,6 @@ namespace LabelPlatform.Migrations.Migrations
                 nullable: false,
                 defaultValue: 0);
 
-            migrationBuilder.AddColumn<int>(
-                name: "answer_count",
-                table: "items",
-                type: "integer",
-                nullable: false,
-                defaultValue: 0);
-
             migrationBuilder.AddCheckConstraint(
                 name: "ck_jobs_lease_minutes",
                 table: "jobs",
@@ -39,8 +32,7 @@ namespace LabelPlatform.Migrations.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_items_claimable",
                 table: "items",
-                columns: new[] { "job_id", "answer_count", "ordinal" },
-                descending: new[] { false, true, false },
+                columns: new[] { "job_id", "remaining_slots", "ordinal" },
                 filter: "remaining_slots > 0");
 
             migrationBuilder.CreateIndex(
@@ -72,10 +64,6 @@ namespace LabelPlatform.Migrations.Migrations
             migrationBuilder.DropColumn(
                 name: "priority",
                 table: "jobs");
-
-            migrationBuilder.DropColumn(
-                name: "answer_count",
-                table: "items");
         }
     }
 }

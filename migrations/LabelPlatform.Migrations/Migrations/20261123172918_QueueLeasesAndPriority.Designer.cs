@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace LabelPlatform.Migrations.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123162829_QueueLeasesPriorityAnswerCount")]
-    partial class QueueLeasesPriorityAnswerCount
+    [Migration("20261123172918_QueueLeasesAndPriority")]
+    partial class QueueLeasesAndPriority
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -153,10 +153,6 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<int>("AnswerCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("answer_count");
-
                     b.Property<long>("ByteSize")
                         .HasColumnType("bigint")
                         .HasColumnName("byte_size");
@@ -216,8 +212,7 @@ namespace LabelPlatform.Migrations.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_items_job_id_ordinal");
 
-                    b.HasIndex("JobId", "AnswerCount", "Ordinal")
-                        .IsDescending(false, true, false)
+                    b.HasIndex("JobId", "RemainingSlots", "Ordinal")
                         .HasDatabaseName("ix_items_claimable")
                         .HasFilter("remaining_slots > 0");
 
