@@ -10,7 +10,7 @@ namespace LabelPlatform.Queue;
 /// a transaction that loses a deadlock is retried. Callers hear back only after the commit.
 /// </summary>
 internal sealed class PerJobBatching<TRequest, TResult>(
-    Func<Guid, IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, Func<int> maxBatch, ILogger logger)
+    Func<Guid, IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, Func<int> maxBatch, ILogger logger, int transactionsPerJob = 1)
 {
     private readonly ConcurrentDictionary<Guid, Line> _lines = new();
 
@@ -19,12 +19,30 @@ internal sealed class PerJobBatching<TRequest, TResult>(
         var entry = new Entry(request);
         var line = _lines.GetOrAdd(jobId, _ => new Line());
         line.Pending.Enqueue(entry);
-        if (Interlocked.CompareExchange(ref line.Running, 1, 0) == 0)
+        if (TryTakeTurn(line))
         {
             _ = Task.Run(() => DrainAsync(jobId, line), CancellationToken.None);
         }
 
         return entry.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>At most <c>transactionsPerJob</c> drainers per line: while one commits, the next batch forms and starts.</summary>
+    private bool TryTakeTurn(Line line)
+    {
+        while (true)
+        {
+            var running = Volatile.Read(ref line.Running);
+            if (running >= transactionsPerJob)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref line.Running, running + 1, running) == running)
+            {
+                return true;
+            }
+        }
     }
 
     private async Task DrainAsync(Guid jobId, Line line)
@@ -40,10 +58,10 @@ internal sealed class PerJobBatching<TRequest, TResult>(
 
             if (batch.Count == 0)
             {
-                Volatile.Write(ref line.Running, 0);
+                Interlocked.Decrement(ref line.Running);
 
-                // A request may have arrived between the last dequeue and the reset: take the line back if so.
-                if (line.Pending.IsEmpty || Interlocked.CompareExchange(ref line.Running, 1, 0) != 0)
+                // A request may have arrived between the last dequeue and the decrement: carry on if so.
+                if (line.Pending.IsEmpty || !TryTakeTurn(line))
                 {
                     return;
                 }

@@ -21,7 +21,8 @@ public sealed class ClaimBatcher
                 return requests.Select(r => outcomes[r.WorkerId]).ToList();
             },
             () => options.Value.MaxClaimBatch,
-            logger);
+            logger,
+            options.Value.ClaimTransactionsPerJob);
 
     public Task<ClaimBatchOutcome> ClaimAsync(Guid jobId, string workerId, int count, CancellationToken ct) =>
         _batching.EnqueueAsync(jobId, new ClaimRequest(workerId, Math.Clamp(count, 1, QueueOptions.MaxItemsPerClaim)), ct);
