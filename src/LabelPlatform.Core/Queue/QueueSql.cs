@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace LabelPlatform.Queue;
 
@@ -31,5 +32,19 @@ internal static class QueueSql
         {
             // The connection is broken; the server has already rolled the transaction back.
         }
+    }
+
+    /// <summary>A batch command with positional parameters; times are sent as timestamptz.</summary>
+    public static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value is DateTimeOffset at
+                ? new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz }
+                : new NpgsqlParameter { Value = value });
+        }
+
+        return command;
     }
 }

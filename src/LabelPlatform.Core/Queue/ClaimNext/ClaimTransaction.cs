@@ -96,10 +96,10 @@ internal static class ClaimTransaction
         await using (var first = new NpgsqlBatch(connection))
         {
             first.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            first.BatchCommands.Add(Command(JobSql, jobId));
-            first.BatchCommands.Add(Command(ExpireSql, jobId, now));
-            first.BatchCommands.Add(Command(HeldSql, jobId, workers));
-            first.BatchCommands.Add(Command(CandidatesSql, jobId, candidateLimit, workers));
+            first.BatchCommands.Add(QueueSql.Command(JobSql, jobId));
+            first.BatchCommands.Add(QueueSql.Command(ExpireSql, jobId, now));
+            first.BatchCommands.Add(QueueSql.Command(HeldSql, jobId, workers));
+            first.BatchCommands.Add(QueueSql.Command(CandidatesSql, jobId, candidateLimit, workers));
             await using var reader = await first.ExecuteReaderAsync();
             if (await reader.ReadAsync())
             {
@@ -147,7 +147,7 @@ internal static class ClaimTransaction
         {
             if (fresh.Count > 0)
             {
-                write.BatchCommands.Add(Command(
+                write.BatchCommands.Add(QueueSql.Command(
                     LeaseSql,
                     fresh.Select(f => f.Claim.AssignmentId).ToArray(),
                     fresh.Select(f => f.Claim.ItemId).ToArray(),
@@ -211,18 +211,5 @@ internal static class ClaimTransaction
         while (dealt || round < QueueOptions.MaxItemsPerClaim);
 
         return fresh;
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(value is DateTimeOffset at
-                ? new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz }
-                : new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 }

@@ -81,7 +81,7 @@ internal static class SubmitTransaction
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            read.BatchCommands.Add(Command(LockSql, requests.Select(r => r.AssignmentId).Distinct().ToArray()));
+            read.BatchCommands.Add(QueueSql.Command(LockSql, requests.Select(r => r.AssignmentId).Distinct().ToArray()));
             await using var reader = await read.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -107,7 +107,7 @@ internal static class SubmitTransaction
         {
             if (submitted.Count > 0)
             {
-                write.BatchCommands.Add(Command(
+                write.BatchCommands.Add(QueueSql.Command(
                     SubmitSql,
                     submitted.Select(d => d.AssignmentId).ToArray(),
                     submitted.Select(d => d.Label!).ToArray(),
@@ -116,13 +116,13 @@ internal static class SubmitTransaction
 
             if (expired.Count > 0)
             {
-                write.BatchCommands.Add(Command(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
+                write.BatchCommands.Add(QueueSql.Command(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
             }
 
             if (jobs.Length > 0)
             {
-                write.BatchCommands.Add(Command(LockFinishingJobsSql, jobs));
-                write.BatchCommands.Add(Command(CompleteSql, jobs, now));
+                write.BatchCommands.Add(QueueSql.Command(LockFinishingJobsSql, jobs));
+                write.BatchCommands.Add(QueueSql.Command(CompleteSql, jobs, now));
                 foreach (var jobId in jobs)
                 {
                     write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
@@ -186,19 +186,6 @@ internal static class SubmitTransaction
 
         rows[request.AssignmentId] = row with { Status = "Submitted", Label = request.Label };
         return new Decision(request.AssignmentId, row.ItemId, row.JobId, request.Label, Write.Submit, null);
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(value is DateTimeOffset at
-                ? new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz }
-                : new NpgsqlParameter { Value = value });
-        }
-
-        return command;
     }
 
     private enum Write
