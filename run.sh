@@ -12,7 +12,9 @@ pids=()
 pgdata=""
 
 cleanup() {
-  # Finish the clean-up even if the terminal or a pipe reading our output is already gone.
+  # Finish the clean-up even if the terminal or a pipe reading our output is already gone
+  # (then every echo fails, which must not stop us under set -e).
+  set +e
   trap '' INT TERM PIPE
   trap - EXIT
   echo
