@@ -85,14 +85,17 @@ internal static class SubmitTransaction
             await using var reader = await read.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                rows[reader.GetGuid(0)] = new Row(
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetFieldValue<DateTimeOffset>(4),
-                    reader.GetGuid(5),
-                    reader.GetGuid(6),
-                    reader.GetFieldValue<string[]>(7));
+                var assignment = new Assignment
+                {
+                    Id = reader.GetGuid(0),
+                    WorkerId = reader.GetString(1),
+                    Status = Enum.Parse<AssignmentStatus>(reader.GetString(2)),
+                    Label = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    LeaseExpiresAt = reader.GetFieldValue<DateTimeOffset>(4),
+                    ItemId = reader.GetGuid(5),
+                    JobId = reader.GetGuid(6),
+                };
+                rows[assignment.Id] = new Row(assignment, reader.GetFieldValue<string[]>(7));
             }
         }
 
@@ -155,7 +158,7 @@ internal static class SubmitTransaction
 
     private static Decision Decide(SubmitRequest request, Dictionary<Guid, Row> rows, DateTimeOffset now)
     {
-        if (!rows.TryGetValue(request.AssignmentId, out var row) || row.WorkerId != request.WorkerId)
+        if (!rows.TryGetValue(request.AssignmentId, out var row) || row.Assignment.WorkerId != request.WorkerId)
         {
             return Decision.Refuse(request, Error.NotFound("The assignment"));
         }
@@ -166,26 +169,15 @@ internal static class SubmitTransaction
             return Decision.Refuse(request, invalid);
         }
 
-        if (row.Status == "Submitted")
-        {
-            return row.Label == request.Label
-                ? new Decision(request.AssignmentId, row.ItemId, row.JobId, null, Write.None, null)
-                : Decision.Refuse(request, Error.Conflict("This item was already submitted with a different answer."));
-        }
-
-        if (row.Status != "Leased")
-        {
-            return Decision.Refuse(request, Assignment.LeaseExpired);
-        }
-
-        if (now > row.LeaseExpiresAt)
-        {
-            rows[request.AssignmentId] = row with { Status = "Expired" };
-            return new Decision(request.AssignmentId, row.ItemId, row.JobId, null, Write.Expire, Assignment.LeaseExpired);
-        }
-
-        rows[request.AssignmentId] = row with { Status = "Submitted", Label = request.Label };
-        return new Decision(request.AssignmentId, row.ItemId, row.JobId, request.Label, Write.Submit, null);
+        // The assignment's own rule decides; its state carries over to a repeat later in the batch.
+        var assignment = row.Assignment;
+        var wasLeased = assignment.Status == AssignmentStatus.Leased;
+        var error = assignment.Submit(request.Label, now);
+        var write = !wasLeased ? Write.None
+            : error is null ? Write.Submit
+            : assignment.Status == AssignmentStatus.Expired ? Write.Expire
+            : Write.None;
+        return new Decision(assignment.Id, assignment.ItemId, assignment.JobId, write == Write.Submit ? request.Label : null, write, error);
     }
 
     private enum Write
@@ -195,7 +187,7 @@ internal static class SubmitTransaction
         Expire,
     }
 
-    private sealed record Row(string WorkerId, string Status, string? Label, DateTimeOffset LeaseExpiresAt, Guid ItemId, Guid JobId, string[] Labels);
+    private sealed record Row(Assignment Assignment, string[] Labels);
 
     private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, string? Label, Write Write, Error? Error)
     {
