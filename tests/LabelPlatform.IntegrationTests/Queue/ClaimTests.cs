@@ -166,6 +166,56 @@ public class ClaimTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatf
     }
 
     [Fact]
+    public async Task Claim_ManyWorkersOnThreeJobsAtOnceOneOfThemPaused_EachGetsItemsOfTheJobAskedForOrThePausedError()
+    {
+        // Claims for different jobs share one transaction; what each worker gets must still be
+        // decided by their own job alone.
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var jobs = new List<Job>();
+        for (var j = 0; j < 3; j++)
+        {
+            jobs.Add(await factory.CreateJobWithItemsAsync(researcher, items: 40, answersPerItem: 1, leaseMinutes: 5 + j));
+        }
+
+        Assert.True((await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(jobs[2].Id, jobs[2].OrganisationId, JobAction.Pause)).IsSuccess);
+        var workers = await factory.InsertWorkersAsync(60);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = workers.Select((w, i) => Task.Run(async () =>
+        {
+            await gate.Task;
+            return (Job: jobs[i % 3], Result: await factory.ClaimAsync(jobs[i % 3], w));
+        })).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(calls);
+
+        foreach (var (job, result) in results)
+        {
+            if (job == jobs[2])
+            {
+                Assert.Equal("conflict", result.Error?.Code);
+                Assert.Contains("paused", result.Error!.Message);
+                continue;
+            }
+
+            Assert.True(result.IsSuccess, result.Error?.Message);
+            Assert.Equal(DateTimeOffset.UtcNow.AddMinutes(job.LeaseMinutes), result.Value!.LeaseExpiresAt, TimeSpan.FromSeconds(10));
+        }
+
+        for (var j = 0; j < 2; j++)
+        {
+            var items = (await factory.ItemsAsync(jobs[j].Id)).Select(i => i.Id).ToHashSet();
+            var leases = await factory.AssignmentsAsync(jobs[j].Id);
+            var handedOut = results.Where(r => r.Job == jobs[j]).Select(r => r.Result.Value!.ItemId).ToList();
+            Assert.Equal(20, leases.Count);
+            Assert.All(handedOut, item => Assert.Contains(item, items));
+            Assert.Equal(20, handedOut.Distinct().Count());
+            Assert.Equal(20, (await factory.ItemsAsync(jobs[j].Id)).Count(i => i.RemainingSlots == 0));
+        }
+
+        Assert.Empty(await factory.AssignmentsAsync(jobs[2].Id));
+    }
+
+    [Fact]
     public async Task ExpireLeases_LeaseRanOut_ReturnsTheSlotSoAnotherWorkerGetsTheItem()
     {
         var job = await factory.CreateRunningJobAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 2, answersPerItem: 1);

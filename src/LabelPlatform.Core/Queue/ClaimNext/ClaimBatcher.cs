@@ -5,30 +5,37 @@ using Npgsql;
 namespace LabelPlatform.Queue.ClaimNext;
 
 /// <summary>
-/// Serves the claims of many workers on one job with one transaction (<see cref="ClaimTransaction"/>).
-/// Every lease is committed before its worker hears of it. Several processes share a job's items
-/// through <c>FOR UPDATE SKIP LOCKED</c>.
+/// Serves the claims of many workers, on any mix of jobs, with one transaction
+/// (<see cref="ClaimTransaction"/>). Every lease is committed before its worker hears of it.
+/// Several processes share a job's items through <c>FOR UPDATE SKIP LOCKED</c>.
 /// </summary>
 public sealed class ClaimBatcher
 {
-    private readonly PerJobBatching<ClaimRequest, ClaimBatchOutcome> _batching;
+    private readonly BatchingLines<ClaimRequest, ClaimBatchOutcome> _lines;
+    private readonly int _lineCount;
 
-    public ClaimBatcher(NpgsqlDataSource dataSource, IOptions<QueueOptions> options, TimeProvider clock, ILogger<ClaimBatcher> logger) =>
-        _batching = new(
-            async (jobId, requests) =>
+    public ClaimBatcher(NpgsqlDataSource dataSource, IOptions<QueueOptions> options, TimeProvider clock, ILogger<ClaimBatcher> logger)
+    {
+        _lineCount = Math.Clamp(options.Value.ClaimLines, 1, 64);
+        _lines = new(
+            async requests =>
             {
-                var outcomes = await ClaimTransaction.RunAsync(dataSource, jobId, requests, clock.GetUtcNow());
-                return requests.Select(r => outcomes[r.WorkerId]).ToList();
+                var outcomes = await ClaimTransaction.RunAsync(dataSource, requests, clock.GetUtcNow());
+                return requests.Select(r => outcomes[(r.JobId, r.WorkerId)]).ToList();
             },
             () => options.Value.MaxClaimBatch,
-            logger,
-            options.Value.ClaimTransactionsPerJob);
+            logger);
+    }
 
+    // A job always goes down the same line, so one process never races itself for a job's items.
     public Task<ClaimBatchOutcome> ClaimAsync(Guid jobId, string workerId, int count, CancellationToken ct) =>
-        _batching.EnqueueAsync(jobId, new ClaimRequest(workerId, Math.Clamp(count, 1, QueueOptions.MaxItemsPerClaim)), ct);
+        _lines.EnqueueAsync(
+            (int)((uint)jobId.GetHashCode() % (uint)_lineCount),
+            new ClaimRequest(jobId, workerId, Math.Clamp(count, 1, QueueOptions.MaxItemsPerClaim)),
+            ct);
 }
 
-internal sealed record ClaimRequest(string WorkerId, int Count);
+internal sealed record ClaimRequest(Guid JobId, string WorkerId, int Count);
 
 /// <summary>What one worker got from a batch: claims, or none, with the job's status when it is not running.</summary>
 public sealed record ClaimBatchOutcome(IReadOnlyList<Claim> Claims, string? NotRunningStatus);

@@ -14,14 +14,14 @@ public sealed record SubmitOutcome(bool JobCompleted);
 /// </summary>
 public sealed class SubmitAnswer
 {
-    private readonly PerJobBatching<SubmitRequest, Result<SubmitOutcome>> _batching;
+    private readonly BatchingLines<SubmitRequest, Result<SubmitOutcome>> _batching;
     private readonly int _lines;
 
     public SubmitAnswer(NpgsqlDataSource dataSource, IOptions<QueueOptions> options, TimeProvider clock, ILogger<SubmitAnswer> logger)
     {
         _lines = Math.Clamp(options.Value.SubmitLines, 1, 255);
         _batching = new(
-            (_, requests) => SubmitTransaction.RunAsync(dataSource, requests, clock.GetUtcNow()),
+            requests => SubmitTransaction.RunAsync(dataSource, requests, clock.GetUtcNow()),
             () => options.Value.MaxClaimBatch,
             logger);
     }
@@ -31,10 +31,5 @@ public sealed class SubmitAnswer
         // double submit is decided in one place. Lines that touch the same item may deadlock: retried.
         _batching.EnqueueAsync(LineFor(assignmentId), new SubmitRequest(assignmentId, workerId, label), ct);
 
-    private Guid LineFor(Guid assignmentId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        bytes[0] = (byte)((uint)assignmentId.GetHashCode() % (uint)_lines);
-        return new Guid(bytes);
-    }
+    private int LineFor(Guid assignmentId) => (int)((uint)assignmentId.GetHashCode() % (uint)_lines);
 }

@@ -5,47 +5,31 @@ using Npgsql;
 namespace LabelPlatform.Queue;
 
 /// <summary>
-/// Groups requests per job: while one transaction for a job runs, the requests that arrive wait,
-/// and the next transaction serves them all. One transaction per job at a time in this process;
-/// a transaction that loses a deadlock is retried. Callers hear back only after the commit.
+/// Groups requests into lines: while a line's transaction runs, the requests that arrive wait, and
+/// the line's next transaction serves them all. One transaction per line at a time in this
+/// process; a transaction that loses a deadlock is retried. Callers hear back only after the commit.
 /// </summary>
-internal sealed class PerJobBatching<TRequest, TResult>(
-    Func<Guid, IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, Func<int> maxBatch, ILogger logger, int transactionsPerJob = 1)
+internal sealed class BatchingLines<TRequest, TResult>(
+    Func<IReadOnlyList<TRequest>, Task<IReadOnlyList<TResult>>> run, Func<int> maxBatch, ILogger logger)
 {
-    private readonly ConcurrentDictionary<Guid, Line> _lines = new();
+    private readonly ConcurrentDictionary<int, Line> _lines = new();
 
-    public Task<TResult> EnqueueAsync(Guid jobId, TRequest request, CancellationToken ct)
+    public Task<TResult> EnqueueAsync(int lineKey, TRequest request, CancellationToken ct)
     {
         var entry = new Entry(request);
-        var line = _lines.GetOrAdd(jobId, _ => new Line());
+        var line = _lines.GetOrAdd(lineKey, _ => new Line());
         line.Pending.Enqueue(entry);
         if (TryTakeTurn(line))
         {
-            _ = Task.Run(() => DrainAsync(jobId, line), CancellationToken.None);
+            _ = Task.Run(() => DrainAsync(lineKey, line), CancellationToken.None);
         }
 
         return entry.Done.Task.WaitAsync(ct);
     }
 
-    /// <summary>At most <c>transactionsPerJob</c> drainers per line: while one commits, the next batch forms and starts.</summary>
-    private bool TryTakeTurn(Line line)
-    {
-        while (true)
-        {
-            var running = Volatile.Read(ref line.Running);
-            if (running >= transactionsPerJob)
-            {
-                return false;
-            }
+    private static bool TryTakeTurn(Line line) => Interlocked.CompareExchange(ref line.Running, 1, 0) == 0;
 
-            if (Interlocked.CompareExchange(ref line.Running, running + 1, running) == running)
-            {
-                return true;
-            }
-        }
-    }
-
-    private async Task DrainAsync(Guid jobId, Line line)
+    private async Task DrainAsync(int lineKey, Line line)
     {
         while (true)
         {
@@ -58,7 +42,7 @@ internal sealed class PerJobBatching<TRequest, TResult>(
 
             if (batch.Count == 0)
             {
-                Interlocked.Decrement(ref line.Running);
+                Volatile.Write(ref line.Running, 0);
 
                 // A request may have arrived between the last dequeue and the decrement: carry on if so.
                 if (line.Pending.IsEmpty || !TryTakeTurn(line))
@@ -71,7 +55,7 @@ internal sealed class PerJobBatching<TRequest, TResult>(
 
             try
             {
-                var results = await RunWithRetryAsync(jobId, batch.Select(e => e.Request).ToList());
+                var results = await RunWithRetryAsync(lineKey, batch.Select(e => e.Request).ToList());
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
@@ -79,7 +63,7 @@ internal sealed class PerJobBatching<TRequest, TResult>(
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "A batch of {Count} for job {JobId} failed", batch.Count, jobId);
+                logger.LogWarning(e, "A batch of {Count} on line {Line} failed", batch.Count, lineKey);
                 foreach (var entry in batch)
                 {
                     entry.Done.TrySetException(e);
@@ -88,17 +72,17 @@ internal sealed class PerJobBatching<TRequest, TResult>(
         }
     }
 
-    private async Task<IReadOnlyList<TResult>> RunWithRetryAsync(Guid jobId, IReadOnlyList<TRequest> requests)
+    private async Task<IReadOnlyList<TResult>> RunWithRetryAsync(int lineKey, IReadOnlyList<TRequest> requests)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await run(jobId, requests);
+                return await run(requests);
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
             {
-                logger.LogInformation("Retrying a batch for job {JobId} after {SqlState}", jobId, e.SqlState);
+                logger.LogInformation("Retrying a batch on line {Line} after {SqlState}", lineKey, e.SqlState);
             }
         }
     }
