@@ -49,6 +49,9 @@ bench_queue() {
   declare -A cps p50 p99 errs
   for w in $workers_list; do
     echo "==> Ours: $w workers, ${warmup}s warm-up + ${seconds}s"
+    # Each measurement starts from vacuumed tables, as pgbench starts its own runs (and as
+    # autovacuum leaves them between bursts): the previous measurement's dead rows are not this one's.
+    bench_psql labelplatform_bench -c "VACUUM ANALYZE items, assignments"
     bench_psql labelplatform_bench -c "CHECKPOINT"
     [ "$have_pgss" = 1 ] && bench_psql labelplatform_bench -tAc "SELECT pg_stat_statements_reset()" >/dev/null
     run_logged "$log" dotnet "$bench_dll" queue-run --connection "$cs" --workers "$w" --seconds "$seconds" --warmup "$warmup"
