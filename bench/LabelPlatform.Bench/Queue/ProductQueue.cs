@@ -1,5 +1,6 @@
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Submit;
@@ -62,7 +63,7 @@ public sealed class ProductQueue : IAsyncDisposable
     public async Task<string?> SubmitAsync(Guid assignmentId, string workerId, string label, CancellationToken ct = default)
     {
         await using var scope = _host.Services.CreateAsyncScope();
-        var result = await scope.ServiceProvider.GetRequiredService<SubmitAnswer>().HandleAsync(assignmentId, workerId, label, ct);
+        var result = await scope.ServiceProvider.GetRequiredService<SubmitAnswer>().HandleAsync(assignmentId, workerId, Answer.OneLabel(label), ct);
         return result.Error?.Code;
     }
 

@@ -176,6 +176,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("ordinal");
 
+                    b.Property<string>("PreAnnotation")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pre_annotation");
+
                     b.Property<int>("RemainingSlots")
                         .HasColumnType("integer")
                         .HasColumnName("remaining_slots");
@@ -197,6 +201,11 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
                         .HasColumnName("storage_key");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)")
+                        .HasColumnName("text");
 
                     b.Property<int>("Width")
                         .HasColumnType("integer")
@@ -276,6 +285,18 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasDefaultValue(10)
                         .HasColumnName("lease_minutes");
 
+                    b.Property<int>("MaxBoxes")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(500)
+                        .HasColumnName("max_boxes");
+
+                    b.Property<int>("MinBoxSize")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(4)
+                        .HasColumnName("min_box_size");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -293,6 +314,10 @@ namespace LabelPlatform.Migrations.Migrations
                     b.Property<int>("Priority")
                         .HasColumnType("integer")
                         .HasColumnName("priority");
+
+                    b.Property<bool>("ShowSuggestions")
+                        .HasColumnType("boolean")
+                        .HasColumnName("show_suggestions");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -319,12 +344,43 @@ namespace LabelPlatform.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("LabelPlatform.Labelling.Drafts.Draft", b =>
+                {
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<string>("AnswerJson")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answer");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("saved_at");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("AssignmentId")
+                        .HasName("pk_drafts");
+
+                    b.ToTable("drafts", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Queue.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answer");
 
                     b.Property<Guid>("ItemId")
                         .HasColumnType("uuid")
@@ -346,6 +402,11 @@ namespace LabelPlatform.Migrations.Migrations
                     b.Property<DateTimeOffset>("LeasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("leased_at");
+
+                    b.Property<string>("SkipReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("skip_reason");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -384,6 +445,57 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasDatabaseName("ix_assignments_worker_id_status");
 
                     b.ToTable("assignments", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Queue.Report.ItemReport", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("item_id");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_item_reports");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_item_reports_job_id");
+
+                    b.HasIndex("WorkerId")
+                        .HasDatabaseName("ix_item_reports_worker_id");
+
+                    b.HasIndex("ItemId", "WorkerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_item_reports_item_id_worker_id");
+
+                    b.ToTable("item_reports", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -634,6 +746,16 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasConstraintName("fk_jobs_organisations_organisation_id");
                 });
 
+            modelBuilder.Entity("LabelPlatform.Labelling.Drafts.Draft", b =>
+                {
+                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                        .WithOne()
+                        .HasForeignKey("LabelPlatform.Labelling.Drafts.Draft", "AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_drafts_assignments_assignment_id");
+                });
+
             modelBuilder.Entity("LabelPlatform.Queue.Assignment", b =>
                 {
                     b.HasOne("LabelPlatform.Jobs.Item", null)
@@ -656,6 +778,30 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_assignments_asp_net_users_worker_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Queue.Report.ItemReport", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_item_reports_items_item_id");
+
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_item_reports_jobs_job_id");
+
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_item_reports_asp_net_users_worker_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,6 +1,8 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling.Drafts;
 using LabelPlatform.Queue;
+using LabelPlatform.Queue.Report;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -18,6 +20,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Item> Items => Set<Item>();
 
     public DbSet<Assignment> Assignments => Set<Assignment>();
+
+    public DbSet<Draft> Drafts => Set<Draft>();
+
+    public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -54,6 +60,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(j => new { j.OrganisationId, j.CreatedAt });
             e.HasIndex(j => j.Status);
             e.Property(j => j.LeaseMinutes).HasDefaultValue(JobRules.DefaultLeaseMinutes);
+            e.Property(j => j.MinBoxSize).HasDefaultValue(JobRules.DefaultMinBoxSize);
+            e.Property(j => j.MaxBoxes).HasDefaultValue(JobRules.DefaultMaxBoxes);
             e.ToTable(t =>
             {
                 t.HasCheckConstraint("ck_jobs_answers_per_item", "answers_per_item > 0");
@@ -75,6 +83,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(i => i.StorageKey).HasMaxLength(300);
             e.Property(i => i.ContentType).HasMaxLength(40);
             e.Property(i => i.Sha256).HasMaxLength(64);
+            e.Property(i => i.Text).HasMaxLength(JobRules.MaxTextLength);
+            e.Property(i => i.PreAnnotation).HasColumnType("jsonb");
             e.ToTable(t => t.HasCheckConstraint("ck_items_remaining_slots", "remaining_slots >= 0"));
         });
 
@@ -85,6 +95,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasOne<AppUser>().WithMany().HasForeignKey(a => a.WorkerId).OnDelete(DeleteBehavior.Restrict);
             e.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(a => a.Label).HasMaxLength(JobRules.MaxLabelLength);
+            e.Property(a => a.AnswerJson).HasColumnName("answer").HasColumnType("jsonb");
+            e.Property(a => a.SkipReason).HasMaxLength(200);
 
             // The database itself guarantees a worker never answers the same item twice.
             e.HasIndex(a => new { a.ItemId, a.WorkerId }).IsUnique();
@@ -92,6 +104,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(a => new { a.WorkerId, a.Status });
             e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
             e.HasIndex(a => new { a.JobId, a.LeaseExpiresAt }).HasFilter("status = 'Leased'").HasDatabaseName("ix_assignments_live_leases");
+        });
+
+        builder.Entity<Draft>(e =>
+        {
+            e.HasKey(d => d.AssignmentId);
+            e.HasOne<Assignment>().WithOne().HasForeignKey<Draft>(d => d.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(d => d.WorkerId).HasMaxLength(450);
+            e.Property(d => d.AnswerJson).HasColumnName("answer").HasColumnType("jsonb");
+        });
+
+        builder.Entity<ItemReport>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Item>().WithMany().HasForeignKey(r => r.ItemId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(r => r.WorkerId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(r => r.Reason).HasConversion<string>().HasMaxLength(40);
+            e.Property(r => r.Note).HasMaxLength(ItemReport.MaxNoteLength);
+            e.HasIndex(r => new { r.ItemId, r.WorkerId }).IsUnique();
         });
     }
 }

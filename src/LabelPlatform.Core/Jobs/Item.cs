@@ -1,6 +1,6 @@
 namespace LabelPlatform.Jobs;
 
-/// <summary>One thing to label: an image stored under <see cref="StorageKey"/>.</summary>
+/// <summary>One thing to label: an image stored under <see cref="StorageKey"/>, or a text kept in <see cref="Text"/>.</summary>
 public sealed class Item
 {
     public Guid Id { get; set; }
@@ -31,6 +31,12 @@ public sealed class Item
     /// way finish before new ones start.
     /// </summary>
     public int RemainingSlots { get; set; }
+
+    /// <summary>Text jobs: the text to label (at most <see cref="JobRules.MaxTextLength"/> characters).</summary>
+    public string? Text { get; set; }
+
+    /// <summary>A model's answer for this item (<see cref="Labelling.Answer"/> JSON), shown to workers as suggestions.</summary>
+    public string? PreAnnotation { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -34,6 +34,15 @@ public sealed class Job
     /// <summary>How long a worker holds an item before it returns to the queue; the workspace heartbeat extends it.</summary>
     public int LeaseMinutes { get; set; } = JobRules.DefaultLeaseMinutes;
 
+    /// <summary>Box jobs: the smallest box side, in image pixels, that an answer may contain.</summary>
+    public int MinBoxSize { get; set; } = JobRules.DefaultMinBoxSize;
+
+    /// <summary>Box jobs: the most boxes one answer may hold.</summary>
+    public int MaxBoxes { get; set; } = JobRules.DefaultMaxBoxes;
+
+    /// <summary>Whether workers see an item's pre-annotation (a model's labels or boxes) as editable suggestions.</summary>
+    public bool ShowSuggestions { get; set; } = true;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LaunchedAt { get; set; }

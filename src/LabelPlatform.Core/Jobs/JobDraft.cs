@@ -9,6 +9,10 @@ public sealed record JobDraft(
     long PricePerAnswer,
     string Currency = "USD",
     int Priority = 0,
-    int LeaseMinutes = JobRules.DefaultLeaseMinutes);
+    int LeaseMinutes = JobRules.DefaultLeaseMinutes,
+    TaskKind Kind = TaskKind.ImageClassification,
+    int MinBoxSize = JobRules.DefaultMinBoxSize,
+    int MaxBoxes = JobRules.DefaultMaxBoxes,
+    bool ShowSuggestions = true);
 
 public sealed record FieldError(string Field, string Message);

@@ -12,6 +12,10 @@ public static class JobRules
     public const long MaxPricePerAnswer = 100_00;
     public const int DefaultLeaseMinutes = 10;
     public const int MaxLeaseMinutes = 24 * 60;
+    public const int DefaultMinBoxSize = 4;
+    public const int DefaultMaxBoxes = 500;
+    public const int MaxBoxesLimit = 2_000;
+    public const int MaxTextLength = 10_000;
 
     public static readonly IReadOnlyList<string> Currencies = ["USD", "EUR", "GBP"];
 
@@ -37,7 +41,25 @@ public static class JobRules
             errors.Add(new(nameof(JobDraft.Instructions), $"Instructions must be at most {MaxInstructionsLength} characters."));
         }
 
-        ValidateLabels(draft.Labels ?? [], errors);
+        ValidateLabels(draft.Labels ?? [], draft.Kind.MinLabels(), errors);
+
+        if (!Enum.IsDefined(draft.Kind))
+        {
+            errors.Add(new(nameof(JobDraft.Kind), "Choose what workers do with each item."));
+        }
+
+        if (draft.Kind.DrawsBoxes())
+        {
+            if (draft.MinBoxSize is < 1 or > 1_000)
+            {
+                errors.Add(new(nameof(JobDraft.MinBoxSize), "The smallest box must be between 1 and 1,000 pixels."));
+            }
+
+            if (draft.MaxBoxes is < 1 or > MaxBoxesLimit)
+            {
+                errors.Add(new(nameof(JobDraft.MaxBoxes), $"Boxes per image must be between 1 and {MaxBoxesLimit:N0}."));
+            }
+        }
 
         if (draft.AnswersPerItem is < 1 or > MaxAnswersPerItem)
         {
@@ -71,12 +93,12 @@ public static class JobRules
         return errors;
     }
 
-    private static void ValidateLabels(IReadOnlyList<string> labels, List<FieldError> errors)
+    private static void ValidateLabels(IReadOnlyList<string> labels, int minLabels, List<FieldError> errors)
     {
         const string field = nameof(JobDraft.Labels);
-        if (labels.Count is < MinLabels or > MaxLabels)
+        if (labels.Count < minLabels || labels.Count > MaxLabels)
         {
-            errors.Add(new(field, $"A job needs between {MinLabels} and {MaxLabels} labels; this one has {labels.Count}."));
+            errors.Add(new(field, $"This kind of job needs between {minLabels} and {MaxLabels} labels; this one has {labels.Count}."));
         }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

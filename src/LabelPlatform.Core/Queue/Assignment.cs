@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Labelling;
 
 namespace LabelPlatform.Queue;
 
@@ -29,17 +30,23 @@ public sealed class Assignment
 
     public DateTimeOffset? SubmittedAt { get; set; }
 
-    /// <summary>The label the worker chose (classification jobs).</summary>
+    /// <summary>The label of a one-label answer (single-label jobs), kept beside the JSON for votes and exports.</summary>
     public string? Label { get; set; }
+
+    /// <summary>The whole answer as JSON (<see cref="Labelling.Answer"/>): labels or boxes.</summary>
+    public string? AnswerJson { get; set; }
+
+    /// <summary>Why the worker skipped the item, when they did.</summary>
+    public string? SkipReason { get; set; }
 
     public static readonly Error LeaseExpired = new("lease_expired", "Your time on this item ran out and it went back to the queue. Take the next one.");
 
     /// <summary>Records the worker's answer if the lease is still theirs and live.</summary>
-    public Error? Submit(string label, DateTimeOffset now)
+    public Error? Submit(Answer answer, DateTimeOffset now)
     {
         if (Status == AssignmentStatus.Submitted)
         {
-            return Label == label ? null : Error.Conflict("This item was already submitted with a different answer.");
+            return answer.SameAs(Answer.FromJson(AnswerJson)) ? null : Error.Conflict("This item was already submitted with a different answer.");
         }
 
         if (Status != AssignmentStatus.Leased)
@@ -54,7 +61,8 @@ public sealed class Assignment
         }
 
         Status = AssignmentStatus.Submitted;
-        Label = label;
+        Label = answer.SingleLabel;
+        AnswerJson = answer.ToJson();
         SubmittedAt = now;
         return null;
     }

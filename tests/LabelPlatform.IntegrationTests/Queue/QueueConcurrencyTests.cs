@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Labelling;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Submit;
 using LabelPlatform.Testing;
@@ -65,7 +66,7 @@ public class QueueConcurrencyTests(LabelPlatformFactory factory, ITestOutputHelp
                     problems.Enqueue($"item {lease.ItemId} handed to {worker.Id} twice");
                 }
 
-                var submitted = await submit.HandleAsync(lease.AssignmentId, worker.Id, job.Labels[mine.Count % job.Labels.Count]);
+                var submitted = await submit.HandleAsync(lease.AssignmentId, worker.Id, Answer.OneLabel(job.Labels[mine.Count % job.Labels.Count]));
                 if (!submitted.IsSuccess)
                 {
                     problems.Enqueue($"{worker.Id} could not submit {lease.AssignmentId}: {submitted.Error!.Code}");

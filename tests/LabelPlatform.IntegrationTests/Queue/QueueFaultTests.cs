@@ -2,6 +2,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.ExpireLeases;
@@ -113,7 +114,7 @@ public class QueueFaultTests(OutageFactory factory, ITestOutputHelper output) : 
         {
             while ((await claimNext.HandleAsync(job.Id, worker.Id)) is { IsSuccess: true, Value: { } lease })
             {
-                var submitted = await submit.HandleAsync(lease.AssignmentId, worker.Id, "dog");
+                var submitted = await submit.HandleAsync(lease.AssignmentId, worker.Id, Answer.OneLabel("dog"));
                 Assert.True(submitted.IsSuccess, submitted.Error?.Message);
             }
         }

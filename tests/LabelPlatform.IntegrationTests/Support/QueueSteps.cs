@@ -1,6 +1,7 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Common;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Submit;
@@ -17,7 +18,7 @@ public static class QueueSteps
         factory.Services.GetRequiredService<ClaimNextItem>().HandleAsync(job.Id, worker.Id);
 
     public static Task<Result<SubmitOutcome>> SubmitAsync(this LabelPlatformFactory factory, Claim claim, AppUser worker, string label) =>
-        factory.Services.GetRequiredService<SubmitAnswer>().HandleAsync(claim.AssignmentId, worker.Id, label);
+        factory.Services.GetRequiredService<SubmitAnswer>().HandleAsync(claim.AssignmentId, worker.Id, Answer.OneLabel(label));
 
     /// <summary>Claims the next item and answers it; fails the test if either step fails.</summary>
     public static async Task<Claim> AnswerNextAsync(this LabelPlatformFactory factory, Job job, AppUser worker, string label)

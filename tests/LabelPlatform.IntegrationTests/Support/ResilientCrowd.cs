@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using LabelPlatform.Accounts;
 using LabelPlatform.Common;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Submit;
 using LabelPlatform.Testing;
@@ -59,7 +60,7 @@ public sealed class ResilientCrowd(LabelPlatformFactory factory, Job job, IReadO
             var lease = claim.Value!;
             Assert.True(answeredItems.Add(lease.ItemId), $"{worker.Id} was handed item {lease.ItemId} a second time");
             var label = job.Labels[answeredItems.Count % job.Labels.Count];
-            var submitted = await RetryAsync(() => submit.HandleAsync(lease.AssignmentId, worker.Id, label));
+            var submitted = await RetryAsync(() => submit.HandleAsync(lease.AssignmentId, worker.Id, Answer.OneLabel(label)));
             Assert.True(submitted.IsSuccess, $"{worker.Id} submitting {lease.AssignmentId}: {submitted.Error?.Code} {submitted.Error?.Message}");
             Interlocked.Increment(ref _answered);
         }

@@ -37,7 +37,7 @@ public class JobFormTests : ComponentTestContext
 
         Assert.Empty(_submitted);
         Assert.Contains("Name is required.", form.Markup);
-        Assert.Contains("A job needs between 2 and 50 labels; this one has 0.", form.Markup);
+        Assert.Contains("This kind of job needs between 2 and 50 labels; this one has 0.", form.Markup);
         Assert.Contains(form.Instance.Errors, e => e.Field == nameof(JobDraft.Name));
         Assert.Equal("true", Field(form, "Job name").GetAttribute("aria-invalid"));
     }
@@ -73,7 +73,7 @@ public class JobFormTests : ComponentTestContext
 
         Assert.Single(_submitted);
         Assert.DoesNotContain("Name is required.", form.Markup);
-        Assert.DoesNotContain("A job needs between", form.Markup);
+        Assert.DoesNotContain("job needs between", form.Markup);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LabelPlatform.Labelling;
 using LabelPlatform.Queue;
 
 namespace LabelPlatform.UnitTests.Rules;
@@ -20,7 +21,7 @@ public class AssignmentTests
         var assignment = Leased();
         var now = LeasedAt.AddMinutes(2);
 
-        var error = assignment.Submit("cat", now);
+        var error = assignment.Submit(Answer.OneLabel("cat"), now);
 
         Assert.Null(error);
         Assert.Equal(AssignmentStatus.Submitted, assignment.Status);
@@ -33,7 +34,7 @@ public class AssignmentTests
     {
         var assignment = Leased();
 
-        Assert.Null(assignment.Submit("cat", assignment.LeaseExpiresAt));
+        Assert.Null(assignment.Submit(Answer.OneLabel("cat"), assignment.LeaseExpiresAt));
         Assert.Equal(AssignmentStatus.Submitted, assignment.Status);
     }
 
@@ -42,7 +43,7 @@ public class AssignmentTests
     {
         var assignment = Leased();
 
-        var error = assignment.Submit("cat", assignment.LeaseExpiresAt.AddSeconds(1));
+        var error = assignment.Submit(Answer.OneLabel("cat"), assignment.LeaseExpiresAt.AddSeconds(1));
 
         Assert.Equal(Assignment.LeaseExpired, error);
         Assert.Equal("lease_expired", error!.Code);
@@ -60,7 +61,7 @@ public class AssignmentTests
         var assignment = Leased();
         assignment.Status = status;
 
-        var error = assignment.Submit("cat", LeasedAt.AddMinutes(1));
+        var error = assignment.Submit(Answer.OneLabel("cat"), LeasedAt.AddMinutes(1));
 
         Assert.Equal(Assignment.LeaseExpired, error);
         Assert.Equal(status, assignment.Status);
@@ -72,9 +73,9 @@ public class AssignmentTests
     {
         var assignment = Leased();
         var firstAt = LeasedAt.AddMinutes(1);
-        assignment.Submit("cat", firstAt);
+        assignment.Submit(Answer.OneLabel("cat"), firstAt);
 
-        var error = assignment.Submit("cat", LeasedAt.AddMinutes(10));
+        var error = assignment.Submit(Answer.OneLabel("cat"), LeasedAt.AddMinutes(10));
 
         Assert.Null(error);
         Assert.Equal(AssignmentStatus.Submitted, assignment.Status);
@@ -86,9 +87,9 @@ public class AssignmentTests
     public void Submit_DifferentLabelAgain_ReturnsConflictAndKeepsTheFirstAnswer()
     {
         var assignment = Leased();
-        assignment.Submit("cat", LeasedAt.AddMinutes(1));
+        assignment.Submit(Answer.OneLabel("cat"), LeasedAt.AddMinutes(1));
 
-        var error = assignment.Submit("dog", LeasedAt.AddMinutes(2));
+        var error = assignment.Submit(Answer.OneLabel("dog"), LeasedAt.AddMinutes(2));
 
         Assert.NotNull(error);
         Assert.Equal("conflict", error.Code);

@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Labelling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -26,10 +27,11 @@ public sealed class SubmitAnswer
             logger);
     }
 
-    public Task<Result<SubmitOutcome>> HandleAsync(Guid assignmentId, string workerId, string label, CancellationToken ct = default) =>
+    /// <summary>Stores <paramref name="answer"/> (checked against the job's schema) for the worker's lease.</summary>
+    public Task<Result<SubmitOutcome>> HandleAsync(Guid assignmentId, string workerId, Answer? answer, CancellationToken ct = default) =>
         // A few lines, each for any mix of jobs; an assignment always goes down the same line, so a
         // double submit is decided in one place. Lines that touch the same item may deadlock: retried.
-        _batching.EnqueueAsync(LineFor(assignmentId), new SubmitRequest(assignmentId, workerId, label), ct);
+        _batching.EnqueueAsync(LineFor(assignmentId), new SubmitRequest(assignmentId, workerId, answer), ct);
 
     private int LineFor(Guid assignmentId) => (int)((uint)assignmentId.GetHashCode() % (uint)_lines);
 }

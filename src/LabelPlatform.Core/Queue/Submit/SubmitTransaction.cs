@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
 using Npgsql;
@@ -6,7 +7,7 @@ using NpgsqlTypes;
 
 namespace LabelPlatform.Queue.Submit;
 
-internal sealed record SubmitRequest(Guid AssignmentId, string WorkerId, string Label);
+internal sealed record SubmitRequest(Guid AssignmentId, string WorkerId, Answer? Answer);
 
 /// <summary>
 /// One transaction for a batch of submissions, in two round trips: (1) BEGIN and the assignments
@@ -16,8 +17,9 @@ internal sealed record SubmitRequest(Guid AssignmentId, string WorkerId, string 
 internal static class SubmitTransaction
 {
     private const string LockSql = """
-        SELECT a.id, a.worker_id, a.status, a.label, a.lease_expires_at, a.item_id, a.job_id, j.labels
-        FROM assignments a JOIN jobs j ON j.id = a.job_id
+        SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
+               j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height
+        FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
         WHERE a.id = ANY($1)
         ORDER BY a.id
         FOR UPDATE OF a
@@ -25,8 +27,8 @@ internal static class SubmitTransaction
 
     // Touches only the assignments: submits never wait for the item rows that claims lock.
     private const string SubmitSql = """
-        UPDATE assignments SET status = 'Submitted', label = input.label, submitted_at = $3
-        FROM unnest($1::uuid[], $2::text[]) AS input(id, label)
+        UPDATE assignments SET status = 'Submitted', label = input.label, answer = input.answer, submitted_at = $4
+        FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS input(id, label, answer)
         WHERE assignments.id = input.id
         """;
 
@@ -90,12 +92,19 @@ internal static class SubmitTransaction
                     Id = reader.GetGuid(0),
                     WorkerId = reader.GetString(1),
                     Status = Enum.Parse<AssignmentStatus>(reader.GetString(2)),
-                    Label = reader.IsDBNull(3) ? null : reader.GetString(3),
+                    AnswerJson = reader.IsDBNull(3) ? null : reader.GetString(3),
                     LeaseExpiresAt = reader.GetFieldValue<DateTimeOffset>(4),
                     ItemId = reader.GetGuid(5),
                     JobId = reader.GetGuid(6),
                 };
-                rows[assignment.Id] = new Row(assignment, reader.GetFieldValue<string[]>(7));
+                var schema = new AnswerSchema(
+                    Enum.Parse<TaskKind>(reader.GetString(7)),
+                    reader.GetFieldValue<string[]>(8),
+                    reader.GetInt32(9),
+                    reader.GetInt32(10),
+                    reader.GetInt32(11),
+                    reader.GetInt32(12));
+                rows[assignment.Id] = new Row(assignment, schema);
             }
         }
 
@@ -110,10 +119,16 @@ internal static class SubmitTransaction
         {
             if (submitted.Count > 0)
             {
+                var answers = new NpgsqlParameter
+                {
+                    Value = submitted.Select(d => d.Answer!.ToJson()).ToArray(),
+                    NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+                };
                 write.BatchCommands.Add(QueueSql.Command(
                     SubmitSql,
                     submitted.Select(d => d.AssignmentId).ToArray(),
-                    submitted.Select(d => d.Label!).ToArray(),
+                    submitted.Select(d => d.Answer!.SingleLabel).ToArray(),
+                    answers,
                     now));
             }
 
@@ -163,7 +178,7 @@ internal static class SubmitTransaction
             return Decision.Refuse(request, Error.NotFound("The assignment"));
         }
 
-        var invalid = ClassificationAnswer.Validate(row.Labels, request.Label);
+        var invalid = AnswerRules.Validate(row.Schema, request.Answer);
         if (invalid is not null)
         {
             return Decision.Refuse(request, invalid);
@@ -172,12 +187,12 @@ internal static class SubmitTransaction
         // The assignment's own rule decides; its state carries over to a repeat later in the batch.
         var assignment = row.Assignment;
         var wasLeased = assignment.Status == AssignmentStatus.Leased;
-        var error = assignment.Submit(request.Label, now);
+        var error = assignment.Submit(request.Answer!, now);
         var write = !wasLeased ? Write.None
             : error is null ? Write.Submit
             : assignment.Status == AssignmentStatus.Expired ? Write.Expire
             : Write.None;
-        return new Decision(assignment.Id, assignment.ItemId, assignment.JobId, write == Write.Submit ? request.Label : null, write, error);
+        return new Decision(assignment.Id, assignment.ItemId, assignment.JobId, write == Write.Submit ? request.Answer : null, write, error);
     }
 
     private enum Write
@@ -187,9 +202,9 @@ internal static class SubmitTransaction
         Expire,
     }
 
-    private sealed record Row(Assignment Assignment, string[] Labels);
+    private sealed record Row(Assignment Assignment, AnswerSchema Schema);
 
-    private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, string? Label, Write Write, Error? Error)
+    private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, Answer? Answer, Write Write, Error? Error)
     {
         public static Decision Refuse(SubmitRequest request, Error error) => new(request.AssignmentId, Guid.Empty, Guid.Empty, null, Write.None, error);
     }

@@ -1,6 +1,7 @@
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Labelling;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Leases;
@@ -186,7 +187,7 @@ public partial class Workspace
         try
         {
             var user = await CurrentUser.GetAsync();
-            var result = await Submit.HandleAsync(_claim.AssignmentId, user.UserId, label);
+            var result = await Submit.HandleAsync(_claim.AssignmentId, user.UserId, Answer.OneLabel(label));
             if (result.IsSuccess)
             {
                 _answered++;
