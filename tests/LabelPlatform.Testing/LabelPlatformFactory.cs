@@ -45,9 +45,10 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
         return result.Value!;
     }
 
-    public async Task<Job> CreateJobAsync(AppUser researcher, int answersPerItem = 2, IReadOnlyList<string>? labels = null, long price = 5)
+    public async Task<Job> CreateJobAsync(
+        AppUser researcher, int answersPerItem = 2, IReadOnlyList<string>? labels = null, long price = 5, TaskKind kind = TaskKind.ImageClassification)
     {
-        var draft = new JobDraft("Test job", "Pick the right label.", labels ?? ["cat", "dog", "bird"], answersPerItem, price);
+        var draft = new JobDraft("Test job", "Pick the right label.", labels ?? ["cat", "dog", "bird"], answersPerItem, price, Kind: kind);
         var result = await Services.GetRequiredService<CreateJob>().HandleAsync(draft, researcher.OrganisationId!.Value, researcher.Id);
         Assert.True(result.IsSuccess, result.Error?.Message);
         return result.Value!;

@@ -21,6 +21,7 @@ public static class JobsSetup
         builder.Services.AddTransient<CreateJob.CreateJob>();
         builder.Services.AddTransient<ChangeJobStatus>();
         builder.Services.AddTransient<ZipImporter>();
+        builder.Services.AddTransient<TextImporter>();
         builder.Services.AddTransient<GetJobCounts>();
         builder.Services.AddTransient<ItemAccess>();
         builder.Services.AddTransient<ExportJobCsv>();

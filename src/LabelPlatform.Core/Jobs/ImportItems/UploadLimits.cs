@@ -13,6 +13,9 @@ public sealed class UploadLimits
 
     public int MaxFiles { get; set; } = 10_000;
 
+    /// <summary>The largest CSV or JSONL file of texts.</summary>
+    public long MaxTextFileBytes { get; set; } = 64L * 1024 * 1024;
+
     public long MaxFileBytes { get; set; } = 20L * 1024 * 1024;
 
     /// <summary>Width × height; checked from the image header before anything is decoded.</summary>

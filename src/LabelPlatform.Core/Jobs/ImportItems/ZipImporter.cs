@@ -36,6 +36,11 @@ public sealed class ZipImporter(
             {
                 return Error.Conflict($"A {job.Status.ToString().ToLowerInvariant()} job does not take new items.");
             }
+
+            if (job.Kind.IsText())
+            {
+                return Error.Validation("This is a text job: upload a CSV or JSONL file of texts, not a zip of images.");
+            }
         }
 
         if (zip.CanSeek && zip.Length > _limits.MaxArchiveBytes)
@@ -53,7 +58,7 @@ public sealed class ZipImporter(
                 return report with { ItemsAdded = 0 };
             }
 
-            await SaveItemsAsync(jobId, staged, ct);
+            await JobItems.AppendAsync(dbFactory, jobId, staged, ct);
             return report with { ItemsAdded = staged.Count };
         }
         catch
@@ -209,32 +214,6 @@ public sealed class ZipImporter(
         };
         await store.PutAsync(item.StorageKey, bytes, ct);
         return item;
-    }
-
-    private async Task SaveItemsAsync(Guid jobId, List<Item> items, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-
-        // Lock the job so two imports into it number their items one after the other.
-        var job = await db.Jobs.FromSql($"SELECT * FROM jobs WHERE id = {jobId} FOR UPDATE").SingleAsync(ct);
-        if (!job.AcceptsItems)
-        {
-            throw new InvalidOperationException("The job stopped taking items during the import.");
-        }
-
-        var next = (await db.Items.Where(i => i.JobId == jobId).MaxAsync(i => (int?)i.Ordinal, ct) ?? -1) + 1;
-        foreach (var item in items)
-        {
-            item.Ordinal = next++;
-            item.RemainingSlots = job.AnswersPerItem;
-        }
-
-        db.Items.AddRange(items);
-        job.ItemsAdded();
-        await db.SaveChangesAsync(ct);
-        await JobChanges.AnnounceAsync(db, jobId, ct);
-        await tx.CommitAsync(ct);
     }
 
     private void DeleteStaged(List<Item> staged)

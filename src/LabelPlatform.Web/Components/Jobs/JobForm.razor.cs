@@ -14,6 +14,10 @@ public partial class JobForm
     private string _currency = "USD";
     private int _priority;
     private int _leaseMinutes = JobRules.DefaultLeaseMinutes;
+    private TaskKind _kind = TaskKind.ImageClassification;
+    private int _minBoxSize = JobRules.DefaultMinBoxSize;
+    private int _maxBoxes = JobRules.DefaultMaxBoxes;
+    private bool _showSuggestions = true;
     private IReadOnlyList<FieldError> _errors = [];
 
     [Parameter] public EventCallback<JobDraft> OnValidSubmit { get; set; }
@@ -37,7 +41,8 @@ public partial class JobForm
     private async Task SubmitAsync()
     {
         var priceOk = MoneyFormat.TryParse(_price, out var price);
-        var draft = new JobDraft(_name.Trim(), _instructions, JobRules.ParseLabels(_labels), _answersPerItem, priceOk ? price : 0, _currency, _priority, _leaseMinutes);
+        var draft = new JobDraft(_name.Trim(), _instructions, JobRules.ParseLabels(_labels), _answersPerItem, priceOk ? price : 0, _currency, _priority, _leaseMinutes,
+            _kind, _minBoxSize, _maxBoxes, _showSuggestions);
         var errors = JobRules.Validate(draft).ToList();
         if (!priceOk)
         {

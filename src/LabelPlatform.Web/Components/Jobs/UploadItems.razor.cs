@@ -21,6 +21,10 @@ public partial class UploadItems
 
     [Inject] private ZipImporter Importer { get; set; } = default!;
 
+    [Inject] private TextImporter Texts { get; set; } = default!;
+
+    private bool IsText => Job.Kind.IsText();
+
     [Inject] private IOptions<UploadLimits> Limits { get; set; } = default!;
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
@@ -38,17 +42,18 @@ public partial class UploadItems
 
         _report = null;
         _error = null;
-        if (file.Size > Limits.Value.MaxArchiveBytes)
+        var limit = IsText ? Limits.Value.MaxTextFileBytes : Limits.Value.MaxArchiveBytes;
+        if (file.Size > limit)
         {
-            _error = $"{file.Name} is {FormatBytes(file.Size)}; the limit is {FormatBytes(Limits.Value.MaxArchiveBytes)}. Split it into smaller zips.";
+            _error = $"{file.Name} is {FormatBytes(file.Size)}; the limit is {FormatBytes(limit)}. Split it into smaller files.";
             return;
         }
 
         var temp = Path.GetTempFileName();
         try
         {
-            await ReceiveAsync(file, temp);
-            _phase = "Checking images";
+            await ReceiveAsync(file, temp, limit);
+            _phase = IsText ? "Checking texts" : "Checking images";
             _percent = 0;
             var user = await CurrentUser.GetAsync();
             var progress = new Progress<ImportProgress>(p =>
@@ -60,8 +65,10 @@ public partial class UploadItems
             // Decoding every image is CPU work: keep it off the circuit so the page stays live.
             var result = await Task.Run(async () =>
             {
-                await using var zip = File.OpenRead(temp);
-                return await Importer.ImportAsync(Job.Id, user.OrganisationId!.Value, zip, progress);
+                await using var upload = File.OpenRead(temp);
+                return IsText
+                    ? await Texts.ImportAsync(Job.Id, user.OrganisationId!.Value, file.Name, upload)
+                    : await Importer.ImportAsync(Job.Id, user.OrganisationId!.Value, upload, progress);
             });
             if (result.IsSuccess)
             {
@@ -83,11 +90,11 @@ public partial class UploadItems
         }
     }
 
-    private async Task ReceiveAsync(IBrowserFile file, string path)
+    private async Task ReceiveAsync(IBrowserFile file, string path, long limit)
     {
         _phase = "Uploading";
         _percent = 0;
-        await using var source = file.OpenReadStream(Limits.Value.MaxArchiveBytes);
+        await using var source = file.OpenReadStream(limit);
         await using var target = File.Create(path);
         var buffer = new byte[256 * 1024];
         long received = 0;
