@@ -33,6 +33,8 @@ const HANDLES = [
 ];
 const CURSORS = { nw: "nwse-resize", se: "nwse-resize", ne: "nesw-resize", sw: "nesw-resize", n: "ns-resize", s: "ns-resize", e: "ew-resize", w: "ew-resize" };
 
+const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta", "AltGraph", "CapsLock", "OS"]);
+
 const round1 = (v) => Math.round(v * 10) / 10;
 const clamp = (v, lo, hi) => (v < lo ? lo : v > hi ? hi : v);
 const finite = (v, fallback = 0) => (Number.isFinite(Number(v)) ? Number(v) : fallback);
@@ -857,11 +859,11 @@ export function create(host, options, dotnet) {
     } else {
       handled = false;
     }
-    if (k !== "Tab" && k !== "Escape" && k !== "Shift") tabRelease = false;
+    if (k !== "Tab" && k !== "Escape" && !MODIFIERS.has(k)) tabRelease = false;
     if (handled) {
       e.preventDefault();
       e.stopPropagation(); // keys the editor used do not reach the page's own shortcuts
-    } else {
+    } else if (!MODIFIERS.has(k)) {
       flushNudge(); // Enter / s / ... go to the page: let .NET hold the latest boxes first
     }
   }
