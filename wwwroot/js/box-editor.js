@@ -7,6 +7,18 @@
 // options.imageHeight), whatever size the image served at options.imageUrl has. The view maps them to
 // the host's CSS pixels: screen = offset + image * zoom, so zoom 1 is one original pixel per CSS pixel.
 //
+// API (see README of the task; names are fixed):
+//   const editor = create(host, options, dotnet)
+//     options: { imageUrl, imageWidth, imageHeight, classes, boxes: [{label,x,y,w,h,suggested?}], minSize,
+//                maxBoxes, activeClass, onActiveClassChanged? (name of a .NET method to call with the new
+//                class index when digits or setActiveClass change it; not called when left out) }
+//     dotnet: DotNetObjectReference or null; receives OnBoxesChanged(boxes), OnSelectionChanged(index),
+//             OnEditorMessage(text), only for finished edits (never during a drag).
+//   editor.getBoxes() setBoxes(boxes, {resetHistory}?) select(i) setActiveClass(i) deleteSelected() undo() redo()
+//          zoomTo(f) zoomBy(f) fit() getZoom() setShowBoxes(b) stats(reset?) dispose()
+//   additions: getSelected() getActiveClass() getShowBoxes() getView() imageToHost(x,y) hostToImage(x,y)
+//              canUndo() canRedo() flush() (sends a pending debounced nudge now)
+//
 // Rendering: two stacked canvases. The image layer is redrawn only when the view changes (zoom, pan,
 // size). The box layer is redrawn on requestAnimationFrame when dirty; the boxes that are not selected
 // are cached in an off-screen canvas, so dragging one box among hundreds copies that cache and draws
@@ -60,6 +72,9 @@ export function create(host, options, dotnet) {
   // ---- state -------------------------------------------------------------------------------------
   let W = finite(options.imageWidth);
   let H = finite(options.imageHeight);
+  // Without imageWidth/imageHeight the served image's own size is the original size, known on load;
+  // until then boxes are kept as given (not clipped).
+  let sizeKnown = W > 0 && H > 0;
   let classes = Array.isArray(options.classes) ? options.classes.map(String) : [];
   let classIndex = new Map(classes.map((c, i) => [c, i]));
   const minSize = Math.max(0, finite(options.minSize));
@@ -129,9 +144,10 @@ export function create(host, options, dotnet) {
   img.onload = () => {
     if (disposed) return;
     imgReady = true;
-    if (!(W > 0) || !(H > 0)) {
+    if (!sizeKnown) {
       W = img.naturalWidth;
       H = img.naturalHeight;
+      sizeKnown = true;
       clipAll();
       fit();
     }
@@ -146,7 +162,7 @@ export function create(host, options, dotnet) {
     message("The image could not be loaded.");
   };
   if (options.imageUrl) img.src = options.imageUrl;
-  if (!(W > 0) || !(H > 0)) { W = 1; H = 1; }
+  if (!sizeKnown) { W = 1; H = 1; } // placeholder until the image has loaded
 
   // ---- .NET --------------------------------------------------------------------------------------
   function call(method, ...args) {
@@ -184,12 +200,14 @@ export function create(host, options, dotnet) {
     return out;
   }
   function clipBox(b) {
+    if (!sizeKnown) return;
     const x1 = clamp(b.x, 0, W), y1 = clamp(b.y, 0, H);
     const x2 = clamp(b.x + b.w, 0, W), y2 = clamp(b.y + b.h, 0, H);
     b.x = x1; b.y = y1; b.w = Math.max(0, x2 - x1); b.h = Math.max(0, y2 - y1);
   }
   function roundBox(b) {
     b.w = round1(b.w); b.h = round1(b.h);
+    if (!sizeKnown) { b.x = round1(b.x); b.y = round1(b.y); return; }
     b.x = clamp(round1(b.x), 0, Math.max(0, round1(W - b.w)));
     b.y = clamp(round1(b.y), 0, Math.max(0, round1(H - b.h)));
   }
