@@ -65,6 +65,8 @@ function textColourOn(hex) {
   return lum > 150 ? "#000" : "#fff";
 }
 
+let editorCount = 0;
+
 export function create(host, options, dotnet) {
   if (!host) throw new Error("box-editor: a host element is required");
   options = options || {};
@@ -75,8 +77,8 @@ export function create(host, options, dotnet) {
   // Without imageWidth/imageHeight the served image's own size is the original size, known on load;
   // until then boxes are kept as given (not clipped).
   let sizeKnown = W > 0 && H > 0;
-  let classes = Array.isArray(options.classes) ? options.classes.map(String) : [];
-  let classIndex = new Map(classes.map((c, i) => [c, i]));
+  const classes = Array.isArray(options.classes) ? options.classes.map(String) : [];
+  const classIndex = new Map(classes.map((c, i) => [c, i]));
   const minSize = Math.max(0, finite(options.minSize));
   const maxBoxes = finite(options.maxBoxes) > 0 ? Math.floor(finite(options.maxBoxes)) : Infinity;
   let activeClass = clamp(Math.floor(finite(options.activeClass)), 0, Math.max(0, classes.length - 1));
@@ -115,7 +117,13 @@ export function create(host, options, dotnet) {
   setAttr("tabindex", "0");
   setAttr("role", "application");
   setAttr("aria-label", "Bounding box editor");
-  setAttr("aria-roledescription", "bounding box editor");
+  const help = document.createElement("div");
+  help.id = `lp-box-editor-help-${++editorCount}`;
+  help.className = "lp-box-editor-live"; // visually hidden
+  help.textContent = "Drag on the image to draw a box. Tab and Shift+Tab select boxes; arrow keys move the selected box, " +
+    "Shift+arrow by 10 pixels; Delete removes it; number keys choose the class; Control+Z undoes, Control+Y redoes; " +
+    "H hides the boxes; plus and minus zoom, 0 fits; hold Space and drag to pan. Escape deselects; Escape again, then Tab, leaves the editor.";
+  setAttr("aria-describedby", help.id);
   const hostStyle = getComputedStyle(host);
   const savedStyle = { position: host.style.position, touchAction: host.style.touchAction };
   if (hostStyle.position === "static") host.style.position = "relative";
@@ -131,7 +139,7 @@ export function create(host, options, dotnet) {
   live.className = "lp-box-editor-live";
   live.setAttribute("aria-live", "polite");
   live.setAttribute("role", "status");
-  host.append(imageCanvas, boxCanvas, live);
+  host.append(imageCanvas, boxCanvas, live, help);
   const ictx = imageCanvas.getContext("2d", { alpha: false });
   const bctx = boxCanvas.getContext("2d");
   const sctx = staticCanvas.getContext("2d");
@@ -165,14 +173,22 @@ export function create(host, options, dotnet) {
   if (!sizeKnown) { W = 1; H = 1; } // placeholder until the image has loaded
 
   // ---- .NET --------------------------------------------------------------------------------------
+  // Nothing reaches .NET while a gesture is in progress: calls made then wait for its end.
+  let deferred = [];
   function call(method, ...args) {
     if (!dotnet || disposed) return;
+    if (drag) { deferred.push([method, args]); return; }
     try {
       const p = dotnet.invokeMethodAsync(method, ...args);
       if (p && typeof p.catch === "function") p.catch((e) => console.warn(`box-editor: ${method} failed`, e));
     } catch (e) {
       console.warn(`box-editor: ${method} failed`, e);
     }
+  }
+  function flushDeferred() {
+    const list = deferred;
+    deferred = [];
+    for (const [method, args] of list) call(method, ...args);
   }
   const emitBoxes = () => call("OnBoxesChanged", getBoxes());
   const emitSelection = () => call("OnSelectionChanged", sel);
@@ -724,7 +740,8 @@ export function create(host, options, dotnet) {
       const ny = clamp(d.y0 + iy - d.start[1], 0, Math.max(0, H - b.h));
       if (nx !== b.x || ny !== b.y) {
         b.x = nx; b.y = ny;
-        if (!d.changed) { d.changed = true; b.suggested = false; invalidate(true); }
+        d.changed = true;
+        b.suggested = false; // (the selected box is never in the static cache: no rebuild)
         invalidate(false);
       }
     } else if (drag.mode === "resize") {
@@ -739,7 +756,8 @@ export function create(host, options, dotnet) {
       if (bo) y2 = clamp(d.edges[3] + dy, d.edges[1] + mh, H);
       if (x1 !== b.x || y1 !== b.y || x2 - x1 !== b.w || y2 - y1 !== b.h) {
         b.x = x1; b.y = y1; b.w = x2 - x1; b.h = y2 - y1;
-        if (!d.changed) { d.changed = true; b.suggested = false; invalidate(true); }
+        d.changed = true;
+        b.suggested = false;
         invalidate(false);
       }
     }
@@ -756,6 +774,7 @@ export function create(host, options, dotnet) {
   }
 
   function finishDrag(d) {
+    flushDeferred();
     if (d.mode === "pending") {
       // A click on empty space: deselect.
       if (setSelection(-1)) { /* notified */ }
@@ -782,7 +801,7 @@ export function create(host, options, dotnet) {
       if (d.changed) {
         roundBox(boxes[sel]);
         pushUndo(d.snap);
-        invalidate(true);
+        invalidate(false);
         emitBoxes();
       }
       if (d.selChanged) emitSelection();
@@ -797,6 +816,7 @@ export function create(host, options, dotnet) {
     const d = drag;
     drag = null;
     try { host.releasePointerCapture(d.id); } catch { /* fine */ }
+    flushDeferred();
     if ((d.mode === "move" || d.mode === "resize") && d.changed) {
       boxes = d.snap.boxes.map(copy);
       sel = d.snap.sel;
@@ -936,6 +956,7 @@ export function create(host, options, dotnet) {
 
   function dispose() {
     if (disposed) return;
+    cancelDrag();
     flushNudge();
     disposed = true;
     cancelAnimationFrame(rafId);
@@ -947,6 +968,7 @@ export function create(host, options, dotnet) {
     imageCanvas.remove();
     boxCanvas.remove();
     live.remove();
+    help.remove();
     staticCanvas.width = staticCanvas.height = 0;
     if (added.class) host.classList.remove("lp-box-editor");
     for (const [name, old] of Object.entries(added.attrs)) {
