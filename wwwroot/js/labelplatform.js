@@ -12,3 +12,44 @@ window.labelPlatform = {
     return { status: response.status, body: text.length > 0 ? text : null };
   },
 };
+
+// The worker's unfinished answer, kept in the browser beside the server's copy: whichever was
+// saved last wins when the page comes back (a reload, a lost connection).
+window.labelPlatform.drafts = {
+  save: function (assignmentId, json) {
+    try {
+      localStorage.setItem("lp-draft:" + assignmentId, JSON.stringify({ json: json, savedAt: new Date().toISOString() }));
+    } catch (e) {
+      // Storage full or disabled: the server's copy still holds the draft.
+    }
+  },
+  load: function (assignmentId) {
+    try {
+      const raw = localStorage.getItem("lp-draft:" + assignmentId);
+      return raw ? JSON.parse(raw) : null;
+    } catch (e) {
+      return null;
+    }
+  },
+  clear: function (assignmentId) {
+    try {
+      localStorage.removeItem("lp-draft:" + assignmentId);
+      // Drafts of items long gone (a lease that ran out) are cleared after a day.
+      const dayAgo = Date.now() - 24 * 3600 * 1000;
+      for (let i = localStorage.length - 1; i >= 0; i--) {
+        const key = localStorage.key(i);
+        if (key && key.startsWith("lp-draft:")) {
+          const entry = JSON.parse(localStorage.getItem(key) || "{}");
+          if (!entry.savedAt || Date.parse(entry.savedAt) < dayAgo) localStorage.removeItem(key);
+        }
+      }
+    } catch (e) {
+      // Nothing to clear.
+    }
+  },
+};
+
+// Moves keyboard focus to an element Blazor rendered (dialogs, the work area).
+window.labelPlatform.focus = function (element) {
+  if (element && element.focus) element.focus();
+};

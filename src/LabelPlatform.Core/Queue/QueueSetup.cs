@@ -19,6 +19,8 @@ public static class QueueSetup
         builder.Services.AddSingleton<SubmitAnswer>();
         builder.Services.AddTransient<Leases.ExtendLease>();
         builder.Services.AddTransient<Skip.SkipItem>();
+        builder.Services.AddTransient<Report.ReportItem>();
+        builder.Services.AddTransient<Labelling.Drafts.WorkDrafts>();
         builder.Services.AddTransient<ExpireLeases.ExpireLeases>();
         builder.Services.AddTransient<ExpireLeasesJob>();
         builder.Services.AddTransient<ListAvailableJobs>();

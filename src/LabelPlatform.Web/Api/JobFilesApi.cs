@@ -17,11 +17,21 @@ public static class JobFilesApi
         app.MapGet("/api/jobs/{jobId:guid}/results.csv", ExportCsvAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher));
     }
 
-    private static async Task<IResult> GetItemFileAsync(Guid itemId, ClaimsPrincipal user, ItemAccess access, IItemStore store, CancellationToken ct)
+    /// <summary>The item's image, or with <c>?w=</c> a copy at most about that wide (see <see cref="ScreenImages"/>).</summary>
+    private static async Task<IResult> GetItemFileAsync(
+        Guid itemId, int? w, HttpContext http, ClaimsPrincipal user, ItemAccess access, ScreenImages images, CancellationToken ct)
     {
         var file = await access.FindVisibleAsync(itemId, user, ct);
-        var stream = file is null ? null : store.OpenRead(file.StorageKey);
-        return stream is null ? TypedResults.NotFound() : TypedResults.Stream(stream, file!.ContentType);
+        var opened = file is null ? null : await images.OpenAsync(file, w is > 0 ? w : null, ct);
+        if (opened is not { } image)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // Private: only this user may see it, and only while their lease lasts; the browser may keep it for a while.
+        http.Response.Headers.CacheControl = "private, max-age=600";
+        var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file!.Sha256[..16]}-{(w is > 0 ? ScreenImages.Bucket(w.Value) : 0)}\"");
+        return TypedResults.Stream(image.Content, image.ContentType, entityTag: tag);
     }
 
     private static async Task ExportCsvAsync(

@@ -117,6 +117,50 @@ public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task ItemFile_WorkerWhoseLeaseRanOutOrWhoAnswered_GetsNotFound()
+    {
+        var job = await factory.CreateRunningJobAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 2, answersPerItem: 1);
+        var late = await factory.SignUpAsync(AccountKind.Worker);
+        var done = await factory.SignUpAsync(AccountKind.Worker);
+        var expired = (await factory.ClaimAsync(job, late)).Value!;
+        await factory.ExpireLeaseAsync(expired.AssignmentId);
+        var answered = await factory.AnswerNextAsync(job, done, "cat");
+
+        foreach (var (user, itemId) in new[] { (late, expired.ItemId), (done, answered.ItemId) })
+        {
+            using var browser = await factory.SignInAsync(user);
+            using var response = await browser.GetAsync($"/items/{itemId}/file");
+
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task ItemFile_WiderThanAskedFor_ServedResizedAndCachedPrivately()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobAsync(researcher);
+        using (var zip = TestZips.Build(("coins.png", await File.ReadAllBytesAsync(TestZips.DataPath("coins.png")))))
+        {
+            Assert.True((await factory.ImportAsync(job, zip)).Succeeded);
+        }
+
+        var item = (await factory.ItemsAsync(job.Id)).Single();
+        using var browser = await factory.SignInAsync(researcher);
+
+        foreach (var (asked, width, height) in new[] { (300, 320, 252), (300, 320, 252), (1600, 384, 303) })
+        {
+            using var response = await browser.GetAsync($"/items/{item.Id}/file?w={asked}");
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("private", response.Headers.CacheControl?.ToString());
+            using var bitmap = SkiaSharp.SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal((width, height), (bitmap.Width, bitmap.Height));
+        }
+    }
+
+    [Fact]
     public async Task Health_BackgroundServersOff_ReportsTheDatabaseHealthyAsJson()
     {
         using var client = factory.CreateClient();

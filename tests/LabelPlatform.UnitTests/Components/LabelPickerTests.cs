@@ -17,7 +17,7 @@ public class LabelPickerTests : ComponentTestContext
             .Add(x => x.Labels, labels ?? ThreeLabels)
             .Add(x => x.ItemKey, itemKey ?? 1)
             .Add(x => x.Disabled, disabled)
-            .Add(x => x.OnSubmit, label => _submitted.Add(label)));
+            .Add(x => x.OnSubmit, labels => _submitted.Add(string.Join("|", labels))));
 
     private static void Press(IRenderedComponent<LabelPicker> picker, string key) =>
         picker.Find(".lp-picker").KeyDown(new KeyboardEventArgs { Key = key });
@@ -246,7 +246,7 @@ public class LabelPickerTests : ComponentTestContext
         var picker = Render<LabelPicker>(p => p
             .Add(x => x.Labels, ThreeLabels)
             .Add(x => x.ItemKey, 1)
-            .Add(x => x.OnSubmit, label => _submitted.Add(label))
+            .Add(x => x.OnSubmit, labels => _submitted.Add(string.Join("|", labels)))
             .Add(x => x.OnSkip, () => skipped++));
 
         Press(picker, "2");

@@ -1,17 +1,19 @@
 using System.Security.Claims;
 using LabelPlatform.Accounts;
 using LabelPlatform.Data;
+using LabelPlatform.Queue;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Jobs.Storage;
 
-public sealed record ItemFile(string StorageKey, string ContentType);
+public sealed record ItemFile(string StorageKey, string ContentType, int Width, string Sha256);
 
 /// <summary>
-/// Who may see an item's file: its organisation's researchers, a worker who holds or held an
-/// assignment on it, and admins. Anyone else gets "not found", never a hint that it exists.
+/// Who may see an item's file: its organisation's researchers, a worker who holds a live lease on
+/// it, and admins. Anyone else (a worker whose lease ran out, who answered it, who never had it)
+/// gets "not found", never a hint that it exists. Item ids are random, so none can be guessed.
 /// </summary>
-public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory)
+public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<ItemFile?> FindVisibleAsync(Guid itemId, ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -22,6 +24,7 @@ public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory)
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
         var isAdmin = user.IsInRole(Roles.Admin);
         var orgId = user.IsInRole(Roles.Researcher)
             ? await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct)
@@ -30,8 +33,9 @@ public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory)
             .Where(i => i.Id == itemId)
             .Where(i => isAdmin
                 || db.Jobs.Any(j => j.Id == i.JobId && j.OrganisationId == orgId)
-                || db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == userId))
-            .Select(i => new ItemFile(i.StorageKey, i.ContentType))
+                || db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == userId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now))
+            .Where(i => i.StorageKey != "")
+            .Select(i => new ItemFile(i.StorageKey, i.ContentType, i.Width, i.Sha256))
             .SingleOrDefaultAsync(ct);
     }
 }

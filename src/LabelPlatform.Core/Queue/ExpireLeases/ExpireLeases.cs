@@ -15,6 +15,9 @@ public sealed class ExpireLeases(IDbContextFactory<AppDbContext> dbFactory, Time
                 UPDATE assignments SET status = 'Expired'
                 WHERE status = 'Leased' AND lease_expires_at <= {now}
                 RETURNING item_id
+            ), stale_drafts AS (
+                DELETE FROM drafts d USING assignments a
+                WHERE a.id = d.assignment_id AND (a.status <> 'Leased' OR a.lease_expires_at <= {now})
             ), per_item AS (
                 SELECT item_id, count(*) AS n FROM expired GROUP BY item_id
             ), restored AS (

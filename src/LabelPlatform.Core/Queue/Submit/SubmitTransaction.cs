@@ -32,6 +32,9 @@ internal static class SubmitTransaction
         WHERE assignments.id = input.id
         """;
 
+    // The answer is in: the draft kept while the worker was at it has done its job.
+    private const string DropDraftsSql = "DELETE FROM drafts WHERE assignment_id = ANY($1)";
+
     private const string ExpireSql = """
         WITH input AS (
             SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t(id, item_id)
@@ -130,6 +133,7 @@ internal static class SubmitTransaction
                     submitted.Select(d => d.Answer!.SingleLabel).ToArray(),
                     answers,
                     now));
+                write.BatchCommands.Add(QueueSql.Command(DropDraftsSql, submitted.Select(d => d.AssignmentId).ToArray()));
             }
 
             if (expired.Count > 0)

@@ -2,32 +2,67 @@ using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
+using LabelPlatform.Labelling.Drafts;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Leases;
+using LabelPlatform.Queue.Report;
 using LabelPlatform.Queue.Skip;
 using LabelPlatform.Queue.Submit;
 using LabelPlatform.Web.Components.Labelling;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.JSInterop;
 
 namespace LabelPlatform.Web.Components.Pages.Worker;
 
 /// <summary>
-/// The labelling loop: claim an item, show it, take the answer, claim the next. While the page is
-/// open it heartbeats, so a worker who takes their time keeps the item; a closed tab lets the lease run out.
+/// The labelling loop for every task kind: claim an item, show it, take the answer, claim the next.
+/// The work in progress is kept as a draft in the browser and on the server, so a reload or a new
+/// connection restores it; a model's pre-annotation starts the work when the job shows suggestions.
+/// While the page is open it heartbeats, so a worker who takes their time keeps the item.
 /// </summary>
 public partial class Workspace
 {
+    private static readonly Answer NoAnswer = new(null, null);
+
     private Job? _job;
     private Claim? _claim;
+    private TaskView? _task;
+    private Answer _answer = NoAnswer;
+    private readonly Stack<Answer> _undo = new();
+    private readonly Stack<Answer> _redo = new();
+    private bool _suggested;
     private LabelPicker? _picker;
+    private BoxEditor? _editor;
+    private int _selectedBox = -1;
+    private int _activeClass;
+    private bool _showBoxes = true;
     private string? _message;
+    private string? _invalid;
     private bool _submitting;
     private int _answered;
-    private bool _focusPicker;
+    private bool _focusWork;
+    private Overlay _overlay;
+    private ElementReference _overlayRef;
+    private bool _focusOverlay;
+    private int _skipReason;
+    private ReportReason _reportReason;
+    private string? _reportNote;
+    private string? _reportError;
     private CancellationTokenSource? _heartbeat;
+
+    private enum Overlay
+    {
+        None,
+        Help,
+        Skip,
+        Report,
+    }
+
+    private sealed record TaskView(int Width, int Height, string? Text, string? PreAnnotation);
 
     [Parameter] public Guid JobId { get; set; }
 
@@ -43,7 +78,15 @@ public partial class Workspace
 
     [Inject] private SkipItem Skip { get; set; } = default!;
 
+    [Inject] private ReportItem Report { get; set; } = default!;
+
+    [Inject] private WorkDrafts Drafts { get; set; } = default!;
+
     [Inject] private JobProgressNotifier Notifier { get; set; } = default!;
+
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+
+    private string ImageUrl(int width) => $"/items/{_claim!.ItemId}/file?w={width}";
 
     protected override async Task OnInitializedAsync()
     {
@@ -62,6 +105,401 @@ public partial class Workspace
         Notifier.Changed += OnJobChanged;
         _heartbeat = new CancellationTokenSource();
         _ = HeartbeatAsync(TimeSpan.FromMinutes(_job.LeaseMinutes) / 3, _heartbeat.Token);
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_focusOverlay)
+        {
+            _focusOverlay = false;
+            await _overlayRef.FocusAsync();
+        }
+        else if (_focusWork)
+        {
+            _focusWork = false;
+            if (_picker is not null)
+            {
+                await _picker.FocusAsync();
+            }
+            else if (_editor is not null)
+            {
+                await _editor.FocusAsync();
+            }
+        }
+    }
+
+    private async Task ClaimAsync()
+    {
+        var user = await CurrentUser.GetAsync();
+        var result = await ClaimNext.HandleAsync(JobId, user.UserId);
+        _claim = result.Value;
+        _task = null;
+        _invalid = null;
+        _undo.Clear();
+        _redo.Clear();
+        _selectedBox = -1;
+        if (!result.IsSuccess)
+        {
+            _message = result.Error == ClaimNextItem.NoWorkLeft
+                ? $"You have done everything this job has for you{(_answered > 0 ? $" ({_answered} answers this session)" : "")}. Thank you!"
+                : result.Error!.Message;
+            return;
+        }
+
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            _task = await db.Items.AsNoTracking()
+                .Where(i => i.Id == _claim!.ItemId)
+                .Select(i => new TaskView(i.Width, i.Height, i.Text, i.PreAnnotation))
+                .SingleAsync();
+        }
+
+        (_answer, _suggested) = await StartingAnswerAsync(user.UserId);
+        _focusWork = true;
+    }
+
+    /// <summary>The newest draft (this browser's or the server's), else the model's suggestion if the job shows them, else nothing.</summary>
+    private async Task<(Answer, bool Suggested)> StartingAnswerAsync(string workerId)
+    {
+        var server = await Drafts.LoadAsync(_claim!.AssignmentId, workerId);
+        LocalDraft? local = null;
+        try
+        {
+            local = await JS.InvokeAsync<LocalDraft?>("labelPlatform.drafts.load", _claim.AssignmentId);
+        }
+        catch (JSException)
+        {
+            // No browser storage: the server's draft is enough.
+        }
+
+        var localAnswer = Answer.FromJson(local?.Json);
+        if (localAnswer is not null && (server is null || local!.SavedAt > server.Value.SavedAt))
+        {
+            return (localAnswer, false);
+        }
+
+        if (server is { } saved)
+        {
+            return (saved.Answer, false);
+        }
+
+        if (_job!.ShowSuggestions && Answer.FromJson(_task!.PreAnnotation) is { } suggestion)
+        {
+            var marked = Answer.WithBoxes(suggestion.Boxes.Select(b => b with { Suggested = true }));
+            return (suggestion.Boxes.Count > 0 ? marked : suggestion, true);
+        }
+
+        return (NoAnswer, false);
+    }
+
+    private sealed record LocalDraft(string Json, DateTimeOffset SavedAt);
+
+    private async Task ChangeAnswerAsync(Answer next, bool undoable)
+    {
+        if (next.SameAs(_answer))
+        {
+            return;
+        }
+
+        if (undoable)
+        {
+            _undo.Push(_answer);
+            _redo.Clear();
+        }
+
+        _answer = next;
+        _invalid = null;
+        await SaveDraftAsync();
+    }
+
+    private async Task SaveDraftAsync()
+    {
+        if (_claim is null)
+        {
+            return;
+        }
+
+        var json = _answer.ToJson();
+        try
+        {
+            await JS.InvokeVoidAsync("labelPlatform.drafts.save", _claim.AssignmentId, json);
+        }
+        catch (JSException)
+        {
+            // The server keeps it too.
+        }
+
+        var user = await CurrentUser.GetAsync();
+        await Drafts.SaveAsync(_claim.AssignmentId, user.UserId, _answer);
+    }
+
+    private Task OnLabelsChangedAsync(IReadOnlyList<string> labels) => ChangeAnswerAsync(Answer.ManyLabels(labels), undoable: true);
+
+    // The box editor keeps its own undo history.
+    private Task OnBoxesChangedAsync(IReadOnlyList<BoundingBox> boxes) => ChangeAnswerAsync(Answer.WithBoxes(boxes), undoable: false);
+
+    private async Task UndoAsync()
+    {
+        if (_editor is not null)
+        {
+            await _editor.UndoAsync();
+        }
+        else if (_undo.Count > 0)
+        {
+            _redo.Push(_answer);
+            _answer = _undo.Pop();
+            await SaveDraftAsync();
+        }
+    }
+
+    private async Task RedoAsync()
+    {
+        if (_editor is not null)
+        {
+            await _editor.RedoAsync();
+        }
+        else if (_redo.Count > 0)
+        {
+            _undo.Push(_answer);
+            _answer = _redo.Pop();
+            await SaveDraftAsync();
+        }
+    }
+
+    private async Task OnKeyDownAsync(KeyboardEventArgs e)
+    {
+        if (_overlay != Overlay.None || _claim is null || _job is null)
+        {
+            return;
+        }
+
+        var ctrl = e.CtrlKey || e.MetaKey;
+        switch (e.Key)
+        {
+            case "?":
+                Open(Overlay.Help);
+                return;
+            case "z" or "Z" when ctrl && !e.ShiftKey:
+                await UndoAsync();
+                return;
+            case "z" or "Z" when ctrl && e.ShiftKey:
+            case "y" or "Y" when ctrl:
+                await RedoAsync();
+                return;
+        }
+
+        // The label picker handles Enter and S itself; the box editor lets them through to here.
+        if (_job.Kind.DrawsBoxes() && !ctrl && !e.AltKey)
+        {
+            switch (e.Key)
+            {
+                case "Enter":
+                    await SubmitBoxesAsync();
+                    return;
+                case "s" or "S":
+                    Open(Overlay.Skip);
+                    return;
+            }
+        }
+    }
+
+    private void Open(Overlay overlay)
+    {
+        if (_claim is null && overlay != Overlay.Help)
+        {
+            return;
+        }
+
+        _overlay = overlay;
+        _skipReason = 0;
+        _reportError = null;
+        _focusOverlay = true;
+    }
+
+    private Task CloseOverlayAsync()
+    {
+        _overlay = Overlay.None;
+        _focusWork = true;
+        return Task.CompletedTask;
+    }
+
+    private async Task OnOverlayKeyAsync(KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape" || (_overlay == Overlay.Help && e.Key == "?"))
+        {
+            await CloseOverlayAsync();
+            return;
+        }
+
+        if (_overlay != Overlay.Skip)
+        {
+            return;
+        }
+
+        if (e.Key == "Enter")
+        {
+            await SkipAsync();
+        }
+        else if (e.Key.Length == 1 && char.IsAsciiDigit(e.Key[0]) && e.Key[0] - '1' is var index && index >= 0 && index < SkipItem.Reasons.Count)
+        {
+            _skipReason = index;
+        }
+    }
+
+    private async Task SubmitLabelsAsync(IReadOnlyList<string> labels)
+    {
+        var answer = _job!.Kind.AllowsManyLabels() ? Answer.ManyLabels(labels) : labels.Count == 1 ? Answer.OneLabel(labels[0]) : null;
+        await SubmitAsync(answer);
+    }
+
+    private async Task SubmitBoxesAsync()
+    {
+        if (_editor is null || _submitting)
+        {
+            return;
+        }
+
+        // The browser holds the latest boxes (a nudge may still be on its way): ask it.
+        var boxes = await _editor.GetBoxesAsync();
+        await ChangeAnswerAsync(Answer.WithBoxes(boxes), undoable: false);
+        await SubmitAsync(_answer);
+    }
+
+    private async Task SubmitAsync(Answer? answer)
+    {
+        if (_claim is null || _submitting)
+        {
+            return;
+        }
+
+        _submitting = true;
+        try
+        {
+            var user = await CurrentUser.GetAsync();
+            var assignmentId = _claim.AssignmentId;
+            var result = await Submit.HandleAsync(assignmentId, user.UserId, answer);
+            if (result.IsSuccess)
+            {
+                _answered++;
+                _message = null;
+                await ForgetLocalDraftAsync(assignmentId);
+            }
+            else if (result.Error!.Code == "invalid_answer" || result.Error.Code == "conflict")
+            {
+                // The work stays on screen, with what is wrong.
+                _invalid = result.Error.Message;
+                return;
+            }
+            else
+            {
+                _message = result.Error.Message;
+            }
+
+            await ClaimAsync();
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private async Task ForgetLocalDraftAsync(Guid assignmentId)
+    {
+        try
+        {
+            await JS.InvokeVoidAsync("labelPlatform.drafts.clear", assignmentId);
+        }
+        catch (JSException)
+        {
+            // Nothing kept in this browser.
+        }
+    }
+
+    private async Task SkipAsync()
+    {
+        if (_claim is null || _submitting)
+        {
+            return;
+        }
+
+        _submitting = true;
+        try
+        {
+            var user = await CurrentUser.GetAsync();
+            var assignmentId = _claim.AssignmentId;
+            var error = await Skip.HandleAsync(assignmentId, user.UserId, SkipItem.Reasons[_skipReason]);
+            _message = error?.Message;
+            _overlay = Overlay.None;
+            await ForgetLocalDraftAsync(assignmentId);
+            await ClaimAsync();
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private async Task ReportAsync()
+    {
+        if (_claim is null || _submitting)
+        {
+            return;
+        }
+
+        _submitting = true;
+        try
+        {
+            var user = await CurrentUser.GetAsync();
+            var assignmentId = _claim.AssignmentId;
+            var error = await Report.HandleAsync(assignmentId, user.UserId, _reportReason, _reportNote);
+            if (error?.Code == "validation")
+            {
+                _reportError = error.Message;
+                return;
+            }
+
+            _message = error?.Message ?? "Thank you: the item was reported and you will not see it again.";
+            _overlay = Overlay.None;
+            _reportNote = null;
+            await ForgetLocalDraftAsync(assignmentId);
+            await ClaimAsync();
+        }
+        finally
+        {
+            _submitting = false;
+        }
+    }
+
+    private async Task SelectBoxAsync(int index)
+    {
+        _selectedBox = index;
+        await _editor!.SelectAsync(index);
+    }
+
+    private async Task DeleteBoxAsync(int index)
+    {
+        await _editor!.SelectAsync(index);
+        await _editor.DeleteSelectedAsync();
+        _selectedBox = -1;
+    }
+
+    private async Task ChangeBoxClassAsync((int Box, int Class) change)
+    {
+        await _editor!.SelectAsync(change.Box);
+        await _editor.SetActiveClassAsync(change.Class);
+        _activeClass = change.Class;
+    }
+
+    private async Task SetActiveClassAsync(int index)
+    {
+        _activeClass = index;
+        await _editor!.SetActiveClassAsync(index);
+    }
+
+    private async Task ToggleBoxesAsync()
+    {
+        _showBoxes = !_showBoxes;
+        await _editor!.SetShowBoxesAsync(_showBoxes);
     }
 
     private async Task HeartbeatAsync(TimeSpan every, CancellationToken ct)
@@ -92,33 +530,13 @@ public partial class Workspace
         if (extended.IsSuccess)
         {
             _claim = _claim with { LeaseExpiresAt = extended.Value };
+            StateHasChanged();
             return;
         }
 
         _message = extended.Error!.Message;
         await ClaimAsync();
         StateHasChanged();
-    }
-
-    private async Task SkipAsync()
-    {
-        if (_claim is null || _submitting)
-        {
-            return;
-        }
-
-        _submitting = true;
-        try
-        {
-            var user = await CurrentUser.GetAsync();
-            var error = await Skip.HandleAsync(_claim.AssignmentId, user.UserId);
-            _message = error?.Message;
-            await ClaimAsync();
-        }
-        finally
-        {
-            _submitting = false;
-        }
     }
 
     // With nothing left, wait for the job to get more (new items, returned leases) and carry on by itself.
@@ -149,65 +567,6 @@ public partial class Workspace
         {
             await _heartbeat.CancelAsync();
             _heartbeat.Dispose();
-        }
-    }
-
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        if (_focusPicker && _picker is not null)
-        {
-            _focusPicker = false;
-            await _picker.FocusAsync();
-        }
-    }
-
-    private async Task ClaimAsync()
-    {
-        var user = await CurrentUser.GetAsync();
-        var result = await ClaimNext.HandleAsync(JobId, user.UserId);
-        _claim = result.Value;
-        if (!result.IsSuccess)
-        {
-            _message = result.Error == ClaimNextItem.NoWorkLeft
-                ? $"You have done everything this job has for you{(_answered > 0 ? $" ({_answered} answers this session)" : "")}. Thank you!"
-                : result.Error!.Message;
-        }
-
-        _focusPicker = _claim is not null;
-    }
-
-    private async Task SubmitAsync(string label)
-    {
-        if (_claim is null || _submitting)
-        {
-            return;
-        }
-
-        _submitting = true;
-        try
-        {
-            var user = await CurrentUser.GetAsync();
-            var result = await Submit.HandleAsync(_claim.AssignmentId, user.UserId, Answer.OneLabel(label));
-            if (result.IsSuccess)
-            {
-                _answered++;
-                _message = null;
-            }
-            else if (result.Error!.Code != Assignment.LeaseExpired.Code)
-            {
-                _message = result.Error.Message;
-                return;
-            }
-            else
-            {
-                _message = result.Error.Message;
-            }
-
-            await ClaimAsync();
-        }
-        finally
-        {
-            _submitting = false;
         }
     }
 }

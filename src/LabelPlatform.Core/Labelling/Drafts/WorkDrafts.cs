@@ -1,0 +1,59 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabelPlatform.Labelling.Drafts;
+
+/// <summary>
+/// Keeps the worker's unfinished answer on the server while they hold the item, so a reload or a
+/// new connection restores it. Only the lease holder can save or read it, and only while the lease is live.
+/// </summary>
+public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    /// <summary>A box job's draft with the most boxes stays well under this.</summary>
+    public const int MaxDraftChars = 512 * 1024;
+
+    private const string SaveSql = """
+        INSERT INTO drafts (assignment_id, worker_id, answer, saved_at)
+        SELECT a.id, a.worker_id, $3::jsonb, $4 FROM assignments a
+        WHERE a.id = $1 AND a.worker_id = $2 AND a.status = 'Leased' AND a.lease_expires_at > $4
+        ON CONFLICT (assignment_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at
+        RETURNING saved_at
+        """;
+
+    private const string LoadSql = """
+        SELECT d.answer::text, d.saved_at FROM drafts d JOIN assignments a ON a.id = d.assignment_id
+        WHERE d.assignment_id = $1 AND a.worker_id = $2 AND a.status = 'Leased'
+        """;
+
+    /// <summary>Saves the draft; false when the item is no longer the worker's or the draft is not an answer's JSON.</summary>
+    public async Task<bool> SaveAsync(Guid assignmentId, string workerId, Answer answer, CancellationToken ct = default)
+    {
+        var json = answer.ToJson();
+        if (json.Length > MaxDraftChars)
+        {
+            return false;
+        }
+
+        await using var command = dataSource.CreateCommand(SaveSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    public async Task<(Answer Answer, DateTimeOffset SavedAt)?> LoadAsync(Guid assignmentId, string workerId, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(LoadSql);
+        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        var answer = Answer.FromJson(reader.GetString(0));
+        return answer is null ? null : (answer, reader.GetFieldValue<DateTimeOffset>(1));
+    }
+}

@@ -1,0 +1,61 @@
+using LabelPlatform.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabelPlatform.Queue.Report;
+
+/// <summary>
+/// A worker reports the item they hold as broken instead of answering: the report is kept for the
+/// researcher, the worker's slot goes back to the queue (someone else may still answer it) and
+/// the worker never gets the item again. One statement, so it happens whole or not at all.
+/// </summary>
+public sealed class ReportItem(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    private const string Sql = """
+        WITH held AS (
+            UPDATE assignments SET status = 'Skipped', submitted_at = $3, skip_reason = $6
+            WHERE id = $1 AND worker_id = $2 AND status = 'Leased'
+            RETURNING id, item_id, job_id
+        ), report AS (
+            INSERT INTO item_reports (id, job_id, item_id, worker_id, reason, note, created_at)
+            SELECT $7, job_id, item_id, $2, $4, $5, $3 FROM held
+            ON CONFLICT (item_id, worker_id) DO NOTHING
+        ), draft AS (
+            DELETE FROM drafts USING held WHERE drafts.assignment_id = held.id
+        )
+        UPDATE items SET remaining_slots = remaining_slots + 1
+        FROM held WHERE items.id = held.item_id
+        RETURNING items.id
+        """;
+
+    public async Task<Error?> HandleAsync(Guid assignmentId, string workerId, ReportReason reason, string? note, CancellationToken ct = default)
+    {
+        if (!Enum.IsDefined(reason))
+        {
+            return Error.Validation("Choose what is wrong with the item.");
+        }
+
+        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        if (note is { Length: > ItemReport.MaxNoteLength })
+        {
+            return Error.Validation($"The note is {note.Length} characters; keep it to {ItemReport.MaxNoteLength}.");
+        }
+
+        if (reason == ReportReason.Other && note is null)
+        {
+            return Error.Validation("Say in a few words what is wrong with the item.");
+        }
+
+        await using var command = dataSource.CreateCommand(Sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = reason.ToString(), NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter { Value = "Reported: " + ItemReport.Describe(reason), NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        return await command.ExecuteScalarAsync(ct) is null
+            ? Error.Conflict("This item is no longer yours to report: it was submitted, skipped or its time ran out.")
+            : null;
+    }
+}
