@@ -47,9 +47,11 @@ public static class QueueData
     /// <see cref="ChangeJobStatus"/> unless <paramref name="launch"/> is false.
     /// </summary>
     public static async Task<Job> CreateJobWithItemsAsync(
-        this LabelPlatformFactory factory, AppUser researcher, int items, int answersPerItem, int priority = 0, int leaseMinutes = 10, bool launch = true)
+        this LabelPlatformFactory factory, AppUser researcher, int items, int answersPerItem, int priority = 0, int leaseMinutes = 10, bool launch = true,
+        TaskKind kind = TaskKind.ImageClassification)
     {
-        var draft = new JobDraft("Queue test job", "Pick the right label.", ["cat", "dog", "bird"], answersPerItem, 5, Priority: priority, LeaseMinutes: leaseMinutes);
+        var draft = new JobDraft("Queue test job", "Pick the right label.", ["cat", "dog", "bird"], answersPerItem, 5, Priority: priority, LeaseMinutes: leaseMinutes,
+            Kind: kind, MaxBoxes: 5);
         var created = await factory.Services.GetRequiredService<CreateJob>().HandleAsync(draft, researcher.OrganisationId!.Value, researcher.Id);
         Assert.True(created.IsSuccess, created.Error?.Message);
         var job = created.Value!;

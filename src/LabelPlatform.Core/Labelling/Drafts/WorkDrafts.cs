@@ -22,7 +22,7 @@ public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private const string LoadSql = """
         SELECT d.answer::text, d.saved_at FROM drafts d JOIN assignments a ON a.id = d.assignment_id
-        WHERE d.assignment_id = $1 AND a.worker_id = $2 AND a.status = 'Leased'
+        WHERE d.assignment_id = $1 AND a.worker_id = $2 AND a.status = 'Leased' AND a.lease_expires_at > $3
         """;
 
     /// <summary>Saves the draft; false when the item is no longer the worker's or the draft is not an answer's JSON.</summary>
@@ -47,6 +47,7 @@ public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
         await using var command = dataSource.CreateCommand(LoadSql);
         command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
