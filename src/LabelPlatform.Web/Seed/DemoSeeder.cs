@@ -1,5 +1,6 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
@@ -10,13 +11,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Seed;
 
-/// <summary>One account per role, an organisation and a running digits job. Running it again changes nothing.</summary>
+/// <summary>One account per role, an organisation and a running job of each task kind. Running it again changes nothing.</summary>
 public sealed class DemoSeeder(
     SignUp signUp,
     UserManager<AppUser> users,
     AppDbContext db,
     CreateJob createJob,
     ZipImporter importer,
+    TextImporter texts,
     ChangeJobStatus changeStatus,
     IHostEnvironment environment)
 {
@@ -46,6 +48,14 @@ public sealed class DemoSeeder(
             await CreateDigitsJobAsync(orgId, researcher.Id, ct);
         }
 
+        foreach (var (draft, source) in OtherJobs())
+        {
+            if (!await db.Jobs.AnyAsync(j => j.OrganisationId == orgId && j.Name == draft.Name, ct))
+            {
+                await CreateJobAsync(draft, source, orgId, researcher.Id, ct);
+            }
+        }
+
         await output.WriteLineAsync("Demo accounts (password for all: " + Password + "):");
         foreach (var (email, role) in Accounts)
         {
@@ -73,6 +83,84 @@ public sealed class DemoSeeder(
             await users.RemoveFromRoleAsync(created.Value!, Roles.Worker);
             await users.AddToRoleAsync(created.Value!, role);
         }
+    }
+
+    /// <summary>One job of each other task kind, over the photos and reviews in SeedData.</summary>
+    private static IEnumerable<(JobDraft Draft, string Source)> OtherJobs()
+    {
+        yield return (new JobDraft(
+            "Objects in photos",
+            """
+            Draw a box around **every** coin, cat, cup, person and rocket you can see.
+
+            * Drag on the image to draw; drag the corners to fit the box tightly.
+            * Number keys choose the class; **Delete** removes the selected box; **Enter** submits.
+            * Nothing to mark? Submit with no boxes.
+            """,
+            ["coin", "cat", "cup", "person", "rocket"],
+            AnswersPerItem: 2,
+            PricePerAnswer: 10,
+            Kind: TaskKind.BoundingBoxes,
+            MinBoxSize: 4,
+            MaxBoxes: 100), "photos");
+        yield return (new JobDraft(
+            "Photo tags",
+            "Choose **every** tag that fits the photo (number keys switch tags on and off), then **Enter**. None fits? Press Enter with none chosen.",
+            ["animal", "food or drink", "vehicle", "outdoors", "indoors", "metal", "plants"],
+            AnswersPerItem: 3,
+            PricePerAnswer: 3,
+            Kind: TaskKind.ImageMultiLabel), "photos");
+        yield return (new JobDraft(
+            "Review sentiment",
+            "How does the customer feel about the product? **Mixed** when the review is clearly both positive and negative.",
+            ["positive", "negative", "neutral", "mixed"],
+            AnswersPerItem: 3,
+            PricePerAnswer: 2,
+            Kind: TaskKind.TextClassification), "reviews.jsonl");
+    }
+
+    private string SeedPath(string name)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "SeedData", name);
+        return File.Exists(path) || Directory.Exists(path) ? path : Path.Combine(environment.ContentRootPath, "SeedData", name);
+    }
+
+    private async Task CreateJobAsync(JobDraft draft, string source, Guid orgId, string researcherId, CancellationToken ct)
+    {
+        var job = await createJob.HandleAsync(draft, orgId, researcherId, ct);
+        if (!job.IsSuccess)
+        {
+            throw new InvalidOperationException($"Demo job {draft.Name}: {job.Error!.Message}");
+        }
+
+        var path = SeedPath(source);
+        Result<ImportReport> report;
+        if (draft.Kind.IsText())
+        {
+            await using var file = File.OpenRead(path);
+            report = await texts.ImportAsync(job.Value!.Id, orgId, Path.GetFileName(path), file, ct);
+        }
+        else
+        {
+            using var zip = new MemoryStream();
+            using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            {
+                foreach (var photo in Directory.GetFiles(path).Order())
+                {
+                    System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(archive, photo, Path.GetFileName(photo));
+                }
+            }
+
+            zip.Position = 0;
+            report = await importer.ImportAsync(job.Value!.Id, orgId, zip, ct: ct);
+        }
+
+        if (!report.IsSuccess || !report.Value!.Succeeded)
+        {
+            throw new InvalidOperationException($"Demo import for {draft.Name} failed: {report.Error?.Message ?? report.Value!.Summary}");
+        }
+
+        await changeStatus.HandleAsync(job.Value.Id, orgId, JobAction.Launch, ct);
     }
 
     private async Task CreateDigitsJobAsync(Guid orgId, string researcherId, CancellationToken ct)

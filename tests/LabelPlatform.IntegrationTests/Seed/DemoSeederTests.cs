@@ -1,0 +1,34 @@
+using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Testing;
+using LabelPlatform.Web.Seed;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabelPlatform.IntegrationTests.Seed;
+
+public class DemoSeederTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
+{
+    [Fact]
+    public async Task SeedAsync_Twice_OneRunningJobOfEachKindWithItsItemsAndNothingDoubled()
+    {
+        for (var run = 0; run < 2; run++)
+        {
+            await using var scope = factory.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(TextWriter.Null);
+        }
+
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var jobs = await db.Jobs.Select(j => new { j.Name, j.Kind, j.Status, Items = db.Items.Count(i => i.JobId == j.Id) }).OrderBy(j => j.Name).ToListAsync();
+
+        Assert.Equal(
+            [
+                ("Handwritten digits", TaskKind.ImageClassification, DemoSeeder.DigitCount),
+                ("Objects in photos", TaskKind.BoundingBoxes, 6),
+                ("Photo tags", TaskKind.ImageMultiLabel, 6),
+                ("Review sentiment", TaskKind.TextClassification, 20),
+            ],
+            jobs.Select(j => (j.Name, j.Kind, j.Items)));
+        Assert.All(jobs, j => Assert.Equal(JobStatus.Running, j.Status));
+    }
+}
