@@ -4,6 +4,8 @@ using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Exports.Csv;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
+using LabelPlatform.Queue.Submit;
 using LabelPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -79,6 +81,39 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain("worker_answers", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_MultiLabelJob_MajorityLabelsAndHowManyAnswersChoseEach()
+    {
+        var job = await factory.CreateJobWithItemsAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 1, answersPerItem: 3, kind: TaskKind.ImageMultiLabel);
+        var w = await factory.InsertWorkersAsync(3);
+        string[][] chosen = [["cat", "bird"], ["cat"], ["bird", "dog"]];
+        for (var i = 0; i < 3; i++)
+        {
+            var claim = (await factory.ClaimAsync(job, w[i])).Value!;
+            Assert.True((await factory.Services.GetRequiredService<SubmitAnswer>().HandleAsync(claim.AssignmentId, w[i].Id, Answer.ManyLabels(chosen[i]))).IsSuccess);
+        }
+
+        var row = (await ExportAsync(job)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Split(',');
+
+        Assert.Equal(["done", "cat|bird", "", "3", "", "2", "1", "2"], row[2..10]);
+        Assert.Equal($"{w[0].Id}=cat;bird|{w[1].Id}=cat|{w[2].Id}=bird;dog", row[10]);
+    }
+
+    [Fact]
+    public async Task WriteAsync_BoxJob_BoxesPerClassAndEachWorkersBoxesAsJson()
+    {
+        var job = await factory.CreateJobWithItemsAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 1, answersPerItem: 1, kind: TaskKind.BoundingBoxes);
+        var worker = (await factory.InsertWorkersAsync(1))[0];
+        var claim = (await factory.ClaimAsync(job, worker)).Value!;
+        var boxes = Answer.WithBoxes([new("dog", 1, 2, 5, 6), new("dog", 0, 0, 4, 4)]);
+        Assert.True((await factory.Services.GetRequiredService<SubmitAnswer>().HandleAsync(claim.AssignmentId, worker.Id, boxes)).IsSuccess);
+
+        var line = (await ExportAsync(job)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1];
+
+        Assert.Contains(",done,,,1,,0,2,0,", line);
+        Assert.EndsWith($"{worker.Id}=[{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":1,\"\"Y\"\":2,\"\"W\"\":5,\"\"H\"\":6}},{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":0,\"\"Y\"\":0,\"\"W\"\":4,\"\"H\"\":4}}]\"", line.TrimEnd('\r'));
     }
 
     private async Task<string> ExportAsync(Job job)

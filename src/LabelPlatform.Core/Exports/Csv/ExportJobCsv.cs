@@ -1,13 +1,19 @@
 using System.Globalization;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Aggregation;
 using LabelPlatform.Queue;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Exports.Csv;
 
-/// <summary>One row per item: its majority label, the vote counts per label and every worker's answer.</summary>
+/// <summary>
+/// One row per item: its majority label, the vote counts per label and every worker's answer.
+/// Multi-label jobs: the labels a majority chose, and how many answers chose each label. Box jobs:
+/// boxes per class, and each worker's boxes as JSON in image pixels (merging boxes is issue #6).
+/// </summary>
 public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
 {
     public async Task<Error?> WriteAsync(Guid jobId, Guid organisationId, TextWriter output, CancellationToken ct = default)
@@ -22,7 +28,7 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
         var answers = (await db.Assignments.AsNoTracking()
                 .Where(a => a.JobId == jobId && a.Status == AssignmentStatus.Submitted)
                 .OrderBy(a => a.SubmittedAt)
-                .Select(a => new { a.ItemId, a.WorkerId, a.Label })
+                .Select(a => new { a.ItemId, a.WorkerId, a.Label, a.AnswerJson })
                 .ToListAsync(ct))
             .ToLookup(a => a.ItemId);
 
@@ -36,20 +42,36 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
         await foreach (var item in items.WithCancellation(ct))
         {
             var itemAnswers = answers[item.Id].ToList();
-            var vote = MajorityVote.Decide(itemAnswers.Select(a => a.Label!), job.Labels);
             var status = itemAnswers.Count >= job.AnswersPerItem ? "done" : itemAnswers.Count == 0 ? "not_started" : "in_progress";
-            var row = new List<string?>
+            var row = new List<string?> { item.Id.ToString(), item.SourceName, status };
+            var parsed = itemAnswers.Select(a => (a.WorkerId, Answer: Answer.FromJson(a.AnswerJson) ?? Answer.OneLabel(a.Label ?? ""))).ToList();
+            if (job.Kind.DrawsBoxes())
             {
-                item.Id.ToString(),
-                item.SourceName,
-                status,
-                vote.Label,
-                vote.Label is null ? "" : vote.Agreement.ToString("0.###", CultureInfo.InvariantCulture),
-                vote.Total.ToString(CultureInfo.InvariantCulture),
-                string.Join('|', vote.Tied),
-            };
-            row.AddRange(job.Labels.Select(l => vote.Counts.GetValueOrDefault(l).ToString(CultureInfo.InvariantCulture)));
-            row.Add(string.Join('|', itemAnswers.Select(a => $"{a.WorkerId}={a.Label}")));
+                row.AddRange(["", "", itemAnswers.Count.ToString(CultureInfo.InvariantCulture), ""]);
+                row.AddRange(job.Labels.Select(l => parsed.Sum(p => p.Answer.Boxes.Count(b => b.Label == l)).ToString(CultureInfo.InvariantCulture)));
+                row.Add(string.Join('|', parsed.Select(p => $"{p.WorkerId}={System.Text.Json.JsonSerializer.Serialize(p.Answer.Boxes.Select(b => new { b.Label, b.X, b.Y, b.W, b.H }))}")));
+            }
+            else if (job.Kind.AllowsManyLabels())
+            {
+                var chosen = job.Labels.ToDictionary(l => l, l => parsed.Count(p => p.Answer.Labels.Contains(l)));
+                row.AddRange([string.Join('|', job.Labels.Where(l => chosen[l] * 2 > parsed.Count)), "", parsed.Count.ToString(CultureInfo.InvariantCulture), ""]);
+                row.AddRange(job.Labels.Select(l => chosen[l].ToString(CultureInfo.InvariantCulture)));
+                row.Add(string.Join('|', parsed.Select(p => $"{p.WorkerId}={string.Join(';', p.Answer.Labels)}")));
+            }
+            else
+            {
+                var vote = MajorityVote.Decide(itemAnswers.Select(a => a.Label!), job.Labels);
+                row.AddRange(
+                [
+                    vote.Label,
+                    vote.Label is null ? "" : vote.Agreement.ToString("0.###", CultureInfo.InvariantCulture),
+                    vote.Total.ToString(CultureInfo.InvariantCulture),
+                    string.Join('|', vote.Tied),
+                ]);
+                row.AddRange(job.Labels.Select(l => vote.Counts.GetValueOrDefault(l).ToString(CultureInfo.InvariantCulture)));
+                row.Add(string.Join('|', itemAnswers.Select(a => $"{a.WorkerId}={a.Label}")));
+            }
+
             await output.WriteLineAsync(CsvField.Line(row));
         }
 
