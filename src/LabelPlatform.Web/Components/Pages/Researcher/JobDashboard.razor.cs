@@ -2,6 +2,7 @@ using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;
 using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Queue.Report;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,9 @@ public partial class JobDashboard
     private bool _notFound;
     private bool _busy;
     private string? _actionError;
+    private List<ReportRow> _reports = [];
+
+    private sealed record ReportRow(string Item, ReportReason Reason, string? Note, DateTimeOffset At);
 
     [Parameter] public Guid JobId { get; set; }
 
@@ -53,6 +57,12 @@ public partial class JobDashboard
         if (_job is not null)
         {
             _counts = (await GetCounts.HandleAsync([JobId]))[JobId];
+            _reports = await db.ItemReports.AsNoTracking()
+                .Where(r => r.JobId == JobId)
+                .OrderByDescending(r => r.CreatedAt)
+                .Take(100)
+                .Join(db.Items, r => r.ItemId, i => i.Id, (r, i) => new ReportRow(i.SourceName, r.Reason, r.Note, r.CreatedAt))
+                .ToListAsync();
         }
     }
 
