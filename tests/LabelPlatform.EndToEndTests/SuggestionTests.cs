@@ -1,0 +1,89 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Labelling;
+using LabelPlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace LabelPlatform.EndToEndTests;
+
+/// <summary>A model's pre-annotation reaches the worker as editable suggestions, only when the job shows them.</summary>
+public sealed class SuggestionTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Workspace_ItemWithAModelsBoxes_ShowsThemAsSuggestionsAndSubmittingAsIsKeepsThemMarked()
+    {
+        var job = await JobWithCoinsAsync(TaskKind.BoundingBoxes, Answer.WithBoxes([new("coin", 10, 20, 30, 40)]));
+        var page = await SignInAsWorkerAsync();
+
+        await page.GotoAsync($"/work/{job.Id}");
+
+        await Assertions.Expect(page.Locator(".lp-suggestion")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".lp-box-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".lp-box-row")).ToContainTextAsync("(suggested)");
+        await page.Locator(".lp-box-editor").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".lp-session-count")).ToHaveTextAsync("Answered this session: 1");
+
+        var stored = Answer.FromJson(await StoredAnswerAsync(job.Id));
+        Assert.Equal([new BoundingBox("coin", 10, 20, 30, 40, Suggested: true)], stored!.Boxes);
+    }
+
+    [Fact]
+    public async Task Workspace_ItemWithAModelsLabel_PreselectsItUnlessTheJobHidesSuggestions()
+    {
+        var shown = await JobWithCoinsAsync(TaskKind.ImageClassification, Answer.OneLabel("other"));
+        var hidden = await JobWithCoinsAsync(TaskKind.ImageClassification, Answer.OneLabel("other"), showSuggestions: false);
+        var page = await SignInAsWorkerAsync();
+
+        await page.GotoAsync($"/work/{shown.Id}");
+        await Assertions.Expect(page.Locator(".lp-suggestion")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[role=radio][data-label=other]")).ToHaveAttributeAsync("aria-checked", "true");
+
+        await page.GotoAsync($"/work/{hidden.Id}");
+        await Assertions.Expect(page.Locator("img[data-item]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".lp-suggestion")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[role=radio][aria-checked=true]")).ToHaveCountAsync(0);
+    }
+
+    private async Task<Job> JobWithCoinsAsync(TaskKind kind, Answer suggestion, bool showSuggestions = true)
+    {
+        var researcher = await app.SignUpAsync(AccountKind.Researcher);
+        var draft = new JobDraft("Suggested", "Check the model's answer.", ["coin", "other"], 1, 5, Kind: kind, ShowSuggestions: showSuggestions);
+        var job = (await app.Services.GetRequiredService<LabelPlatform.Jobs.CreateJob.CreateJob>().HandleAsync(draft, researcher.OrganisationId!.Value, researcher.Id)).Value!;
+        using (var zip = TestZips.Build(("coins.png", await File.ReadAllBytesAsync(TestZips.DataPath("coins.png")))))
+        {
+            Assert.True((await app.ImportAsync(job, zip)).Succeeded);
+        }
+
+        await using (var db = app.Database.CreateContext())
+        {
+            await db.Items.Where(i => i.JobId == job.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.PreAnnotation, suggestion.ToJson()));
+        }
+
+        Assert.True((await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        return job;
+    }
+
+    private async Task<IPage> SignInAsWorkerAsync()
+    {
+        var worker = await app.SignUpAsync(AccountKind.Worker);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(worker.Email!);
+        await page.GetByLabel("Password").FillAsync(LabelPlatformFactory.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/work");
+        return page;
+    }
+
+    private async Task<string?> StoredAnswerAsync(Guid jobId)
+    {
+        await using var db = app.Database.CreateContext();
+        return await db.Assignments.Where(a => a.JobId == jobId && a.Status == LabelPlatform.Queue.AssignmentStatus.Submitted)
+            .Select(a => a.AnswerJson).SingleAsync();
+    }
+}
