@@ -44,12 +44,12 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
         await worker.GetByRole(AriaRole.Link, new() { Name = "Start labelling Animals" }).ClickAsync();
 
         var answered = new Dictionary<string, string>();
+        Guid? shown = null;
         for (var i = 0; i < 3; i++)
         {
-            var image = worker.Locator("img[data-item]");
-            await Assertions.Expect(image).ToBeVisibleAsync();
-            var itemId = await image.GetAttributeAsync("data-item");
-            Assert.NotNull(itemId);
+            // The session count moves on before the next item arrives: wait for the item itself.
+            shown = await WorkspaceSteps.NextItemAsync(worker, shown);
+            var itemId = shown.Value.ToString();
             Assert.DoesNotContain(itemId, answered.Keys);
 
             await worker.Keyboard.PressAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));

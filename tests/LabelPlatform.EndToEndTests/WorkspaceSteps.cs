@@ -1,0 +1,107 @@
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Labelling;
+using LabelPlatform.Queue;
+using LabelPlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace LabelPlatform.EndToEndTests;
+
+/// <summary>The workspace tests share one app and one browser; each test makes its own researcher, job and worker.</summary>
+[CollectionDefinition(Name)]
+public sealed class WorkspaceCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "Workspace";
+}
+
+/// <summary>
+/// Steps the workspace tests repeat. Jobs are set up through the product's services (the job form
+/// and the upload have their own test); workers sign in through the login endpoint the sign-in page calls.
+/// </summary>
+public static class WorkspaceSteps
+{
+    /// <summary>A running job, one answer per item, holding the items of <paramref name="zip"/>.</summary>
+    public static async Task<Job> CreateRunningJobAsync(this BrowserFixture app, TaskKind kind, IReadOnlyList<string> labels, Stream zip)
+    {
+        var researcher = await app.SignUpAsync(AccountKind.Researcher);
+        var job = await app.CreateJobAsync(researcher, answersPerItem: 1, labels, kind: kind);
+        var report = await app.ImportAsync(job, zip);
+        Assert.True(report.Succeeded, report.Summary);
+        var launched = await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
+        Assert.True(launched.IsSuccess, launched.Error?.Message);
+        return job;
+    }
+
+    /// <summary>A new account of <paramref name="kind"/>, signed in in a fresh browser context.</summary>
+    public static async Task<IPage> SignedInPageAsync(this BrowserFixture app, AccountKind kind)
+    {
+        var user = await app.SignUpAsync(kind);
+        var page = await app.NewPageAsync();
+        var login = await page.Context.APIRequest.PostAsync("/api/account/login", new()
+        {
+            DataObject = new { email = user.Email, password = LabelPlatformFactory.Password, rememberMe = false },
+        });
+        Assert.Equal(200, login.Status);
+        return page;
+    }
+
+    /// <summary>A new worker on the job's workspace, with an item on show.</summary>
+    public static async Task<IPage> OpenWorkspaceAsync(this BrowserFixture app, Job job)
+    {
+        var page = await app.SignedInPageAsync(AccountKind.Worker);
+        await page.GotoAsync($"/work/{job.Id}");
+        await Assertions.Expect(page.Locator(".lp-workspace")).ToBeVisibleAsync();
+        return page;
+    }
+
+    /// <summary>
+    /// Waits for an item other than <paramref name="previous"/> and for the workspace to take input
+    /// again, and returns the item's id. The session count moves on before the next item arrives,
+    /// and keys pressed while a submit or skip is still running are ignored.
+    /// </summary>
+    public static async Task<Guid> NextItemAsync(IPage page, Guid? previous = null)
+    {
+        var item = page.Locator(previous is { } shown ? $"[data-item]:not([data-item='{shown}'])" : "[data-item]");
+        await Assertions.Expect(item).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".lp-skip")).ToBeEnabledAsync();
+        return Guid.Parse((await item.GetAttributeAsync("data-item"))!);
+    }
+
+    /// <summary>Every assignment of the job, as the database holds it.</summary>
+    public static async Task<List<Assignment>> AssignmentsAsync(this BrowserFixture app, Guid jobId)
+    {
+        await using var db = app.Database.CreateContext();
+        return await db.Assignments.AsNoTracking().Where(a => a.JobId == jobId).OrderBy(a => a.LeasedAt).ToListAsync();
+    }
+
+    /// <summary>The submitted answers of the job, by item.</summary>
+    public static async Task<Dictionary<Guid, Answer>> SubmittedAnswersAsync(this BrowserFixture app, Guid jobId) =>
+        (await app.AssignmentsAsync(jobId))
+            .Where(a => a.Status == AssignmentStatus.Submitted)
+            .ToDictionary(a => a.ItemId, a => Answer.FromJson(a.AnswerJson) ?? throw new InvalidOperationException($"Assignment {a.Id} holds no answer."));
+
+    /// <summary>Waits until this browser has kept a draft for which <paramref name="predicate"/> (a JS function of the draft's answer) is true.</summary>
+    public static async Task WaitForLocalDraftAsync(IPage page, string predicate) =>
+        await page.WaitForFunctionAsync(
+            $$"""
+            () => Object.keys(localStorage)
+                .filter(k => k.startsWith("lp-draft:"))
+                .map(k => JSON.parse(JSON.parse(localStorage.getItem(k)).json))
+                .some({{predicate}})
+            """);
+
+    /// <summary>Saves a screenshot into the folder LP_SCREENSHOTS names, when it is set (the pictures in docs/images).</summary>
+    public static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("LP_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+            // Without animations: a button that was just chosen is still fading in otherwise.
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), Animations = ScreenshotAnimations.Disabled });
+        }
+    }
+}
