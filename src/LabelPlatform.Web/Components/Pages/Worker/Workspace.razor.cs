@@ -128,44 +128,50 @@ public partial class Workspace
         }
     }
 
+    /// <summary>
+    /// Claims the next item and shows it with its starting answer. Everything is loaded first and
+    /// shown at once, so no render in between can pair the new item with the old item's answer.
+    /// </summary>
     private async Task ClaimAsync()
     {
         var user = await CurrentUser.GetAsync();
         var result = await ClaimNext.HandleAsync(JobId, user.UserId);
-        _claim = result.Value;
-        _task = null;
         _invalid = null;
         _undo.Clear();
         _redo.Clear();
         _selectedBox = -1;
         if (!result.IsSuccess)
         {
+            (_claim, _task, _answer, _suggested) = (null, null, NoAnswer, false);
             _message = result.Error == ClaimNextItem.NoWorkLeft
                 ? $"You have done everything this job has for you{(_answered > 0 ? $" ({_answered} answers this session)" : "")}. Thank you!"
                 : result.Error!.Message;
             return;
         }
 
+        var claim = result.Value!;
+        TaskView task;
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
-            _task = await db.Items.AsNoTracking()
-                .Where(i => i.Id == _claim!.ItemId)
+            task = await db.Items.AsNoTracking()
+                .Where(i => i.Id == claim.ItemId)
                 .Select(i => new TaskView(i.Width, i.Height, i.Text, i.PreAnnotation))
                 .SingleAsync();
         }
 
-        (_answer, _suggested) = await StartingAnswerAsync(user.UserId);
+        var (answer, suggested) = await StartingAnswerAsync(claim, task, user.UserId);
+        (_claim, _task, _answer, _suggested) = (claim, task, answer, suggested);
         _focusWork = true;
     }
 
     /// <summary>The newest draft (this browser's or the server's), else the model's suggestion if the job shows them, else nothing.</summary>
-    private async Task<(Answer, bool Suggested)> StartingAnswerAsync(string workerId)
+    private async Task<(Answer, bool Suggested)> StartingAnswerAsync(Claim claim, TaskView task, string workerId)
     {
-        var server = await Drafts.LoadAsync(_claim!.AssignmentId, workerId);
+        var server = await Drafts.LoadAsync(claim.AssignmentId, workerId);
         LocalDraft? local = null;
         try
         {
-            local = await JS.InvokeAsync<LocalDraft?>("labelPlatform.drafts.load", _claim.AssignmentId);
+            local = await JS.InvokeAsync<LocalDraft?>("labelPlatform.drafts.load", claim.AssignmentId);
         }
         catch (JSException)
         {
@@ -183,7 +189,7 @@ public partial class Workspace
             return (saved.Answer, false);
         }
 
-        if (_job!.ShowSuggestions && Answer.FromJson(_task!.PreAnnotation) is { } suggestion)
+        if (_job!.ShowSuggestions && Answer.FromJson(task.PreAnnotation) is { } suggestion)
         {
             var marked = Answer.WithBoxes(suggestion.Boxes.Select(b => b with { Suggested = true }));
             return (suggestion.Boxes.Count > 0 ? marked : suggestion, true);
