@@ -72,10 +72,13 @@
     const boxes = e.getBoxes();
     const view = e.getView();
     const centre = (b) => [b.x + b.w / 2, b.y + b.h / 2];
+    // The editor picks the smallest box within 2 CSS px of the press; keep twice that clear.
+    const slack = 4 / view.zoom;
     const covered = (i) => {
       const [cx, cy] = centre(boxes[i]);
       const area = boxes[i].w * boxes[i].h;
-      return boxes.some((o, j) => j !== i && o.w * o.h <= area && cx >= o.x && cx <= o.x + o.w && cy >= o.y && cy <= o.y + o.h);
+      return boxes.some((o, j) => j !== i && o.w * o.h <= area &&
+        cx >= o.x - slack && cx <= o.x + o.w + slack && cy >= o.y - slack && cy <= o.y + o.h + slack);
     };
     let index = -1;
     let best = Infinity;
