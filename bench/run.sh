@@ -16,6 +16,11 @@ usage: bench/run.sh NAME
           1M completed assignments, beside Hangfire.PostgreSql, Graphile Worker and pgbench.
           Environment: BENCH_SECONDS (15), BENCH_HISTORY (1000000), BENCH_WORKERS ("50 200 1000"),
           BENCH_OPEN_ITEMS (500000), BENCH_WARMUP (3), BENCH_POOL (200), BENCH_HANGFIRE_JOBS (5000).
+  workspace
+          the worker's labelling page in Chromium: submit-to-next-item time (p50/p95) for
+          classification, and the box editor's frame time while dragging a box among 500 on a
+          4000x3000 image. Environment: BENCH_ITEMS (200), BENCH_WARMUP (10), BENCH_THINK_MS (100),
+          BENCH_BOXES (500), BENCH_DRAG_SECONDS (3), BENCH_VIEWPORT ("1920x1080").
 USAGE
 }
 
@@ -24,6 +29,7 @@ USAGE
 bench_dll="$root/bench/LabelPlatform.Bench/bin/Release/net10.0/LabelPlatform.Bench.dll"
 pgdata=""
 bench_tmp=""
+bench_pids=() # processes a benchmark started in the background (a web app); stopped by bench_cleanup
 
 bench_build() {
   command -v dotnet >/dev/null || { echo "The .NET SDK is required (see global.json)." >&2; exit 1; }
@@ -51,6 +57,10 @@ bench_postgres_start() {
 bench_cleanup() {
   trap '' INT TERM PIPE
   trap - EXIT
+  local pid
+  for pid in "${bench_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  bench_pids=()
   [ -n "$pgdata" ] && stop_cluster "$pgdata"
   [ -n "$bench_tmp" ] && rm -rf "$bench_tmp"
   pgdata=""
@@ -89,6 +99,12 @@ case "$name" in
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
     bench_queue
+    ;;
+  workspace)
+    source "$root/bench/workspace.sh"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    bench_workspace
     ;;
   *)
     usage

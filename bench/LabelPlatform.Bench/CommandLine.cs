@@ -30,6 +30,8 @@ public sealed class CommandLine
     public string Get(string name) =>
         _values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"--{name} is required.");
 
+    public string? GetOptional(string name) => _values.GetValueOrDefault(name);
+
     public int GetInt(string name, int fallback) =>
         _values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 

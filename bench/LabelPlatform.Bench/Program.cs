@@ -1,41 +1,69 @@
 using LabelPlatform.Bench;
 using LabelPlatform.Bench.Peers;
 using LabelPlatform.Bench.Queue;
+using LabelPlatform.Bench.Workspace;
 
 // Driven by bench/run.sh; each command prints a human summary and one "MEASURE ..." line for the script.
 var command = args.FirstOrDefault() ?? "";
 var options = CommandLine.Parse(args.Skip(1));
-var connection = options.Get("connection");
+
+// Every command but workspace-run (which talks to the web app) needs the database.
+string Connection() => options.Get("connection");
 
 switch (command)
 {
     case "queue-prepare":
-        await new QueueSeeder(connection).RunAsync(new SeedPlan(
+        await new QueueSeeder(Connection()).RunAsync(new SeedPlan(
             History: options.GetInt("history", 1_000_000),
             OpenItems: options.GetInt("open-items", 500_000),
             RunningJobs: options.GetInt("jobs", 4),
             Workers: options.GetInt("workers", 1000)));
         break;
     case "queue-run":
-        await QueueLoad.RunAsync(connection, new LoadPlan(
+        await QueueLoad.RunAsync(Connection(), new LoadPlan(
             Workers: options.GetInt("workers", 200),
             Warmup: TimeSpan.FromSeconds(options.GetDouble("warmup", 3)),
             Measure: TimeSpan.FromSeconds(options.GetDouble("seconds", 15))));
         break;
     case "queue-check":
-        await QueueChecks.RunAsync(connection);
+        await QueueChecks.RunAsync(Connection());
         break;
     case "queue-explain":
-        await ClaimPlan.RunAsync(connection, options.Get("label"), options.Get("out"));
+        await ClaimPlan.RunAsync(Connection(), options.Get("label"), options.Get("out"));
         break;
     case "hangfire":
-        HangfireDrain.Run(connection,
+        HangfireDrain.Run(Connection(),
             jobs: options.GetInt("jobs", 10_000),
             workers: options.GetInt("workers", 50),
             window: TimeSpan.FromSeconds(options.GetDouble("seconds", 15)));
         break;
+    case "workspace-prepare":
+        await new WorkspaceSeeder(Connection()).RunAsync(new WorkspaceSeedPlan(
+            Items: options.GetInt("items", 300),
+            Boxes: options.GetInt("boxes", 500),
+            ImageWidth: options.GetInt("image-width", 4000),
+            ImageHeight: options.GetInt("image-height", 3000),
+            DigitsPath: options.Get("digits"),
+            StorageRoot: options.Get("storage")));
+        break;
+    case "workspace-run":
+        await WorkspaceBrowser.RunAsync(new WorkspaceRunPlan(
+            BaseUrl: options.Get("url"),
+            Email: WorkspaceSeeder.WorkerEmail,
+            Password: WorkspaceSeeder.Password,
+            ClassifyJob: Guid.Parse(options.Get("classify-job")),
+            BoxJob: Guid.Parse(options.Get("box-job")),
+            Warmup: options.GetInt("warmup", 10),
+            Items: options.GetInt("items", 200),
+            ThinkMs: options.GetInt("think-ms", 100),
+            DragSeconds: options.GetDouble("drag-seconds", 3),
+            ViewportWidth: options.GetInt("viewport-width", 1920),
+            ViewportHeight: options.GetInt("viewport-height", 1080),
+            Screenshots: options.GetOptional("screenshots")));
+        break;
     default:
-        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire --connection CS [--name value ...]");
+        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare --connection CS [--name value ...]");
+        Console.Error.WriteLine("       LabelPlatform.Bench workspace-run --url URL --classify-job ID --box-job ID [--name value ...]");
         return 2;
 }
 

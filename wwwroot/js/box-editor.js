@@ -979,7 +979,7 @@ export function create(host, options, dotnet) {
     host.style.cursor = "";
   }
 
-  return {
+  return host.__boxEditor = { // read by bench/run.sh workspace (frame stats, box positions)
     getBoxes,
     setBoxes,
     select,
