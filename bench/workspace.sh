@@ -85,9 +85,9 @@ bench_workspace() {
     "$(measure_field "$next" p50_ms)" "$(measure_field "$next" p95_ms)" "$(measure_field "$next" max_ms)"
   printf '%-52s %9.2f %9.2f %9.2f\n' "Enter -> the frame after it" \
     "$(measure_field "$next" painted_p50_ms)" "$(measure_field "$next" painted_p95_ms)" "$(measure_field "$next" painted_max_ms)"
-  printf '%-52s %9.2f %9.2f %9.2f\n' "box editor frame work, dragging 1 of $(measure_field "$drag" boxes) boxes *" \
+  printf '%-52s %9.2f %9.2f %9.2f\n' "box editor draw callback, dragging 1 of $(measure_field "$drag" boxes) boxes" \
     "$(measure_field "$drag" p50_frame_ms)" "$(measure_field "$drag" p95_frame_ms)" "$(measure_field "$drag" max_frame_ms)"
-  printf '%-52s %9.2f %9.2f %9.2f\n' "main-thread work per frame (rAF to after paint)" \
+  printf '%-52s %9.2f %9.2f %9.2f\n' "main-thread work per frame (rAF to after paint) *" \
     "$(measure_field "$drag" p50_main_ms)" "$(measure_field "$drag" p95_main_ms)" "$(measure_field "$drag" max_main_ms)"
   printf '%-52s %9.2f %9.2f %9.2f\n' "frame interval (rAF to rAF) during the drag" \
     "$(measure_field "$drag" p50_interval_ms)" "$(measure_field "$drag" p95_interval_ms)" "$(measure_field "$drag" max_interval_ms)"
@@ -95,7 +95,9 @@ bench_workspace() {
   echo
   local next_p95 frame_p95
   next_p95=$(measure_field "$next" p95_ms)
-  frame_p95=$(measure_field "$drag" p95_frame_ms)
+  # The whole frame's main-thread work, canvas drawing and paint included: Chromium draws a
+  # canvas after the editor's callback returns, so the callback's own time would flatter it.
+  frame_p95=$(measure_field "$drag" p95_main_ms)
   echo "target: p95 submit-to-next under 150 ms: $(workspace_verdict "$next_p95" 150)"
   echo "target: under 16 ms a frame while dragging (p95): $(workspace_verdict "$frame_p95" 16)"
   echo "drag: $(measure_field "$drag" frames) editor frames from $(measure_field "$drag" moves) mouse moves in $(measure_field "$drag" seconds) s; $(measure_field "$drag" dropped) frame intervals over 25 ms"
