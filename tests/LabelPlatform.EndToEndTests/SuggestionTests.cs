@@ -11,7 +11,8 @@ using Microsoft.Playwright;
 namespace LabelPlatform.EndToEndTests;
 
 /// <summary>A model's pre-annotation reaches the worker as editable suggestions, only when the job shows them.</summary>
-public sealed class SuggestionTests(BrowserFixture app) : IClassFixture<BrowserFixture>
+[Collection(WorkspaceCollection.Name)]
+public sealed class SuggestionTests(BrowserFixture app)
 {
     [Fact]
     public async Task Workspace_ItemWithAModelsBoxes_ShowsThemAsSuggestionsAndSubmittingAsIsKeepsThemMarked()

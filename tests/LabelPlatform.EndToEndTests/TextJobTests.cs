@@ -40,7 +40,7 @@ public sealed class TextJobTests(BrowserFixture app)
 
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Upload CSV or JSONL" })).ToBeVisibleAsync();
         var csv = "name,text\n" + string.Join('\n', Reviews.Keys.Select((text, i) => $"review-{i + 1},\"{text}\"")) + "\n";
-        await researcher.Locator("input[type=file]").SetInputFilesAsync(new FilePayload
+        await researcher.Locator(".lp-upload-items input[type=file]").SetInputFilesAsync(new FilePayload
         {
             Name = "reviews.csv",
             MimeType = "text/csv",

@@ -143,6 +143,58 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("organisations", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Jobs.Examples.JobExample", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Caption")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("caption");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("storage_key");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_examples");
+
+                    b.HasIndex("JobId", "Ordinal")
+                        .HasDatabaseName("ix_job_examples_job_id_ordinal");
+
+                    b.ToTable("job_examples", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Jobs.Item", b =>
                 {
                     b.Property<Guid>("Id")
@@ -724,6 +776,16 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasConstraintName("fk_asp_net_users_organisations_organisation_id");
 
                     b.Navigation("Organisation");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Jobs.Examples.JobExample", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_examples_jobs_job_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Jobs.Item", b =>

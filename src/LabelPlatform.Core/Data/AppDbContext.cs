@@ -1,5 +1,6 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Labelling.Drafts;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.Report;
@@ -22,6 +23,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Assignment> Assignments => Set<Assignment>();
 
     public DbSet<Draft> Drafts => Set<Draft>();
+
+    public DbSet<JobExample> JobExamples => Set<JobExample>();
 
     public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
@@ -104,6 +107,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(a => new { a.WorkerId, a.Status });
             e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
             e.HasIndex(a => new { a.JobId, a.LeaseExpiresAt }).HasFilter("status = 'Leased'").HasDatabaseName("ix_assignments_live_leases");
+        });
+
+        builder.Entity<JobExample>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(x => x.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.JobId, x.Ordinal });
+            e.Property(x => x.Caption).HasMaxLength(JobExample.MaxCaptionLength);
+            e.Property(x => x.StorageKey).HasMaxLength(300);
+            e.Property(x => x.ContentType).HasMaxLength(40);
         });
 
         builder.Entity<Draft>(e =>

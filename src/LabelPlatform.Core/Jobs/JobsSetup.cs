@@ -25,6 +25,7 @@ public static class JobsSetup
         builder.Services.AddTransient<GetJobCounts>();
         builder.Services.AddTransient<ItemAccess>();
         builder.Services.AddTransient<ScreenImages>();
+        builder.Services.AddTransient<Examples.JobExamples>();
         builder.Services.AddTransient<ExportJobCsv>();
         return builder;
     }

@@ -3,6 +3,7 @@ using System.Text;
 using LabelPlatform.Accounts;
 using LabelPlatform.Data;
 using LabelPlatform.Exports.Csv;
+using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Jobs.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,7 @@ public static class JobFilesApi
     public static void MapJobFilesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/items/{itemId:guid}/file", GetItemFileAsync).RequireAuthorization();
+        app.MapGet("/jobs/{jobId:guid}/examples/{exampleId:guid}/file", GetExampleFileAsync).RequireAuthorization();
         app.MapGet("/api/jobs/{jobId:guid}/results.csv", ExportCsvAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher));
     }
 
@@ -32,6 +34,20 @@ public static class JobFilesApi
         http.Response.Headers.CacheControl = "private, max-age=600";
         var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file!.Sha256[..16]}-{(w is > 0 ? ScreenImages.Bucket(w.Value) : 0)}\"");
         return TypedResults.Stream(image.Content, image.ContentType, entityTag: tag);
+    }
+
+    private static async Task<IResult> GetExampleFileAsync(
+        Guid jobId, Guid exampleId, int? w, HttpContext http, ClaimsPrincipal user, JobExamples examples, ScreenImages images, CancellationToken ct)
+    {
+        var file = await examples.FindVisiblePictureAsync(jobId, exampleId, user, ct);
+        var opened = file is null ? null : await images.OpenAsync(file, w is > 0 ? w : null, ct);
+        if (opened is not { } image)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.CacheControl = "private, max-age=600";
+        return TypedResults.Stream(image.Content, image.ContentType);
     }
 
     private static async Task ExportCsvAsync(

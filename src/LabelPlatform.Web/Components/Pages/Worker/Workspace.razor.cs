@@ -1,5 +1,6 @@
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
 using LabelPlatform.Labelling.Drafts;
@@ -53,6 +54,7 @@ public partial class Workspace
     private string? _reportNote;
     private string? _reportError;
     private CancellationTokenSource? _heartbeat;
+    private List<JobExample> _examples = [];
 
     private enum Overlay
     {
@@ -82,6 +84,8 @@ public partial class Workspace
 
     [Inject] private WorkDrafts Drafts { get; set; } = default!;
 
+    [Inject] private JobExamples Examples { get; set; } = default!;
+
     [Inject] private JobProgressNotifier Notifier { get; set; } = default!;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -101,6 +105,7 @@ public partial class Workspace
             return;
         }
 
+        _examples = await Examples.ListAsync(JobId);
         await ClaimAsync();
         Notifier.Changed += OnJobChanged;
         _heartbeat = new CancellationTokenSource();

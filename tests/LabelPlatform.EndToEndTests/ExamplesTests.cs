@@ -1,0 +1,53 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace LabelPlatform.EndToEndTests;
+
+/// <summary>A researcher's worked examples travel from the dashboard to the worker's workspace.</summary>
+[Collection(WorkspaceCollection.Name)]
+public sealed class ExamplesTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task ResearcherAddsExampleWithPicture_WorkerSeesItBesideTheInstructions()
+    {
+        var researcher = await app.SignUpAsync(AccountKind.Researcher);
+        var job = await app.CreateJobAsync(researcher, answersPerItem: 1, ["coin", "other"], kind: TaskKind.BoundingBoxes);
+        using (var zip = TestZips.Images(2))
+        {
+            Assert.True((await app.ImportAsync(job, zip)).Succeeded);
+        }
+
+        Assert.True((await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        var page = await SignInAsync(researcher);
+        await page.GotoAsync($"/jobs/{job.Id}");
+
+        await page.GetByLabel("Caption (the right answer and why)").FillAsync("Box the whole coin, rim included.");
+        await page.Locator(".lp-examples-editor input[type=file]").SetInputFilesAsync(TestZips.DataPath("coins.png"));
+        await Assertions.Expect(page.Locator(".lp-examples-editor")).ToContainTextAsync("coins.png");
+        await page.Locator(".lp-add-example").ClickAsync();
+        await Assertions.Expect(page.Locator(".lp-example-row")).ToContainTextAsync("Box the whole coin, rim included.");
+
+        var worker = await SignInAsync(await app.SignUpAsync(AccountKind.Worker));
+        await worker.GotoAsync($"/work/{job.Id}");
+
+        var example = worker.Locator(".lp-examples figure.lp-example");
+        await Assertions.Expect(example.Locator("figcaption")).ToHaveTextAsync("Box the whole coin, rim included.");
+        await Assertions.Expect(example.Locator("img")).ToHaveJSPropertyAsync("naturalWidth", 384);
+    }
+
+    private async Task<IPage> SignInAsync(AppUser user)
+    {
+        var page = await app.NewPageAsync();
+        var login = await page.Context.APIRequest.PostAsync("/api/account/login", new()
+        {
+            DataObject = new { email = user.Email, password = LabelPlatformFactory.Password, rememberMe = false },
+        });
+        Assert.Equal(200, login.Status);
+        return page;
+    }
+}
