@@ -151,4 +151,26 @@ public class LabellingPanelsTests : ComponentTestContext
 
         Assert.Equal("other", picker.Instance.Selected);
     }
+
+    [Fact]
+    public void AnswerProblem_Message_ShownAsAnAlertThatKeepsTheWork()
+    {
+        var dismissed = 0;
+        var problem = Render<AnswerProblem>(p => p
+            .Add(x => x.Message, "Box 2 reaches outside the 384 × 303 px image.")
+            .Add(x => x.OnDismiss, () => dismissed++));
+
+        var alert = problem.Find("[role=alert]");
+
+        Assert.Contains("Not submitted: Box 2 reaches outside the 384 × 303 px image.", alert.TextContent);
+        Assert.Contains("Your work is still here", alert.TextContent);
+        problem.Find("button").Click();
+        Assert.Equal(1, dismissed);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void AnswerProblem_NoMessage_RendersNothing(string? message) =>
+        Assert.Empty(Render<AnswerProblem>(p => p.Add(x => x.Message, message)).Markup.Trim());
 }
