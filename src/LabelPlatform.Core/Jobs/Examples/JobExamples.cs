@@ -109,18 +109,14 @@ public sealed class JobExamples(IDbContextFactory<AppDbContext> dbFactory, IItem
     /// </summary>
     public async Task<ItemFile?> FindVisiblePictureAsync(Guid jobId, Guid exampleId, ClaimsPrincipal user, CancellationToken ct = default)
     {
-        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (userId is null)
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await Viewer.OfAsync(db, user, ct) is not { } viewer)
         {
             return null;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (userId, isAdmin, orgId) = viewer;
         var now = clock.GetUtcNow();
-        var isAdmin = user.IsInRole(Roles.Admin);
-        var orgId = user.IsInRole(Roles.Researcher)
-            ? await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct)
-            : null;
         return await db.JobExamples
             .Where(e => e.Id == exampleId && e.JobId == jobId && e.StorageKey != null)
             .Where(e => isAdmin

@@ -8,6 +8,24 @@ namespace LabelPlatform.Jobs.Storage;
 
 public sealed record ItemFile(string StorageKey, string ContentType, int Width, string Sha256);
 
+/// <summary>Who is asking for a file: their id, whether they are an admin, and a researcher's organisation.</summary>
+public sealed record Viewer(string UserId, bool IsAdmin, Guid? OrganisationId)
+{
+    public static async Task<Viewer?> OfAsync(AppDbContext db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (userId is null)
+        {
+            return null;
+        }
+
+        var orgId = user.IsInRole(Roles.Researcher)
+            ? await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct)
+            : null;
+        return new Viewer(userId, user.IsInRole(Roles.Admin), orgId);
+    }
+}
+
 /// <summary>
 /// Who may see an item's file: its organisation's researchers, a worker who holds a live lease on
 /// it, and admins. Anyone else (a worker whose lease ran out, who answered it, who never had it)
@@ -17,18 +35,14 @@ public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory, TimePr
 {
     public async Task<ItemFile?> FindVisibleAsync(Guid itemId, ClaimsPrincipal user, CancellationToken ct = default)
     {
-        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (userId is null)
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await Viewer.OfAsync(db, user, ct) is not { } viewer)
         {
             return null;
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (userId, isAdmin, orgId) = viewer;
         var now = clock.GetUtcNow();
-        var isAdmin = user.IsInRole(Roles.Admin);
-        var orgId = user.IsInRole(Roles.Researcher)
-            ? await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct)
-            : null;
         return await db.Items
             .Where(i => i.Id == itemId)
             .Where(i => isAdmin

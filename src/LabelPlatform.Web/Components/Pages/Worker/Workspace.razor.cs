@@ -426,7 +426,21 @@ public partial class Workspace
         }
     }
 
-    private async Task SkipAsync()
+    private Task SkipAsync() =>
+        LeaveItemAsync(
+            (assignmentId, workerId) => Skip.HandleAsync(assignmentId, workerId, SkipItem.Reasons[_skipReason]),
+            thanks: null);
+
+    private Task ReportAsync() =>
+        LeaveItemAsync(
+            (assignmentId, workerId) => Report.HandleAsync(assignmentId, workerId, _reportReason, _reportNote),
+            thanks: "Thank you: the item was reported and you will not see it again.");
+
+    /// <summary>
+    /// Passes on the item without answering (skip or report), then shows the next one. A
+    /// validation error keeps the dialog open with its message; any other error is shown on the page.
+    /// </summary>
+    private async Task LeaveItemAsync(Func<Guid, string, Task<LabelPlatform.Common.Error?>> leave, string? thanks)
     {
         if (_claim is null || _submitting)
         {
@@ -438,38 +452,14 @@ public partial class Workspace
         {
             var user = await CurrentUser.GetAsync();
             var assignmentId = _claim.AssignmentId;
-            var error = await Skip.HandleAsync(assignmentId, user.UserId, SkipItem.Reasons[_skipReason]);
-            _message = error?.Message;
-            _overlay = Overlay.None;
-            await ForgetLocalDraftAsync(assignmentId);
-            await ClaimAsync();
-        }
-        finally
-        {
-            _submitting = false;
-        }
-    }
-
-    private async Task ReportAsync()
-    {
-        if (_claim is null || _submitting)
-        {
-            return;
-        }
-
-        _submitting = true;
-        try
-        {
-            var user = await CurrentUser.GetAsync();
-            var assignmentId = _claim.AssignmentId;
-            var error = await Report.HandleAsync(assignmentId, user.UserId, _reportReason, _reportNote);
+            var error = await leave(assignmentId, user.UserId);
             if (error?.Code == "validation")
             {
                 _reportError = error.Message;
                 return;
             }
 
-            _message = error?.Message ?? "Thank you: the item was reported and you will not see it again.";
+            _message = error?.Message ?? thanks;
             _overlay = Overlay.None;
             _reportNote = null;
             await ForgetLocalDraftAsync(assignmentId);
