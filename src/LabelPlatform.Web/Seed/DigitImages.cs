@@ -26,18 +26,21 @@ public static class DigitImages
         }
     }
 
-    /// <summary>Nearest-neighbour upscale: dark ink (16) on white (0).</summary>
+    /// <summary>
+    /// Nearest-neighbour upscale: dark ink on white, grey = 255 − 15 × value (value 0..16). Fifteen
+    /// grey levels a step, so the review worker recovers every value exactly: value / 16 = (255 − grey) / 240.
+    /// </summary>
     public static byte[] ToPng(byte[] pixels, int size = 128)
     {
         var scale = size / 8;
         using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Gray8, SKAlphaType.Opaque));
+        var target = bitmap.GetPixelSpan();
         for (var y = 0; y < size; y++)
         {
             for (var x = 0; x < size; x++)
             {
                 var v = pixels[(y / scale * 8) + (x / scale)];
-                var grey = (byte)(255 - (Math.Min(v, (byte)16) * 255 / 16));
-                bitmap.SetPixel(x, y, new SKColor(grey, grey, grey));
+                target[(y * bitmap.RowBytes) + x] = (byte)(255 - (Math.Min(v, (byte)16) * 15));
             }
         }
 

@@ -1,0 +1,16 @@
+namespace LabelPlatform.Review.Inference;
+
+/// <summary>The "Review" configuration section: where and how models run.</summary>
+public sealed class ReviewOptions
+{
+    public const string Section = "Review";
+
+    /// <summary>"cpu" (default) or "cuda": CUDA when the GPU runtime and a GPU are present, else CPU with one logged notice.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>How many pending submissions one review job takes.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Threads for one inference (0: ONNX Runtime's default, one per core).</summary>
+    public int IntraOpThreads { get; set; }
+}
