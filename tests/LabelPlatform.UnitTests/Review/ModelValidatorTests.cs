@@ -1,0 +1,87 @@
+using LabelPlatform.Review.Inference;
+using LabelPlatform.Review.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace LabelPlatform.UnitTests.Review;
+
+/// <summary>Each kind of wrong model, checked against the real digits model, gets its own message.</summary>
+public sealed class ModelValidatorTests : IDisposable
+{
+    private static readonly string[] Digits = Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    private readonly OnnxSessions _sessions = new(Options.Create(new ReviewOptions()), NullLogger<OnnxSessions>.Instance);
+
+    private readonly byte[] _digitsModel = File.ReadAllBytes(
+        Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../src/LabelPlatform.Web/SeedData/models/digits-mlp.onnx")));
+
+    private ModelValidator Validator => new(_sessions);
+
+    public void Dispose() => _sessions.Dispose();
+
+    [Fact]
+    public void Validate_DigitsModelAsDescribed_Accepted() =>
+        Assert.Null(Validator.Validate(_digitsModel, DigitsModelTests.Descriptor, Digits));
+
+    [Fact]
+    public void Validate_NotAnOnnxFile_SaysSo()
+    {
+        var error = Validator.Validate("this is a text file, not a model"u8.ToArray(), DigitsModelTests.Descriptor, Digits);
+
+        Assert.Equal("invalid_model", error?.Code);
+        Assert.StartsWith("The file is not an ONNX model ONNX Runtime can load (", error!.Message);
+    }
+
+    [Fact]
+    public void Validate_WrongInputName_NamesTheModelsInputs() =>
+        Assert.Equal(
+            "The model has no input \"input\"; its inputs: \"image\" [N, 1, 8, 8].",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { InputName = "input" }, Digits)?.Message);
+
+    [Fact]
+    public void Validate_WrongSizeOrChannels_SaysWhatTheInputIs()
+    {
+        Assert.Equal(
+            "Input \"image\" is [N, 1, 8, 8], but the descriptor says NCHW with 3 channel(s) of 8×8.",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { Colour = ColourOrder.Rgb }, Digits)?.Message);
+        Assert.Equal(
+            "Input \"image\" is [N, 1, 8, 8], but the descriptor says NCHW with 1 channel(s) of 28×28.",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { Width = 28, Height = 28 }, Digits)?.Message);
+        Assert.Equal(
+            "Input \"image\" is [N, 1, 8, 8], but the descriptor says NHWC with 1 channel(s) of 8×8.",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { Layout = TensorLayout.Nhwc }, Digits)?.Message);
+    }
+
+    [Fact]
+    public void Validate_WrongOutputName_NamesTheModelsOutputs() =>
+        Assert.Equal(
+            "The model has no output \"scores\"; its outputs: \"probabilities\" [N, 10].",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { OutputName = "scores" }, Digits)?.Message);
+
+    [Fact]
+    public void Validate_LabelMapBeyondTheModelsClasses_SaysHowManyItHas()
+    {
+        var map = new Dictionary<int, string>(DigitsModelTests.Descriptor.LabelMap) { [10] = "9" };
+
+        Assert.Equal(
+            "The label map uses class 10 but the model has 10 classes.",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { LabelMap = map }, Digits)?.Message);
+    }
+
+    [Fact]
+    public void Validate_LabelMapToAnUnknownLabel_NamesItAndTheJobsLabels() =>
+        Assert.Equal(
+            "The label map sends class 3 to \"three\", which is not one of this job's labels (zero, one).",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { LabelMap = new() { [0] = "zero", [3] = "three" } }, ["zero", "one"])?.Message);
+
+    [Fact]
+    public void Validate_EmptyLabelMapOrZeroStd_RefusedBeforeLoading()
+    {
+        Assert.Equal(
+            "Map at least one of the model's classes to one of the job's labels.",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { LabelMap = [] }, Digits)?.Message);
+        Assert.Equal(
+            "A standard deviation of 0 would divide by zero.",
+            Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { Std = [0f] }, Digits)?.Message);
+    }
+}
