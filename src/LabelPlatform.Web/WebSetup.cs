@@ -4,6 +4,7 @@ using LabelPlatform.Background;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
+using LabelPlatform.Review;
 using LabelPlatform.Web.Api;
 using LabelPlatform.Web.Background;
 using LabelPlatform.Web.Health;
@@ -27,6 +28,7 @@ public static class WebSetup
         builder.AddAccounts();
         builder.AddJobs();
         builder.AddQueue();
+        builder.AddReview();
         builder.AddBackgroundJobs("web", BackgroundJobsSetup.DefaultQueue);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

@@ -2,6 +2,7 @@ using LabelPlatform.Background;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
+using LabelPlatform.Review;
 using Microsoft.Extensions.Hosting;
 
 // The worker runs background jobs on the "review" queue (model review lands there), one per GPU machine.
@@ -9,6 +10,7 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.AddData();
 builder.AddJobs();
 builder.AddQueue();
+builder.AddReview();
 builder.AddBackgroundJobs("worker", BackgroundJobsSetup.ReviewQueue);
 
 var host = builder.Build();

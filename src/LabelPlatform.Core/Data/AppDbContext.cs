@@ -4,6 +4,7 @@ using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Labelling.Drafts;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.Report;
+using LabelPlatform.Review.Models;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -25,6 +26,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Draft> Drafts => Set<Draft>();
 
     public DbSet<JobExample> JobExamples => Set<JobExample>();
+
+    public DbSet<ReviewModel> ReviewModels => Set<ReviewModel>();
 
     public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
@@ -107,6 +110,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(a => new { a.WorkerId, a.Status });
             e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
             e.HasIndex(a => new { a.JobId, a.LeaseExpiresAt }).HasFilter("status = 'Leased'").HasDatabaseName("ix_assignments_live_leases");
+        });
+
+        builder.Entity<ReviewModel>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(m => m.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(m => new { m.JobId, m.Version }).IsUnique();
+            e.Property(m => m.FileName).HasMaxLength(255);
+            e.Property(m => m.StorageKey).HasMaxLength(300);
+            e.Property(m => m.Sha256).HasMaxLength(64);
+            e.Property(m => m.DescriptorJson).HasColumnName("descriptor").HasColumnType("jsonb");
+            e.Property(m => m.CreatedByUserId).HasMaxLength(450);
+            e.Ignore(m => m.Descriptor);
         });
 
         builder.Entity<JobExample>(e =>

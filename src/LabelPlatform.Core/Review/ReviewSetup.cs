@@ -1,0 +1,20 @@
+using LabelPlatform.Review.Inference;
+using LabelPlatform.Review.Models;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LabelPlatform.Review;
+
+public static class ReviewSetup
+{
+    /// <summary>Model registry and inference: web nodes validate uploads; review workers run models.</summary>
+    public static IHostApplicationBuilder AddReview(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<ReviewOptions>(builder.Configuration.GetSection(ReviewOptions.Section));
+        builder.Services.AddSingleton<OnnxSessions>();
+        builder.Services.AddTransient<ModelValidator>();
+        builder.Services.AddTransient<RegisterModel>();
+        return builder;
+    }
+}
