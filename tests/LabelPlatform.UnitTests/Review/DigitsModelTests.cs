@@ -26,7 +26,7 @@ public class DigitsModelTests
         Scale = -1f / 240f,
         Mean = [-255f / 240f],
         Std = [1f],
-        Resize = ResizeMode.Stretch,
+        Resize = ImageResize.Stretch,
         OutputName = "probabilities",
         ClassificationOutput = ClassificationOutput.Probabilities,
         LabelMap = Enumerable.Range(0, 10).ToDictionary(d => d, d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)),

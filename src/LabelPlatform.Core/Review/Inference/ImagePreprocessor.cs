@@ -28,7 +28,7 @@ public static class ImagePreprocessor
         using var sized = new SKBitmap(new SKImageInfo(model.Width, model.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using (var canvas = new SKCanvas(sized))
         {
-            canvas.Clear(model.Resize == ResizeMode.Letterbox ? LetterboxGrey : SKColors.Black);
+            canvas.Clear(model.Resize == ImageResize.Letterbox ? LetterboxGrey : SKColors.Black);
             using var image = SKImage.FromBitmap(source);
             var destination = SKRect.Create(geometry.PadX, geometry.PadY, source.Width * geometry.ScaleX, source.Height * geometry.ScaleY);
 

@@ -24,7 +24,7 @@ public enum ColourOrder
     Grey,
 }
 
-public enum ResizeMode
+public enum ImageResize
 {
     /// <summary>Scaled to the input size, aspect ratio not kept.</summary>
     Stretch,
@@ -77,7 +77,7 @@ public sealed record ModelDescriptor
 
     public float[] Std { get; init; } = [1f, 1f, 1f];
 
-    public ResizeMode Resize { get; init; } = ResizeMode.Stretch;
+    public ImageResize Resize { get; init; } = ImageResize.Stretch;
 
     /// <summary>Classification: the output holding one score per class, [N, C].</summary>
     public string? OutputName { get; init; }
@@ -111,7 +111,7 @@ public sealed record ImageGeometry(int OriginalWidth, int OriginalHeight, float 
 {
     public static ImageGeometry For(ModelDescriptor model, int width, int height)
     {
-        if (model.Resize == ResizeMode.Stretch)
+        if (model.Resize == ImageResize.Stretch)
         {
             return new(width, height, (float)model.Width / width, (float)model.Height / height, 0, 0);
         }

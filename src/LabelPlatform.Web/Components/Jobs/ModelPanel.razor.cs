@@ -1,0 +1,189 @@
+using System.Globalization;
+using LabelPlatform.Jobs;
+using LabelPlatform.Review.Models;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Web.Components.Jobs;
+
+public partial class ModelPanel
+{
+    private ReviewModel? _current;
+    private ModelKind _kind = ModelKind.Classification;
+    private string _inputName = "input";
+    private int _width = 224;
+    private int _height = 224;
+    private TensorLayout _layout = TensorLayout.Nchw;
+    private ColourOrder _colour = ColourOrder.Rgb;
+    private ImageResize _resize = ImageResize.Stretch;
+    private string _scale = "1/255";
+    private string _mean = "0";
+    private string _std = "1";
+    private string _output = "output";
+    private ClassificationOutput _outputKind = ClassificationOutput.Probabilities;
+    private DetectionLayout _detection = DetectionLayout.YoloV8;
+    private string _scores = "scores";
+    private string _labels = "labels";
+    private string _threshold = "0.25";
+    private string _nms = "0.45";
+    private string _labelMap = "";
+    private byte[]? _file;
+    private string? _fileName;
+    private string? _error;
+    private string? _saved;
+    private bool _busy;
+
+    [Parameter, EditorRequired] public Job Job { get; set; } = default!;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        _current = await db.ReviewModels.AsNoTracking().Where(m => m.JobId == Job.Id).OrderByDescending(m => m.Version).FirstOrDefaultAsync();
+        if (_current is not null)
+        {
+            Show(_current.Descriptor);
+        }
+        else if (_labelMap.Length == 0)
+        {
+            _labelMap = DescriptorText.LabelMapText(Job.Labels.Select((label, i) => (label, i)).ToDictionary(p => p.i, p => p.label));
+        }
+    }
+
+    private void Show(ModelDescriptor d)
+    {
+        (_kind, _inputName, _width, _height, _layout, _colour, _resize) = (d.Kind, d.InputName, d.Width, d.Height, d.Layout, d.Colour, d.Resize);
+        _scale = d.Scale.ToString("R", CultureInfo.InvariantCulture);
+        _mean = string.Join(", ", d.Mean.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        _std = string.Join(", ", d.Std.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        _output = (d.Kind == ModelKind.Classification ? d.OutputName : d.BoxesOutput) ?? "";
+        (_outputKind, _detection) = (d.ClassificationOutput, d.DetectionLayout);
+        (_scores, _labels) = (d.ScoresOutput ?? "scores", d.LabelsOutput ?? "labels");
+        _threshold = d.ScoreThreshold.ToString(CultureInfo.InvariantCulture);
+        _nms = d.NmsIou.ToString(CultureInfo.InvariantCulture);
+        _labelMap = DescriptorText.LabelMapText(d.LabelMap);
+    }
+
+    private (ModelDescriptor? Descriptor, string? Error) Read()
+    {
+        var channels = _colour == ColourOrder.Grey ? 1 : 3;
+        if (!DescriptorText.TryNumber(_scale, out var scale))
+        {
+            return (null, $"Scale \"{_scale}\" is not a number (for example 1/255 or 0.00392).");
+        }
+
+        var mean = DescriptorText.Numbers(_mean, channels);
+        var std = DescriptorText.Numbers(_std, channels);
+        if (mean is null || std is null)
+        {
+            return (null, $"Mean and std need one number, or one per channel ({channels}).");
+        }
+
+        var (map, mapError) = DescriptorText.LabelMap(_labelMap);
+        if (map is null)
+        {
+            return (null, mapError);
+        }
+
+        if (!DescriptorText.TryNumber(_threshold, out var threshold) || !DescriptorText.TryNumber(_nms, out var nms))
+        {
+            return (null, "The score threshold and NMS IoU must be numbers.");
+        }
+
+        var detection = _kind == ModelKind.Detection;
+        return (new ModelDescriptor
+        {
+            Kind = _kind,
+            InputName = _inputName.Trim(),
+            Width = _width,
+            Height = _height,
+            Layout = _layout,
+            Colour = _colour,
+            Resize = _resize,
+            Scale = scale,
+            Mean = mean,
+            Std = std,
+            OutputName = detection ? null : _output.Trim(),
+            ClassificationOutput = _outputKind,
+            DetectionLayout = _detection,
+            BoxesOutput = detection ? _output.Trim() : null,
+            ScoresOutput = detection && _detection == DetectionLayout.SeparateOutputs ? _scores.Trim() : null,
+            LabelsOutput = detection && _detection == DetectionLayout.SeparateOutputs ? _labels.Trim() : null,
+            ScoreThreshold = threshold,
+            NmsIou = nms,
+            LabelMap = map,
+        }, null);
+    }
+
+    private async Task PickAsync(IBrowserFile? file)
+    {
+        (_error, _saved) = (null, null);
+        if (file is null)
+        {
+            return;
+        }
+
+        if (file.Size > ReviewModel.MaxFileBytes)
+        {
+            _error = $"{file.Name} is {file.Size:N0} bytes; models can be at most {ReviewModel.MaxFileBytes:N0}.";
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        await using (var stream = file.OpenReadStream(ReviewModel.MaxFileBytes))
+        {
+            await stream.CopyToAsync(buffer);
+        }
+
+        (_file, _fileName) = (buffer.ToArray(), file.Name);
+    }
+
+    private async Task SaveAsync()
+    {
+        (_error, _saved) = (null, null);
+        var (descriptor, problem) = Read();
+        if (descriptor is null)
+        {
+            _error = problem;
+            return;
+        }
+
+        var file = _file;
+        var fileName = _fileName;
+        if (file is null && _current is not null)
+        {
+            await using var stored = Store.OpenRead(_current.StorageKey);
+            using var buffer = new MemoryStream();
+            await stored!.CopyToAsync(buffer);
+            (file, fileName) = (buffer.ToArray(), _current.FileName);
+        }
+
+        if (file is null)
+        {
+            _error = "Choose an .onnx file first.";
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var user = await CurrentUser.GetAsync();
+
+            // Loading and test-running a model is CPU work: off the circuit's thread.
+            var result = await Task.Run(() => Register.HandleAsync(Job.Id, user.OrganisationId!.Value, user.UserId, fileName!, file, descriptor));
+            if (!result.IsSuccess)
+            {
+                _error = result.Error!.Message;
+                return;
+            }
+
+            _current = result.Value;
+            (_file, _fileName) = (null, null);
+            _saved = $"Checked and kept as version {_current!.Version}.";
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Review.Models;
+using LabelPlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace LabelPlatform.EndToEndTests;
+
+/// <summary>A researcher registers a review model from the dashboard; a wrong descriptor is refused with its reason.</summary>
+[Collection(WorkspaceCollection.Name)]
+public sealed class ModelPanelTests(BrowserFixture app)
+{
+    private static readonly string ModelPath = Path.Combine(AppContext.BaseDirectory, "SeedData", "models", "digits-mlp.onnx");
+
+    [Fact]
+    public async Task ResearcherUploadsDigitsModel_WrongInputNameRefusedThenKeptAsVersionOne()
+    {
+        var researcher = await app.SignUpAsync(AccountKind.Researcher);
+        var job = await app.CreateJobAsync(researcher, labels: Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList());
+        var page = await SignInAsync(researcher);
+        await page.GotoAsync($"/jobs/{job.Id}");
+        var panel = page.Locator(".lp-model-panel");
+
+        await panel.GetByLabel("Width").FillAsync("8");
+        await panel.GetByLabel("Height").FillAsync("8");
+        await panel.Locator("div.mud-select").Filter(new() { HasText = "Colour" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Grey" }).ClickAsync();
+        await panel.GetByLabel("Scale (pixel 0–255 ×)").FillAsync("-1/240");
+        await panel.GetByLabel("Mean").FillAsync("-255/240");
+        await panel.GetByLabel("Output name").FillAsync("probabilities");
+        await panel.Locator("input[type=file]").SetInputFilesAsync(ModelPath);
+        await Assertions.Expect(panel).ToContainTextAsync("digits-mlp.onnx");
+        await panel.Locator(".lp-save-model").ClickAsync();
+
+        await Assertions.Expect(panel.Locator(".lp-model-error")).ToContainTextAsync("The model has no input \"input\"; its inputs: \"image\" [N, 1, 8, 8].");
+
+        await panel.GetByLabel("Input name").FillAsync("image");
+        await panel.Locator(".lp-save-model").ClickAsync();
+
+        await Assertions.Expect(panel).ToContainTextAsync("Checked and kept as version 1.");
+        await Assertions.Expect(panel.Locator(".lp-model-current")).ToContainTextAsync("version 1");
+        await using var db = app.Database.CreateContext();
+        var kept = await db.ReviewModels.SingleAsync(m => m.JobId == job.Id);
+        Assert.Equal((ColourOrder.Grey, "image", 10), (kept.Descriptor.Colour, kept.Descriptor.InputName, kept.Descriptor.LabelMap.Count));
+    }
+
+    private async Task<IPage> SignInAsync(AppUser user)
+    {
+        var page = await app.NewPageAsync();
+        var login = await page.Context.APIRequest.PostAsync("/api/account/login", new()
+        {
+            DataObject = new { email = user.Email, password = LabelPlatformFactory.Password, rememberMe = false },
+        });
+        Assert.Equal(200, login.Status);
+        return page;
+    }
+}
