@@ -3,6 +3,7 @@ using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Review;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // The worker runs background jobs on the "review" queue (model review lands there), one per GPU machine.
@@ -12,6 +13,7 @@ builder.AddJobs();
 builder.AddQueue();
 builder.AddReview();
 builder.AddBackgroundJobs("worker", BackgroundJobsSetup.ReviewQueue);
+builder.Services.AddHostedService<LabelPlatform.Review.Verdicts.ReviewScheduler>();
 
 var host = builder.Build();
 host.Run();

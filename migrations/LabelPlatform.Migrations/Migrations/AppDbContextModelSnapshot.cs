@@ -367,6 +367,11 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("priority");
 
+                    b.Property<string>("ReviewPolicy")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("review_policy");
+
                     b.Property<bool>("ShowSuggestions")
                         .HasColumnType("boolean")
                         .HasColumnName("show_suggestions");
@@ -455,6 +460,11 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("leased_at");
 
+                    b.Property<string>("ReviewState")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("review_state");
+
                     b.Property<string>("SkipReason")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -492,6 +502,10 @@ namespace LabelPlatform.Migrations.Migrations
 
                     b.HasIndex("JobId", "Status")
                         .HasDatabaseName("ix_assignments_job_id_status");
+
+                    b.HasIndex("JobId", "SubmittedAt")
+                        .HasDatabaseName("ix_assignments_pending_review")
+                        .HasFilter("review_state = 'Pending'");
 
                     b.HasIndex("WorkerId", "Status")
                         .HasDatabaseName("ix_assignments_worker_id_status");
@@ -610,6 +624,75 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasDatabaseName("ix_review_models_job_id_version");
 
                     b.ToTable("review_models", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Verdicts.Verdict", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<float>("Confidence")
+                        .HasColumnType("real")
+                        .HasColumnName("confidence");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("evidence");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.Property<string>("ModelLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model_label");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_verdicts");
+
+                    b.HasIndex("AssignmentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_verdicts_assignment_id");
+
+                    b.HasIndex("ModelId")
+                        .HasDatabaseName("ix_verdicts_model_id");
+
+                    b.HasIndex("JobId", "Outcome")
+                        .HasDatabaseName("ix_verdicts_job_id_outcome");
+
+                    b.ToTable("verdicts", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -936,6 +1019,30 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_review_models_jobs_job_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Verdicts.Verdict", b =>
+                {
+                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                        .WithOne()
+                        .HasForeignKey("LabelPlatform.Review.Verdicts.Verdict", "AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_verdicts_assignments_assignment_id");
+
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_verdicts_jobs_job_id");
+
+                    b.HasOne("LabelPlatform.Review.Models.ReviewModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_verdicts_review_models_model_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -1,6 +1,7 @@
 using Hangfire;
 
 using LabelPlatform.Queue.ExpireLeases;
+using LabelPlatform.Review.Verdicts;
 
 namespace LabelPlatform.Background;
 
@@ -10,5 +11,8 @@ public static class RecurringJobs
     public static void Register(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<ExpireLeasesJob>("expire-leases", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+
+        // A safety net: review workers also start a run within seconds of new answers (ReviewScheduler).
+        jobs.AddOrUpdate<ReviewJob>("review-pending", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 }

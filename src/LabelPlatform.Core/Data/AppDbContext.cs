@@ -5,6 +5,7 @@ using LabelPlatform.Labelling.Drafts;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.Report;
 using LabelPlatform.Review.Models;
+using LabelPlatform.Review.Verdicts;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -28,6 +29,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<JobExample> JobExamples => Set<JobExample>();
 
     public DbSet<ReviewModel> ReviewModels => Set<ReviewModel>();
+
+    public DbSet<Verdict> Verdicts => Set<Verdict>();
 
     public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
@@ -68,6 +71,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(j => j.LeaseMinutes).HasDefaultValue(JobRules.DefaultLeaseMinutes);
             e.Property(j => j.MinBoxSize).HasDefaultValue(JobRules.DefaultMinBoxSize);
             e.Property(j => j.MaxBoxes).HasDefaultValue(JobRules.DefaultMaxBoxes);
+            e.Property(j => j.ReviewPolicy).HasColumnType("jsonb").HasConversion(
+                policy => System.Text.Json.JsonSerializer.Serialize(policy, (System.Text.Json.JsonSerializerOptions?)null),
+                json => System.Text.Json.JsonSerializer.Deserialize<ReviewPolicy>(json, (System.Text.Json.JsonSerializerOptions?)null) ?? ReviewPolicy.Default);
             e.ToTable(t =>
             {
                 t.HasCheckConstraint("ck_jobs_answers_per_item", "answers_per_item > 0");
@@ -103,6 +109,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(a => a.Label).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(a => a.AnswerJson).HasColumnName("answer").HasColumnType("jsonb");
             e.Property(a => a.SkipReason).HasMaxLength(200);
+            e.Property(a => a.ReviewState).HasConversion<string>().HasMaxLength(20);
+
+            // The review worker reads only this: answers waiting for the model.
+            e.HasIndex(a => new { a.JobId, a.SubmittedAt }).HasFilter("review_state = 'Pending'").HasDatabaseName("ix_assignments_pending_review");
 
             // The database itself guarantees a worker never answers the same item twice.
             e.HasIndex(a => new { a.ItemId, a.WorkerId }).IsUnique();
@@ -110,6 +120,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(a => new { a.WorkerId, a.Status });
             e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
             e.HasIndex(a => new { a.JobId, a.LeaseExpiresAt }).HasFilter("status = 'Leased'").HasDatabaseName("ix_assignments_live_leases");
+        });
+
+        builder.Entity<Verdict>(e =>
+        {
+            e.HasOne<Assignment>().WithOne().HasForeignKey<Verdict>(v => v.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Job>().WithMany().HasForeignKey(v => v.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<ReviewModel>().WithMany().HasForeignKey(v => v.ModelId).OnDelete(DeleteBehavior.Restrict);
+            e.HasIndex(v => v.AssignmentId).IsUnique();
+            e.HasIndex(v => new { v.JobId, v.Outcome });
+            e.Property(v => v.Outcome).HasConversion<string>().HasMaxLength(20);
+            e.Property(v => v.Reason).HasMaxLength(300);
+            e.Property(v => v.ModelLabel).HasMaxLength(JobRules.MaxLabelLength);
+            e.Property(v => v.Evidence).HasColumnType("jsonb");
         });
 
         builder.Entity<ReviewModel>(e =>

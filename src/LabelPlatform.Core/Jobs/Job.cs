@@ -43,6 +43,9 @@ public sealed class Job
     /// <summary>Whether workers see an item's pre-annotation (a model's labels or boxes) as editable suggestions.</summary>
     public bool ShowSuggestions { get; set; } = true;
 
+    /// <summary>How the review model's opinion becomes a verdict (see <see cref="Review.Verdicts.ReviewPolicy"/>).</summary>
+    public Review.Verdicts.ReviewPolicy ReviewPolicy { get; set; } = Review.Verdicts.ReviewPolicy.Default;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LaunchedAt { get; set; }

@@ -36,6 +36,9 @@ public sealed class Assignment
     /// <summary>The whole answer as JSON (<see cref="Labelling.Answer"/>): labels or boxes.</summary>
     public string? AnswerJson { get; set; }
 
+    /// <summary>Where the answer stands with the job's review model; null when the job has none.</summary>
+    public Review.Verdicts.ReviewState? ReviewState { get; set; }
+
     /// <summary>Why the worker skipped the item, when they did.</summary>
     public string? SkipReason { get; set; }
 

@@ -15,6 +15,8 @@ public static class ReviewSetup
         builder.Services.AddSingleton<OnnxSessions>();
         builder.Services.AddTransient<ModelValidator>();
         builder.Services.AddTransient<RegisterModel>();
+        builder.Services.AddTransient<Verdicts.ReviewPending>();
+        builder.Services.AddTransient<Verdicts.ReviewJob>();
         return builder;
     }
 }

@@ -6,6 +6,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.ImportItems;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Review.Models;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,6 +20,7 @@ public sealed class DemoSeeder(
     CreateJob createJob,
     ZipImporter importer,
     TextImporter texts,
+    RegisterModel registerModel,
     ChangeJobStatus changeStatus,
     IHostEnvironment environment)
 {
@@ -177,12 +179,7 @@ public sealed class DemoSeeder(
             AnswersPerItem: 3,
             PricePerAnswer: 2);
         var job = await createJob.HandleAsync(draft, orgId, researcherId, ct);
-        var path = Path.Combine(AppContext.BaseDirectory, "SeedData", "digits.csv.gz");
-        if (!File.Exists(path))
-        {
-            path = Path.Combine(environment.ContentRootPath, "SeedData", "digits.csv.gz");
-        }
-
+        var path = SeedPath("digits.csv.gz");
         using var zip = DigitImages.ZipOf(DigitImages.Read(path), DigitCount);
         var report = await importer.ImportAsync(job.Value!.Id, orgId, zip, ct: ct);
         if (!report.IsSuccess || !report.Value!.Succeeded)
@@ -190,6 +187,29 @@ public sealed class DemoSeeder(
             throw new InvalidOperationException($"Demo import failed: {report.Error?.Message ?? report.Value!.Summary}");
         }
 
+        // The review model: the digits classifier, fed the PNGs' grey values back as the model's 0..1 ink.
+        var model = await registerModel.HandleAsync(
+            job.Value.Id, orgId, researcherId, "digits-mlp.onnx", await File.ReadAllBytesAsync(SeedPath("models/digits-mlp.onnx"), ct), DigitsModel, ct);
+        if (!model.IsSuccess)
+        {
+            throw new InvalidOperationException($"Demo review model: {model.Error!.Message}");
+        }
+
         await changeStatus.HandleAsync(job.Value.Id, orgId, JobAction.Launch, ct);
     }
+
+    /// <summary>How the digits model reads the demo's PNGs: grey = 255 − 15 × value, so value / 16 = (255 − grey) / 240.</summary>
+    public static readonly ModelDescriptor DigitsModel = new()
+    {
+        Kind = ModelKind.Classification,
+        InputName = "image",
+        Width = 8,
+        Height = 8,
+        Colour = ColourOrder.Grey,
+        Scale = -1f / 240f,
+        Mean = [-255f / 240f],
+        Std = [1f],
+        OutputName = "probabilities",
+        LabelMap = Enumerable.Range(0, 10).ToDictionary(d => d, d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+    };
 }

@@ -3,6 +3,7 @@ using LabelPlatform.Data;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Testing;
+using LabelPlatform.Web.Seed;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,19 +13,7 @@ public class RegisterModelTests(LabelPlatformFactory factory) : IClassFixture<La
 {
     private static readonly string[] Digits = Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
-    private static readonly ModelDescriptor DigitsDescriptor = new()
-    {
-        Kind = ModelKind.Classification,
-        InputName = "image",
-        Width = 8,
-        Height = 8,
-        Colour = ColourOrder.Grey,
-        Scale = -1f / 240f,
-        Mean = [-255f / 240f],
-        Std = [1f],
-        OutputName = "probabilities",
-        LabelMap = Enumerable.Range(0, 10).ToDictionary(d => d, d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    };
+    private static readonly ModelDescriptor DigitsDescriptor = DemoSeeder.DigitsModel;
 
     private static byte[] DigitsModel => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "SeedData", "models", "digits-mlp.onnx"));
 

@@ -14,23 +14,7 @@ public class DigitsModelTests
             ? copied
             : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../src/LabelPlatform.Web/SeedData", name));
 
-    /// <summary>Dark ink on white PNGs back to the model's values: (255 − grey) / 240 = value / 16.</summary>
-    public static readonly ModelDescriptor Descriptor = new()
-    {
-        Kind = ModelKind.Classification,
-        InputName = "image",
-        Layout = TensorLayout.Nchw,
-        Width = 8,
-        Height = 8,
-        Colour = ColourOrder.Grey,
-        Scale = -1f / 240f,
-        Mean = [-255f / 240f],
-        Std = [1f],
-        Resize = ImageResize.Stretch,
-        OutputName = "probabilities",
-        ClassificationOutput = ClassificationOutput.Probabilities,
-        LabelMap = Enumerable.Range(0, 10).ToDictionary(d => d, d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    };
+    public static readonly ModelDescriptor Descriptor = DemoSeeder.DigitsModel;
 
     [Fact]
     public void Classify_HeldOutDigitsAsTheWorkersSeeThem_AgreesWithTheTruthOn552Of597()

@@ -2,6 +2,7 @@ using LabelPlatform.Common;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
+using LabelPlatform.Review.Verdicts;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -18,7 +19,8 @@ internal static class SubmitTransaction
 {
     private const string LockSql = """
         SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
-               j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height
+               j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height,
+               EXISTS (SELECT 1 FROM review_models m WHERE m.job_id = j.id) AS reviewed
         FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
         WHERE a.id = ANY($1)
         ORDER BY a.id
@@ -27,8 +29,8 @@ internal static class SubmitTransaction
 
     // Touches only the assignments: submits never wait for the item rows that claims lock.
     private const string SubmitSql = """
-        UPDATE assignments SET status = 'Submitted', label = input.label, answer = input.answer, submitted_at = $4
-        FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS input(id, label, answer)
+        UPDATE assignments SET status = 'Submitted', label = input.label, answer = input.answer, submitted_at = $4, review_state = input.review
+        FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $5::text[]) AS input(id, label, answer, review)
         WHERE assignments.id = input.id
         """;
 
@@ -107,7 +109,9 @@ internal static class SubmitTransaction
                     reader.GetInt32(10),
                     reader.GetInt32(11),
                     reader.GetInt32(12));
-                rows[assignment.Id] = new Row(assignment, schema);
+                // Answers the job's review model can judge wait for it; the others need no model.
+                var reviewed = reader.GetBoolean(13) && schema.Kind == TaskKind.ImageClassification;
+                rows[assignment.Id] = new Row(assignment, schema, reviewed);
             }
         }
 
@@ -132,7 +136,8 @@ internal static class SubmitTransaction
                     submitted.Select(d => d.AssignmentId).ToArray(),
                     submitted.Select(d => d.Answer!.SingleLabel).ToArray(),
                     answers,
-                    now));
+                    now,
+                    submitted.Select(d => rows[d.AssignmentId].Reviewed ? nameof(ReviewState.Pending) : null).ToArray()));
                 write.BatchCommands.Add(QueueSql.Command(DropDraftsSql, submitted.Select(d => d.AssignmentId).ToArray()));
             }
 
@@ -206,7 +211,7 @@ internal static class SubmitTransaction
         Expire,
     }
 
-    private sealed record Row(Assignment Assignment, AnswerSchema Schema);
+    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed);
 
     private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, Answer? Answer, Write Write, Error? Error)
     {

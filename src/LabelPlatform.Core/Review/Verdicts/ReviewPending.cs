@@ -1,0 +1,150 @@
+using System.Text.Json;
+using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Review.Inference;
+using LabelPlatform.Review.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabelPlatform.Review.Verdicts;
+
+/// <summary>
+/// One review batch: up to <c>Review:BatchSize</c> answers waiting for the same job's model, locked
+/// with SKIP LOCKED (several workers share the queue), their images decoded and prepared in
+/// parallel, one batched inference, and every verdict written in the same transaction that took
+/// the answers. A crash anywhere rolls the batch back to waiting: nothing is lost and nothing is
+/// judged twice (a unique index on the verdict's assignment is the last guard).
+/// </summary>
+public sealed class ReviewPending(
+    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
+{
+    private const string PickJobSql = """
+        SELECT job_id FROM assignments WHERE review_state = 'Pending'
+        ORDER BY submitted_at LIMIT 1 FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string LockBatchSql = """
+        SELECT a.id, a.label, i.storage_key FROM assignments a JOIN items i ON i.id = a.item_id
+        WHERE a.job_id = $1 AND a.review_state = 'Pending'
+        ORDER BY a.submitted_at
+        LIMIT $2
+        FOR UPDATE OF a SKIP LOCKED
+        """;
+
+    private const string ModelSql = """
+        SELECT m.id, m.version, m.sha256, m.storage_key, m.descriptor::text, j.review_policy::text
+        FROM review_models m JOIN jobs j ON j.id = m.job_id
+        WHERE m.job_id = $1 ORDER BY m.version DESC LIMIT 1
+        """;
+
+    private const string WriteSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::real[], $7::jsonb[])
+                AS t(id, assignment_id, outcome, reason, model_label, confidence, evidence)
+        ), verdicts AS (
+            INSERT INTO verdicts (id, assignment_id, job_id, model_id, model_version, outcome, reason, model_label, confidence, evidence, created_at)
+            SELECT id, assignment_id, $8, $9, $10, outcome, reason, model_label, confidence, evidence, $11 FROM input
+        )
+        UPDATE assignments SET review_state = input.outcome FROM input WHERE assignments.id = input.assignment_id
+        """;
+
+    /// <summary>Reviews one batch; returns how many answers got a verdict (0: nothing was waiting).</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        Guid jobId;
+        await using (var pick = new NpgsqlCommand(PickJobSql, connection, tx))
+        {
+            if (await pick.ExecuteScalarAsync(ct) is not Guid found)
+            {
+                return 0;
+            }
+
+            jobId = found;
+        }
+
+        var batch = new List<(Guid Id, string Label, string StorageKey)>();
+        await using (var lockBatch = new NpgsqlCommand(LockBatchSql, connection, tx))
+        {
+            lockBatch.Parameters.Add(new NpgsqlParameter { Value = jobId });
+            lockBatch.Parameters.Add(new NpgsqlParameter { Value = Math.Max(1, options.Value.BatchSize) });
+            await using var reader = await lockBatch.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                batch.Add((reader.GetGuid(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        Guid modelId;
+        int version;
+        string sha, modelKey;
+        ModelDescriptor descriptor;
+        ReviewPolicy policy;
+        await using (var model = new NpgsqlCommand(ModelSql, connection, tx))
+        {
+            model.Parameters.Add(new NpgsqlParameter { Value = jobId });
+            await using var reader = await model.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                throw new InvalidOperationException($"Job {jobId} has answers waiting for review but no model.");
+            }
+
+            (modelId, version, sha, modelKey) = (reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
+            descriptor = ReviewModel.FromJson(reader.GetString(4)) ?? throw new InvalidOperationException($"Model {modelId} has an unreadable descriptor.");
+            policy = JsonSerializer.Deserialize<ReviewPolicy>(reader.GetString(5)) ?? ReviewPolicy.Default;
+        }
+
+        var session = sessions.Get(sha, () => ReadAll(modelKey));
+        var perImage = ImagePreprocessor.ValuesPerImage(descriptor);
+        var inputs = new float[batch.Count * perImage];
+        var readable = new bool[batch.Count];
+        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            var bytes = ReadAll(batch[i].StorageKey);
+            readable[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage)) is not null;
+        });
+
+        var predictions = Classifier.Run(session, descriptor, inputs, batch.Count);
+        var now = clock.GetUtcNow();
+        var rows = batch.Select((a, i) =>
+        {
+            var p = predictions[i];
+            var (outcome, reason) = readable[i]
+                ? policy.Decide(a.Label, p.Label, p.Confidence, policy.DrawsForAudit(a.Id))
+                : (ReviewState.NeedsReview, "the image could not be read for the model");
+            var top = p.Probabilities.Select((prob, c) => (c, prob)).OrderByDescending(x => x.prob).Take(3)
+                .Select(x => new { label = descriptor.LabelMap.GetValueOrDefault(x.c), classIndex = x.c, probability = MathF.Round(x.prob, 4) });
+            return (a.Id, Outcome: outcome.ToString(), reason, p.Label, p.Confidence, Evidence: JsonSerializer.Serialize(new { top }));
+        }).ToList();
+
+        await using (var write = new NpgsqlCommand(WriteSql, connection, tx))
+        {
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(_ => Guid.CreateVersion7()).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Id).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Outcome).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.reason).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Label).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Confidence).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Evidence).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            write.Parameters.Add(new NpgsqlParameter { Value = jobId });
+            write.Parameters.Add(new NpgsqlParameter { Value = modelId });
+            write.Parameters.Add(new NpgsqlParameter { Value = version });
+            write.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await write.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Reviewed {Count} answers of job {JobId} with model version {Version}", rows.Count, jobId, version);
+        return rows.Count;
+    }
+
+    private byte[] ReadAll(string key)
+    {
+        using var stream = store.OpenRead(key) ?? throw new FileNotFoundException($"The item store has no file {key}.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

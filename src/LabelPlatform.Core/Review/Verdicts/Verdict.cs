@@ -1,0 +1,83 @@
+namespace LabelPlatform.Review.Verdicts;
+
+/// <summary>Where a submission stands with the review model.</summary>
+public enum ReviewState
+{
+    /// <summary>Waiting for the review worker.</summary>
+    Pending,
+
+    /// <summary>The model agrees with enough confidence: payable without a person.</summary>
+    Accepted,
+
+    /// <summary>A reviewer decides: the model disagrees, is unsure, or the answer was drawn for audit.</summary>
+    NeedsReview,
+
+    /// <summary>The model disagrees with enough confidence and the job lets it reject on its own.</summary>
+    Rejected,
+}
+
+/// <summary>The review model's judgement of one submission, with the evidence reviewers see.</summary>
+public sealed class Verdict
+{
+    public Guid Id { get; set; }
+
+    public Guid AssignmentId { get; set; }
+
+    public Guid JobId { get; set; }
+
+    public Guid ModelId { get; set; }
+
+    public int ModelVersion { get; set; }
+
+    public ReviewState Outcome { get; set; }
+
+    /// <summary>Why, in words a reviewer reads: "model agrees (0.97)", "model says 7 (0.93)", "audit sample".</summary>
+    public string Reason { get; set; } = "";
+
+    public string? ModelLabel { get; set; }
+
+    public float Confidence { get; set; }
+
+    /// <summary>JSON: the model's top classes with their probabilities (or matched boxes for detection).</summary>
+    public string Evidence { get; set; } = "{}";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>How a job turns the model's opinion into a verdict.</summary>
+public sealed record ReviewPolicy(float AcceptConfidence, float FlagConfidence, bool AcceptWhenUnsure, float AuditShare, bool ModelMayReject)
+{
+    public static readonly ReviewPolicy Default = new(0.9f, 0.9f, false, 0.05f, false);
+
+    /// <summary>
+    /// Agreement at or above the accept confidence → accepted (except the audit share); disagreement
+    /// at or above the flag confidence → a reviewer (or rejected, only if the job allows it);
+    /// anything else → a reviewer, or accepted when the job says so.
+    /// </summary>
+    public (ReviewState Outcome, string Reason) Decide(string workerLabel, string? modelLabel, float confidence, bool drawnForAudit)
+    {
+        var sure = confidence.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        if (modelLabel == workerLabel && confidence >= AcceptConfidence)
+        {
+            return drawnForAudit ? (ReviewState.NeedsReview, $"audit sample (model agrees, {sure})") : (ReviewState.Accepted, $"model agrees ({sure})");
+        }
+
+        if (modelLabel is not null && modelLabel != workerLabel && confidence >= FlagConfidence)
+        {
+            return ModelMayReject ? (ReviewState.Rejected, $"model says {modelLabel} ({sure})") : (ReviewState.NeedsReview, $"model says {modelLabel} ({sure})");
+        }
+
+        return AcceptWhenUnsure
+            ? (ReviewState.Accepted, $"model unsure ({modelLabel ?? "no class of this job"}, {sure}); the job accepts these")
+            : (ReviewState.NeedsReview, $"model unsure ({modelLabel ?? "no class of this job"}, {sure})");
+    }
+
+    /// <summary>Whether this submission is in the audit share: fixed per assignment, so a retried review draws the same.</summary>
+    public bool DrawsForAudit(Guid assignmentId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        assignmentId.TryWriteBytes(bytes);
+        var draw = BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(bytes)) / (double)uint.MaxValue;
+        return draw < AuditShare;
+    }
+}
