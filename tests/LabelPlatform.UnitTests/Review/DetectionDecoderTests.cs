@@ -70,27 +70,27 @@ public class DetectionDecoderTests
         new(0, 0.3f, 80, 8, 16, 16),
     ];
 
-    public static TheoryData<DetectionLayout, ResizeMode> LayoutsAndResizes => new()
+    public static TheoryData<DetectionLayout, ImageResize> LayoutsAndResizes => new()
     {
-        { DetectionLayout.YoloV8, ResizeMode.Stretch },
-        { DetectionLayout.YoloV8, ResizeMode.Letterbox },
-        { DetectionLayout.YoloV5, ResizeMode.Stretch },
-        { DetectionLayout.YoloV5, ResizeMode.Letterbox },
-        { DetectionLayout.SeparateOutputs, ResizeMode.Stretch },
-        { DetectionLayout.SeparateOutputs, ResizeMode.Letterbox },
+        { DetectionLayout.YoloV8, ImageResize.Stretch },
+        { DetectionLayout.YoloV8, ImageResize.Letterbox },
+        { DetectionLayout.YoloV5, ImageResize.Stretch },
+        { DetectionLayout.YoloV5, ImageResize.Letterbox },
+        { DetectionLayout.SeparateOutputs, ImageResize.Stretch },
+        { DetectionLayout.SeparateOutputs, ImageResize.Letterbox },
     };
 
     [Theory]
     [MemberData(nameof(LayoutsAndResizes))]
-    public void Decode_SceneFromOnnxRuntime_KeepsStrongestMappedBoxesInOriginalPixels(DetectionLayout layout, ResizeMode resize)
+    public void Decode_SceneFromOnnxRuntime_KeepsStrongestMappedBoxesInOriginalPixels(DetectionLayout layout, ImageResize resize)
     {
         var model = Model(layout) with { Resize = resize };
         var outputs = Infer(model, SceneModel(layout, model.InputName), batch: 1);
-        var geometry = resize == ResizeMode.Stretch ? ImageGeometry.For(model, 128, 32) : ImageGeometry.For(model, 128, 64);
+        var geometry = resize == ImageResize.Stretch ? ImageGeometry.For(model, 128, 32) : ImageGeometry.For(model, 128, 64);
 
         var detections = DetectionDecoder.Decode(model, outputs, 0, geometry);
 
-        Assert.Equal(resize == ResizeMode.Stretch ? ExpectedStretch : ExpectedLetterbox, detections);
+        Assert.Equal(resize == ImageResize.Stretch ? ExpectedStretch : ExpectedLetterbox, detections);
     }
 
     [Fact]

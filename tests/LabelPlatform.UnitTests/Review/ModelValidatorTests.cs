@@ -1,5 +1,6 @@
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
+using LabelPlatform.Testing.Onnx;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -83,5 +84,37 @@ public sealed class ModelValidatorTests : IDisposable
         Assert.Equal(
             "A standard deviation of 0 would divide by zero.",
             Validator.Validate(_digitsModel, DigitsModelTests.Descriptor with { Std = [0f] }, Digits)?.Message);
+    }
+
+    private static readonly ModelDescriptor Yolo = new()
+    {
+        Kind = ModelKind.Detection,
+        InputName = "images",
+        Width = 64,
+        Height = 64,
+        Resize = ImageResize.Letterbox,
+        DetectionLayout = DetectionLayout.YoloV8,
+        BoxesOutput = "output0",
+        LabelMap = new() { [0] = "cat", [1] = "dog" },
+    };
+
+    [Fact]
+    public void Validate_YoloV8ModelAsDescribed_Accepted()
+    {
+        var model = TestModels.ConstantOutputs("images", ["N", 3, 64, 64], DetectionTensors.YoloV8("output0", [[32, 32, 10, 10, 0.9f, 0.1f]]));
+
+        Assert.Null(Validator.Validate(model, Yolo, ["cat", "dog"]));
+    }
+
+    [Fact]
+    public void Validate_DetectionOutputThatDoesNotFitTheLayout_SaysWhatWasExpected()
+    {
+        var model = TestModels.ConstantOutputs("images", ["N", 3, 64, 64], OnnxTensor.Float("output0", [1, 6], 1, 2, 3, 4, 5, 6));
+
+        var error = Validator.Validate(model, Yolo, ["cat", "dog"]);
+
+        Assert.Equal("invalid_model", error?.Code);
+        Assert.Contains("output0", error!.Message);
+        Assert.Contains("YOLO v8", error.Message);
     }
 }

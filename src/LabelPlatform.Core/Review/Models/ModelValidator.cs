@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Review.Decoding;
 using LabelPlatform.Review.Inference;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -131,7 +132,8 @@ public sealed class ModelValidator(OnnxSessions sessions)
             return null;
         }
 
-        return "Detection models cannot be registered yet: their output decoding is still being built.";
+        var shapes = outputs.ToDictionary(o => o.Key, o => o.Value.Dimensions.Select(d => (long)d).ToArray());
+        return DetectionDecoder.CheckOutputs(model, shapes);
     }
 
     private static string? TestBatchProblem(InferenceSession session, ModelDescriptor model)
