@@ -23,7 +23,7 @@ public sealed class ExamplesTests(BrowserFixture app)
         }
 
         Assert.True((await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
-        var page = await SignInAsync(researcher);
+        var page = await app.SignInAsync(researcher);
         await page.GotoAsync($"/jobs/{job.Id}");
 
         await page.GetByLabel("Caption (the right answer and why)").FillAsync("Box the whole coin, rim included.");
@@ -32,7 +32,7 @@ public sealed class ExamplesTests(BrowserFixture app)
         await page.Locator(".lp-add-example").ClickAsync();
         await Assertions.Expect(page.Locator(".lp-example-row")).ToContainTextAsync("Box the whole coin, rim included.");
 
-        var worker = await SignInAsync(await app.SignUpAsync(AccountKind.Worker));
+        var worker = await app.SignInAsync(await app.SignUpAsync(AccountKind.Worker));
         await worker.GotoAsync($"/work/{job.Id}");
 
         var example = worker.Locator(".lp-examples figure.lp-example");
@@ -40,14 +40,4 @@ public sealed class ExamplesTests(BrowserFixture app)
         await Assertions.Expect(example.Locator("img")).ToHaveJSPropertyAsync("naturalWidth", 384);
     }
 
-    private async Task<IPage> SignInAsync(AppUser user)
-    {
-        var page = await app.NewPageAsync();
-        var login = await page.Context.APIRequest.PostAsync("/api/account/login", new()
-        {
-            DataObject = new { email = user.Email, password = LabelPlatformFactory.Password, rememberMe = false },
-        });
-        Assert.Equal(200, login.Status);
-        return page;
-    }
 }

@@ -18,7 +18,7 @@ public sealed class ModelPanelTests(BrowserFixture app)
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);
         var job = await app.CreateJobAsync(researcher, labels: Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList());
-        var page = await SignInAsync(researcher);
+        var page = await app.SignInAsync(researcher);
         await page.GotoAsync($"/jobs/{job.Id}");
         var panel = page.Locator(".lp-model-panel");
 
@@ -45,14 +45,4 @@ public sealed class ModelPanelTests(BrowserFixture app)
         Assert.Equal((ColourOrder.Grey, "image", 10), (kept.Descriptor.Colour, kept.Descriptor.InputName, kept.Descriptor.LabelMap.Count));
     }
 
-    private async Task<IPage> SignInAsync(AppUser user)
-    {
-        var page = await app.NewPageAsync();
-        var login = await page.Context.APIRequest.PostAsync("/api/account/login", new()
-        {
-            DataObject = new { email = user.Email, password = LabelPlatformFactory.Password, rememberMe = false },
-        });
-        Assert.Equal(200, login.Status);
-        return page;
-    }
 }

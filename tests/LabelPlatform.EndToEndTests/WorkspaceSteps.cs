@@ -1,3 +1,4 @@
+using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;
@@ -36,9 +37,12 @@ public static class WorkspaceSteps
     }
 
     /// <summary>A new account of <paramref name="kind"/>, signed in in a fresh browser context.</summary>
-    public static async Task<IPage> SignedInPageAsync(this BrowserFixture app, AccountKind kind)
+    public static async Task<IPage> SignedInPageAsync(this BrowserFixture app, AccountKind kind) =>
+        await app.SignInAsync(await app.SignUpAsync(kind));
+
+    /// <summary>A fresh browser context signed in as <paramref name="user"/> (through the login API).</summary>
+    public static async Task<IPage> SignInAsync(this BrowserFixture app, AppUser user)
     {
-        var user = await app.SignUpAsync(kind);
         var page = await app.NewPageAsync();
         var login = await page.Context.APIRequest.PostAsync("/api/account/login", new()
         {
