@@ -17,6 +17,7 @@ public static class ReviewSetup
         builder.Services.AddTransient<RegisterModel>();
         builder.Services.AddTransient<Verdicts.ReviewPending>();
         builder.Services.AddTransient<Verdicts.ReviewJob>();
+        builder.Services.AddTransient<Verdicts.SetReviewPolicy>();
         return builder;
     }
 }

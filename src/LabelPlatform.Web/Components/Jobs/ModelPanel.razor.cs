@@ -33,11 +33,18 @@ public partial class ModelPanel
     private string? _error;
     private string? _saved;
     private bool _busy;
+    private float _accept;
+    private float _flag;
+    private float _audit;
+    private bool _acceptUnsure;
+    private bool _mayReject;
+    private string? _policyMessage;
 
     [Parameter, EditorRequired] public Job Job { get; set; } = default!;
 
     protected override async Task OnParametersSetAsync()
     {
+        (_accept, _flag, _acceptUnsure, _audit, _mayReject) = Job.ReviewPolicy;
         await using var db = await DbFactory.CreateDbContextAsync();
         _current = await db.ReviewModels.AsNoTracking().Where(m => m.JobId == Job.Id).OrderByDescending(m => m.Version).FirstOrDefaultAsync();
         if (_current is not null)
@@ -62,6 +69,14 @@ public partial class ModelPanel
         _threshold = d.ScoreThreshold.ToString(CultureInfo.InvariantCulture);
         _nms = d.NmsIou.ToString(CultureInfo.InvariantCulture);
         _labelMap = DescriptorText.LabelMapText(d.LabelMap);
+    }
+
+    private async Task SavePolicyAsync()
+    {
+        var user = await CurrentUser.GetAsync();
+        var policy = new Review.Verdicts.ReviewPolicy(_accept, _flag, _acceptUnsure, _audit, _mayReject);
+        var error = await SetPolicy.HandleAsync(Job.Id, user.OrganisationId!.Value, policy);
+        _policyMessage = error?.Message ?? "Saved: answers reviewed from now on follow these settings.";
     }
 
     private (ModelDescriptor? Descriptor, string? Error) Read()
