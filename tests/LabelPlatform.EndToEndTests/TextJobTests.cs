@@ -40,12 +40,12 @@ public sealed class TextJobTests(BrowserFixture app)
 
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Upload CSV or JSONL" })).ToBeVisibleAsync();
         var csv = "name,text\n" + string.Join('\n', Reviews.Keys.Select((text, i) => $"review-{i + 1},\"{text}\"")) + "\n";
-        await researcher.Locator(".lp-upload-items input[type=file]").SetInputFilesAsync(new FilePayload
+        await WorkspaceSteps.UploadItemsAsync(researcher, input => input.SetInputFilesAsync(new FilePayload
         {
             Name = "reviews.csv",
             MimeType = "text/csv",
             Buffer = Encoding.UTF8.GetBytes(csv),
-        });
+        }));
         await Assertions.Expect(researcher.Locator(".lp-import-summary")).ToHaveTextAsync("Imported 3 items.");
         await researcher.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();

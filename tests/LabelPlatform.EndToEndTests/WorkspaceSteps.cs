@@ -108,4 +108,26 @@ public static class WorkspaceSteps
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), Animations = ScreenshotAnimations.Disabled });
         }
     }
+
+    /// <summary>
+    /// Hands files to the dashboard's upload once the dashboard has settled (its panels loaded), and
+    /// once more if the upload has not started 10 s later: under load, a file set while the page
+    /// was still re-rendering after the job's creation was seen lost (1 run in about 10); a person
+    /// cannot pick a file that fast.
+    /// </summary>
+    public static async Task UploadItemsAsync(IPage page, Func<ILocator, Task> setFiles)
+    {
+        await Assertions.Expect(page.Locator(".lp-examples-editor")).ToBeVisibleAsync();
+        var input = page.Locator(".lp-upload-items input[type=file]");
+        var started = page.Locator(".lp-upload-items .mud-progress-linear, .lp-import-summary");
+        await setFiles(input);
+        try
+        {
+            await started.First.WaitForAsync(new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            await setFiles(input);
+        }
+    }
 }
