@@ -28,9 +28,10 @@ public sealed class ExamplesTests(BrowserFixture app)
 
         await page.GetByLabel("Caption (the right answer and why)").FillAsync("Box the whole coin, rim included.");
         await page.Locator(".lp-examples-editor input[type=file]").SetInputFilesAsync(TestZips.DataPath("coins.png"));
-        await Assertions.Expect(page.Locator(".lp-examples-editor")).ToContainTextAsync("coins.png");
+        await Assertions.Expect(page.Locator(".lp-examples-editor button").Filter(new() { HasText = "coins.png" })).ToBeVisibleAsync();
         await page.Locator(".lp-add-example").ClickAsync();
         await Assertions.Expect(page.Locator(".lp-example-row")).ToContainTextAsync("Box the whole coin, rim included.");
+        await Assertions.Expect(page.Locator(".lp-example-row img")).ToHaveJSPropertyAsync("naturalWidth", 320);
 
         var worker = await app.SignInAsync(await app.SignUpAsync(AccountKind.Worker));
         await worker.GotoAsync($"/work/{job.Id}");

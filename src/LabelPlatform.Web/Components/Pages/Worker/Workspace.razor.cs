@@ -105,8 +105,10 @@ public partial class Workspace
             return;
         }
 
-        _examples = await Examples.ListAsync(JobId);
         await ClaimAsync();
+
+        // After the claim: example pictures are served only to workers holding an item in the job.
+        _examples = await Examples.ListAsync(JobId);
         Notifier.Changed += OnJobChanged;
         _heartbeat = new CancellationTokenSource();
         _ = HeartbeatAsync(TimeSpan.FromMinutes(_job.LeaseMinutes) / 3, _heartbeat.Token);
