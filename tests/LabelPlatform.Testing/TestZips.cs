@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using LabelPlatform.Demo;
 using LabelPlatform.Web.Seed;
 
 namespace LabelPlatform.Testing;

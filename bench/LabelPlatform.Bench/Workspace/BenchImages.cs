@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.IO.Compression;
+using LabelPlatform.Demo;
 using SkiaSharp;
 
 namespace LabelPlatform.Bench.Workspace;
@@ -7,27 +7,13 @@ namespace LabelPlatform.Bench.Workspace;
 /// <summary>The images the workspace benchmark uploads: the demo's handwritten digits, and one large photo-like scene.</summary>
 public static class BenchImages
 {
-    /// <summary>
-    /// A zip of the first <paramref name="count"/> digits of the demo's seed file, each as a 128×128 PNG
-    /// the way the demo job imports them (src/LabelPlatform.Web/Seed/DigitImages.cs).
-    /// </summary>
+    /// <summary>A zip of the first <paramref name="count"/> digits of the demo's seed file, rendered exactly as the demo job imports them.</summary>
     public static MemoryStream DigitsZip(string digitsCsvGz, int count)
     {
-        using var file = File.OpenRead(digitsCsvGz);
-        using var gz = new GZipStream(file, CompressionMode.Decompress);
-        using var reader = new StreamReader(gz);
-        var rows = new List<byte[]>();
-        while (rows.Count < count && reader.ReadLine() is { } line)
-        {
-            rows.Add(line.Split(',')[..64].Select(v => (byte)double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
-        }
-
-        if (rows.Count < count)
-        {
-            throw new ArgumentException($"{digitsCsvGz} has {rows.Count} digits; {count} were asked for.");
-        }
-
-        return Zip(rows.Select((row, i) => ($"digits/{i:0000}.png", DigitPng(row))).ToArray());
+        var digits = DigitImages.Read(digitsCsvGz).Take(count).ToList();
+        return digits.Count == count
+            ? DigitImages.ZipOf(digits, count)
+            : throw new ArgumentException($"{digitsCsvGz} has {digits.Count} digits; {count} were asked for.");
     }
 
     /// <summary>A zip as a researcher uploads it; images are stored, not deflated again.</summary>
@@ -45,24 +31,6 @@ public static class BenchImages
 
         zip.Position = 0;
         return zip;
-    }
-
-    private static byte[] DigitPng(byte[] pixels, int size = 128)
-    {
-        var scale = size / 8;
-        using var bitmap = new SKBitmap(new SKImageInfo(size, size, SKColorType.Gray8, SKAlphaType.Opaque));
-        for (var y = 0; y < size; y++)
-        {
-            for (var x = 0; x < size; x++)
-            {
-                var grey = (byte)(255 - (Math.Min(pixels[(y / scale * 8) + (x / scale)], (byte)16) * 255 / 16));
-                bitmap.SetPixel(x, y, new SKColor(grey, grey, grey));
-            }
-        }
-
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
+using LabelPlatform.Demo;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.ImportItems;

@@ -1,5 +1,6 @@
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Data;
+using LabelPlatform.Demo;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;

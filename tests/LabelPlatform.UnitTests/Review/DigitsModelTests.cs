@@ -1,3 +1,4 @@
+using LabelPlatform.Demo;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Web.Seed;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using SkiaSharp;
 
-namespace LabelPlatform.Web.Seed;
+namespace LabelPlatform.Demo;
 
 public sealed record Digit(int Row, byte[] Pixels, int Label);
 
