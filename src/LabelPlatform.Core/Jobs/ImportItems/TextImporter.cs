@@ -17,23 +17,9 @@ public sealed class TextImporter(IDbContextFactory<AppDbContext> dbFactory, IOpt
 
     public async Task<Result<ImportReport>> ImportAsync(Guid jobId, Guid organisationId, string fileName, Stream content, CancellationToken ct = default)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        if (await JobItems.CheckTargetAsync(dbFactory, jobId, organisationId, texts: true, ct) is { } refused)
         {
-            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.OrganisationId == organisationId, ct);
-            if (job is null)
-            {
-                return Error.NotFound("The job");
-            }
-
-            if (!job.AcceptsItems)
-            {
-                return Error.Conflict($"A {job.Status.ToString().ToLowerInvariant()} job does not take new items.");
-            }
-
-            if (!job.Kind.IsText())
-            {
-                return Error.Validation("This is an image job: upload a zip of images, not a file of texts.");
-            }
+            return refused;
         }
 
         string text;

@@ -24,23 +24,9 @@ public sealed class ZipImporter(
     public async Task<Result<ImportReport>> ImportAsync(
         Guid jobId, Guid organisationId, Stream zip, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        if (await JobItems.CheckTargetAsync(dbFactory, jobId, organisationId, texts: false, ct) is { } refused)
         {
-            var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.OrganisationId == organisationId, ct);
-            if (job is null)
-            {
-                return Error.NotFound("The job");
-            }
-
-            if (!job.AcceptsItems)
-            {
-                return Error.Conflict($"A {job.Status.ToString().ToLowerInvariant()} job does not take new items.");
-            }
-
-            if (job.Kind.IsText())
-            {
-                return Error.Validation("This is a text job: upload a CSV or JSONL file of texts, not a zip of images.");
-            }
+            return refused;
         }
 
         if (zip.CanSeek && zip.Length > _limits.MaxArchiveBytes)
