@@ -71,9 +71,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(j => j.LeaseMinutes).HasDefaultValue(JobRules.DefaultLeaseMinutes);
             e.Property(j => j.MinBoxSize).HasDefaultValue(JobRules.DefaultMinBoxSize);
             e.Property(j => j.MaxBoxes).HasDefaultValue(JobRules.DefaultMaxBoxes);
-            e.Property(j => j.ReviewPolicy).HasColumnType("jsonb").HasConversion(
-                policy => System.Text.Json.JsonSerializer.Serialize(policy, (System.Text.Json.JsonSerializerOptions?)null),
-                json => System.Text.Json.JsonSerializer.Deserialize<ReviewPolicy>(json, (System.Text.Json.JsonSerializerOptions?)null) ?? ReviewPolicy.Default);
+            e.Property(j => j.ReviewPolicy).HasColumnType("jsonb").HasConversion(policy => policy.ToJson(), json => ReviewPolicy.FromJson(json));
             e.ToTable(t =>
             {
                 t.HasCheckConstraint("ck_jobs_answers_per_item", "answers_per_item > 0");

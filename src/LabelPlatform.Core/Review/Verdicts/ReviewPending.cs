@@ -93,7 +93,7 @@ public sealed class ReviewPending(
 
             (modelId, version, sha, modelKey) = (reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
             descriptor = ReviewModel.FromJson(reader.GetString(4)) ?? throw new InvalidOperationException($"Model {modelId} has an unreadable descriptor.");
-            policy = JsonSerializer.Deserialize<ReviewPolicy>(reader.GetString(5)) ?? ReviewPolicy.Default;
+            policy = ReviewPolicy.FromJson(reader.GetString(5));
         }
 
         var session = sessions.Get(sha, () => ReadAll(modelKey));

@@ -49,6 +49,11 @@ public sealed record ReviewPolicy(float AcceptConfidence, float FlagConfidence, 
 {
     public static readonly ReviewPolicy Default = new(0.9f, 0.9f, false, 0.05f, false);
 
+    /// <summary>The jobs.review_policy column's JSON, written by EF and read by the review worker's SQL.</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    public static ReviewPolicy FromJson(string json) => System.Text.Json.JsonSerializer.Deserialize<ReviewPolicy>(json) ?? Default;
+
     /// <summary>
     /// Agreement at or above the accept confidence → accepted (except the audit share); disagreement
     /// at or above the flag confidence → a reviewer (or rejected, only if the job allows it);
