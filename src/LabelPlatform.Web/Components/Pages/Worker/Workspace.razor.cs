@@ -251,30 +251,17 @@ public partial class Workspace
     // The box editor keeps its own undo history.
     private Task OnBoxesChangedAsync(IReadOnlyList<BoundingBox> boxes) => ChangeAnswerAsync(Answer.WithBoxes(boxes), undoable: false);
 
-    private async Task UndoAsync()
-    {
-        if (_editor is not null)
-        {
-            await _editor.UndoAsync();
-        }
-        else if (_undo.Count > 0)
-        {
-            _redo.Push(_answer);
-            _answer = _undo.Pop();
-            await SaveDraftAsync();
-        }
-    }
+    private Task UndoAsync() => _editor is not null ? _editor.UndoAsync() : StepAsync(_undo, _redo);
 
-    private async Task RedoAsync()
+    private Task RedoAsync() => _editor is not null ? _editor.RedoAsync() : StepAsync(_redo, _undo);
+
+    /// <summary>Label answers: back (or forward) one change, keeping the way to return.</summary>
+    private async Task StepAsync(Stack<Answer> from, Stack<Answer> to)
     {
-        if (_editor is not null)
+        if (from.Count > 0)
         {
-            await _editor.RedoAsync();
-        }
-        else if (_redo.Count > 0)
-        {
-            _undo.Push(_answer);
-            _answer = _redo.Pop();
+            to.Push(_answer);
+            _answer = from.Pop();
             await SaveDraftAsync();
         }
     }
