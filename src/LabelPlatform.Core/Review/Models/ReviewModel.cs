@@ -33,11 +33,24 @@ public sealed class ReviewModel
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    private (string Json, ModelDescriptor Descriptor)? _parsed;
+
+    /// <summary>The descriptor, read from <see cref="DescriptorJson"/> once per value of it.</summary>
     [System.ComponentModel.DataAnnotations.Schema.NotMapped]
     public ModelDescriptor Descriptor
     {
-        get => JsonSerializer.Deserialize<ModelDescriptor>(DescriptorJson, Json)!;
-        set => DescriptorJson = JsonSerializer.Serialize(value, Json);
+        get
+        {
+            if (_parsed is not { } parsed || !ReferenceEquals(parsed.Json, DescriptorJson))
+            {
+                parsed = (DescriptorJson, JsonSerializer.Deserialize<ModelDescriptor>(DescriptorJson, Json)!);
+                _parsed = parsed;
+            }
+
+            return parsed.Descriptor;
+        }
+
+        set => DescriptorJson = ToJson(value);
     }
 
     public static string ToJson(ModelDescriptor descriptor) => JsonSerializer.Serialize(descriptor, Json);
