@@ -224,6 +224,19 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("job_id");
 
+                    b.Property<bool>("MachineAudit")
+                        .HasColumnType("boolean")
+                        .HasColumnName("machine_audit");
+
+                    b.Property<float?>("MachineConfidence")
+                        .HasColumnType("real")
+                        .HasColumnName("machine_confidence");
+
+                    b.Property<string>("MachineLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("machine_label");
+
                     b.Property<int>("Ordinal")
                         .HasColumnType("integer")
                         .HasColumnName("ordinal");
@@ -231,6 +244,10 @@ namespace LabelPlatform.Migrations.Migrations
                     b.Property<string>("PreAnnotation")
                         .HasColumnType("jsonb")
                         .HasColumnName("pre_annotation");
+
+                    b.Property<Guid?>("PrefilterRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("prefilter_run_id");
 
                     b.Property<int>("RemainingSlots")
                         .HasColumnType("integer")
@@ -626,6 +643,102 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("review_models", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Review.Prefilter.PrefilterRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Audit")
+                        .HasColumnType("integer")
+                        .HasColumnName("audit");
+
+                    b.Property<float>("AuditShare")
+                        .HasColumnType("real")
+                        .HasColumnName("audit_share");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Done")
+                        .HasColumnType("integer")
+                        .HasColumnName("done");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<int>("MachineLabelled")
+                        .HasColumnType("integer")
+                        .HasColumnName("machine_labelled");
+
+                    b.Property<bool>("MachineLabels")
+                        .HasColumnType("boolean")
+                        .HasColumnName("machine_labels");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("message");
+
+                    b.Property<Guid>("ModelId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("model_id");
+
+                    b.Property<int>("ModelVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version");
+
+                    b.Property<string>("RequestedByUserId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<float>("Threshold")
+                        .HasColumnType("real")
+                        .HasColumnName("threshold");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.Property<int>("Unreadable")
+                        .HasColumnType("integer")
+                        .HasColumnName("unreadable");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_prefilter_runs");
+
+                    b.HasIndex("JobId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prefilter_runs_one_running")
+                        .HasFilter("status = 'Running'");
+
+                    b.HasIndex("ModelId")
+                        .HasDatabaseName("ix_prefilter_runs_model_id");
+
+                    b.HasIndex("JobId", "CreatedAt")
+                        .HasDatabaseName("ix_prefilter_runs_job_id_created_at");
+
+                    b.ToTable("prefilter_runs", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Review.Verdicts.Verdict", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1019,6 +1132,23 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_review_models_jobs_job_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Prefilter.PrefilterRun", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_prefilter_runs_jobs_job_id");
+
+                    b.HasOne("LabelPlatform.Review.Models.ReviewModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_prefilter_runs_review_models_model_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Review.Verdicts.Verdict", b =>

@@ -14,5 +14,6 @@ public static class RecurringJobs
 
         // A safety net: review workers also start a run within seconds of new answers (ReviewScheduler).
         jobs.AddOrUpdate<ReviewJob>("review-pending", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<Review.Prefilter.PrefilterSweep>("prefilter-sweep", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 }

@@ -32,6 +32,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Verdict> Verdicts => Set<Verdict>();
 
+    public DbSet<Review.Prefilter.PrefilterRun> PrefilterRuns => Set<Review.Prefilter.PrefilterRun>();
+
     public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -95,6 +97,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(i => i.Sha256).HasMaxLength(64);
             e.Property(i => i.Text).HasMaxLength(JobRules.MaxTextLength);
             e.Property(i => i.PreAnnotation).HasColumnType("jsonb");
+            e.Property(i => i.MachineLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.ToTable(t => t.HasCheckConstraint("ck_items_remaining_slots", "remaining_slots >= 0"));
         });
 
@@ -131,6 +134,18 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(v => v.Reason).HasMaxLength(300);
             e.Property(v => v.ModelLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(v => v.Evidence).HasColumnType("jsonb");
+        });
+
+        builder.Entity<Review.Prefilter.PrefilterRun>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<ReviewModel>().WithMany().HasForeignKey(r => r.ModelId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.Message).HasMaxLength(500);
+            e.HasIndex(r => new { r.JobId, r.CreatedAt });
+
+            // One run at a time per job, guaranteed by the database.
+            e.HasIndex(r => r.JobId).IsUnique().HasFilter("status = 'Running'").HasDatabaseName("ix_prefilter_runs_one_running");
         });
 
         builder.Entity<ReviewModel>(e =>

@@ -38,5 +38,16 @@ public sealed class Item
     /// <summary>A model's answer for this item (<see cref="Labelling.Answer"/> JSON), shown to workers as suggestions.</summary>
     public string? PreAnnotation { get; set; }
 
+    /// <summary>The model's label, when a pre-filter run found it sure enough that no person needs to label the item.</summary>
+    public string? MachineLabel { get; set; }
+
+    public float? MachineConfidence { get; set; }
+
+    /// <summary>Machine-labelled, but drawn for the audit sample: people label it too, to measure the machine.</summary>
+    public bool MachineAudit { get; set; }
+
+    /// <summary>The pre-filter run that last saw this item (a retried run skips what it has seen).</summary>
+    public Guid? PrefilterRunId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -18,6 +18,11 @@ public static class ReviewSetup
         builder.Services.AddTransient<Verdicts.ReviewPending>();
         builder.Services.AddTransient<Verdicts.ReviewJob>();
         builder.Services.AddTransient<Verdicts.SetReviewPolicy>();
+        builder.Services.AddTransient<Prefilter.StartPrefilter>();
+        builder.Services.AddTransient<Prefilter.PrefilterBatch>();
+        builder.Services.AddTransient<Prefilter.PrefilterJob>();
+        builder.Services.AddTransient<Prefilter.PrefilterSweep>();
+        builder.Services.AddTransient<Prefilter.PrefilterSummaries>();
         return builder;
     }
 }

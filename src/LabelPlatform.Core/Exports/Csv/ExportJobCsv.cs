@@ -34,15 +34,17 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
 
         var header = new List<string> { "item_id", "file", "status", "majority_label", "agreement", "answers", "tied_labels" };
         header.AddRange(job.Labels.Select(l => $"votes:{l}"));
-        header.Add("worker_answers");
+        header.AddRange(["worker_answers", "machine_label", "machine_confidence"]);
         await output.WriteLineAsync(CsvField.Line(header));
 
         var items = db.Items.AsNoTracking().Where(i => i.JobId == jobId).OrderBy(i => i.Ordinal)
-            .Select(i => new { i.Id, i.SourceName }).AsAsyncEnumerable();
+            .Select(i => new { i.Id, i.SourceName, i.MachineLabel, i.MachineConfidence, i.MachineAudit }).AsAsyncEnumerable();
         await foreach (var item in items.WithCancellation(ct))
         {
             var itemAnswers = answers[item.Id].ToList();
-            var status = itemAnswers.Count >= job.AnswersPerItem ? "done" : itemAnswers.Count == 0 ? "not_started" : "in_progress";
+            // Labelled by the model before launch, with no person needed (the audit sample is labelled by people as well).
+            var byMachine = item.MachineLabel is not null && !item.MachineAudit;
+            var status = byMachine ? "machine_labelled" : itemAnswers.Count >= job.AnswersPerItem ? "done" : itemAnswers.Count == 0 ? "not_started" : "in_progress";
             var row = new List<string?> { item.Id.ToString(), item.SourceName, status };
             var parsed = itemAnswers.Select(a => (a.WorkerId, Answer: Answer.FromJson(a.AnswerJson) ?? Answer.OneLabel(a.Label ?? ""))).ToList();
             if (job.Kind.DrawsBoxes())
@@ -63,7 +65,7 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
                 var vote = MajorityVote.Decide(itemAnswers.Select(a => a.Label!), job.Labels);
                 row.AddRange(
                 [
-                    vote.Label,
+                    byMachine ? item.MachineLabel : vote.Label,
                     vote.Label is null ? "" : vote.Agreement.ToString("0.###", CultureInfo.InvariantCulture),
                     vote.Total.ToString(CultureInfo.InvariantCulture),
                     string.Join('|', vote.Tied),
@@ -72,6 +74,7 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
                 row.Add(string.Join('|', itemAnswers.Select(a => $"{a.WorkerId}={a.Label}")));
             }
 
+            row.AddRange([item.MachineLabel ?? "", item.MachineConfidence?.ToString("0.####", CultureInfo.InvariantCulture) ?? ""]);
             await output.WriteLineAsync(CsvField.Line(row));
         }
 

@@ -16,6 +16,12 @@ public static class JobChanges
     public static Task AnnounceAsync(AppDbContext db, Guid jobId, CancellationToken ct = default) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {jobId.ToString()})", ct);
 
+    public static async Task AnnounceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid jobId, CancellationToken ct = default)
+    {
+        await using var command = new NpgsqlCommand($"SELECT pg_notify('{Channel}', $1)", connection, tx) { Parameters = { new NpgsqlParameter { Value = jobId.ToString() } } };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     public static NpgsqlBatchCommand AnnounceCommand(Guid jobId) =>
         new($"SELECT pg_notify('{Channel}', $1)") { Parameters = { new NpgsqlParameter { Value = jobId.ToString() } } };
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Jobs.Progress;
 
+/// <summary>A job's progress. Items the model labelled before launch (audit sample aside) count as done and need no answers.</summary>
 public sealed record JobCounts(int Items, int Answers, int AnswersNeeded, int ItemsDone, int ItemsStarted, int ActiveLeases)
 {
     public int ItemsInProgress => ItemsStarted - ItemsDone;
@@ -23,9 +24,9 @@ public sealed class GetJobCounts(IDbContextFactory<AppDbContext> dbFactory)
             SELECT j.id AS job_id,
                    count(i.id)::int AS items,
                    coalesce(sum(s.n), 0)::int AS answers,
-                   (count(i.id) * j.answers_per_item)::int AS answers_needed,
-                   count(i.id) FILTER (WHERE coalesce(s.n, 0) >= j.answers_per_item)::int AS items_done,
-                   count(i.id) FILTER (WHERE coalesce(s.n, 0) > 0)::int AS items_started,
+                   (count(i.id) FILTER (WHERE NOT (i.machine_label IS NOT NULL AND NOT i.machine_audit)) * j.answers_per_item)::int AS answers_needed,
+                   count(i.id) FILTER (WHERE coalesce(s.n, 0) >= j.answers_per_item OR (i.machine_label IS NOT NULL AND NOT i.machine_audit))::int AS items_done,
+                   count(i.id) FILTER (WHERE coalesce(s.n, 0) > 0 OR (i.machine_label IS NOT NULL AND NOT i.machine_audit))::int AS items_started,
                    (SELECT count(*) FROM assignments l WHERE l.job_id = j.id AND l.status = 'Leased')::int AS active_leases
             FROM jobs j
             LEFT JOIN items i ON i.job_id = j.id

@@ -78,11 +78,17 @@ public sealed record ReviewPolicy(float AcceptConfidence, float FlagConfidence, 
     }
 
     /// <summary>Whether this submission is in the audit share: fixed per assignment, so a retried review draws the same.</summary>
-    public bool DrawsForAudit(Guid assignmentId)
+    public bool DrawsForAudit(Guid assignmentId) => AuditSample.Draws(assignmentId, AuditShare);
+}
+
+/// <summary>A random sample fixed by id: the same id is always in or out, so a retried step draws the same.</summary>
+public static class AuditSample
+{
+    public static bool Draws(Guid id, double share)
     {
         Span<byte> bytes = stackalloc byte[16];
-        assignmentId.TryWriteBytes(bytes);
+        id.TryWriteBytes(bytes);
         var draw = BitConverter.ToUInt32(System.Security.Cryptography.SHA256.HashData(bytes)) / (double)uint.MaxValue;
-        return draw < AuditShare;
+        return draw < share;
     }
 }

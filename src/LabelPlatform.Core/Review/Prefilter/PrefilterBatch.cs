@@ -1,0 +1,207 @@
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Labelling;
+using LabelPlatform.Review.Inference;
+using LabelPlatform.Review.Models;
+using LabelPlatform.Review.Verdicts;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabelPlatform.Review.Prefilter;
+
+/// <summary>
+/// One batch of a pre-filter run: the next items the run has not seen, one inference, and in one
+/// transaction each item's pre-annotation and machine label with the run's progress. The job row is
+/// share-locked, so a launch waits for the batch and the next batch sees the launch and stops.
+/// </summary>
+public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, IOptions<ReviewOptions> options, TimeProvider clock)
+{
+    private const string JobSql = "SELECT status, answers_per_item FROM jobs WHERE id = $1 FOR SHARE";
+
+    private const string RunSql = """
+        SELECT r.job_id, r.status, r.threshold, r.audit_share, r.machine_labels, m.sha256, m.storage_key, m.descriptor::text
+        FROM prefilter_runs r JOIN review_models m ON m.id = r.model_id
+        WHERE r.id = $1 FOR UPDATE OF r
+        """;
+
+    private const string ItemsSql = """
+        SELECT id, storage_key FROM items
+        WHERE job_id = $1 AND prefilter_run_id IS DISTINCT FROM $2
+        ORDER BY ordinal LIMIT $3
+        FOR UPDATE SKIP LOCKED
+        """;
+
+    private const string WriteItemsSql = """
+        UPDATE items SET pre_annotation = input.pre_annotation, machine_label = input.machine_label,
+               machine_confidence = input.confidence, machine_audit = input.audit,
+               remaining_slots = CASE WHEN input.machine_label IS NOT NULL AND NOT input.audit THEN 0 ELSE $6 END,
+               prefilter_run_id = $7
+        FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::boolean[]) AS input(id, pre_annotation, machine_label, confidence, audit)
+        WHERE items.id = input.id
+        """;
+
+    private const string ProgressSql = """
+        UPDATE prefilter_runs SET done = done + $2, machine_labelled = machine_labelled + $3, audit = audit + $4,
+               unreadable = unreadable + $5, total = greatest(total, done + $2), updated_at = $6
+        WHERE id = $1
+        """;
+
+    private const string FinishSql = "UPDATE prefilter_runs SET status = $2, message = $3, finished_at = $4 WHERE id = $1 AND status = 'Running'";
+
+    /// <summary>Goes over the next batch; returns how many items it saw (0: the run is over).</summary>
+    public async Task<int> RunOnceAsync(Guid runId, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var runReader = new NpgsqlCommand(RunSql, connection, tx) { Parameters = { new() { Value = runId } } };
+        Guid jobId;
+        PrefilterRequest request;
+        string sha, modelKey;
+        ModelDescriptor descriptor;
+        await using (var reader = await runReader.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct) || reader.GetString(1) != nameof(PrefilterStatus.Running))
+            {
+                return 0;
+            }
+
+            jobId = reader.GetGuid(0);
+            request = new PrefilterRequest(reader.GetFloat(2), reader.GetFloat(3), reader.GetBoolean(4));
+            (sha, modelKey) = (reader.GetString(5), reader.GetString(6));
+            descriptor = ReviewModel.FromJson(reader.GetString(7)) ?? throw new InvalidDataException($"The model of pre-filter run {runId} has an unreadable descriptor.");
+        }
+
+        var (status, answersPerItem) = await ReadJobAsync(connection, tx, jobId, ct);
+        if (status is not (nameof(JobStatus.Draft) or nameof(JobStatus.Ready)))
+        {
+            await FinishAsync(connection, tx, runId, jobId, PrefilterStatus.Stopped, $"The job was launched before the model finished; the items it had not seen go to people.", ct);
+            await tx.CommitAsync(ct);
+            return 0;
+        }
+
+        var batch = new List<(Guid Id, string StorageKey)>();
+        await using (var items = new NpgsqlCommand(ItemsSql, connection, tx))
+        {
+            items.Parameters.Add(new() { Value = jobId });
+            items.Parameters.Add(new() { Value = runId });
+            items.Parameters.Add(new() { Value = Math.Max(1, options.Value.BatchSize) });
+            await using var reader = await items.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                batch.Add((reader.GetGuid(0), reader.GetString(1)));
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            await FinishAsync(connection, tx, runId, jobId, PrefilterStatus.Completed, null, ct);
+            await tx.CommitAsync(ct);
+            return 0;
+        }
+
+        var results = Predict(batch, descriptor, sessions.Get(sha, () => ReadAll(modelKey)), request, ct);
+        await using (var write = new NpgsqlCommand(WriteItemsSql, connection, tx))
+        {
+            write.Parameters.Add(new() { Value = batch.Select(b => b.Id).ToArray() });
+            write.Parameters.Add(new() { Value = results.Select(r => r.PreAnnotation).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            write.Parameters.Add(new() { Value = results.Select(r => r.MachineLabel).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            write.Parameters.Add(new() { Value = results.Select(r => r.Confidence).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real });
+            write.Parameters.Add(new() { Value = results.Select(r => r.Audit).ToArray() });
+            write.Parameters.Add(new() { Value = answersPerItem });
+            write.Parameters.Add(new() { Value = runId });
+            await write.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var progress = new NpgsqlCommand(ProgressSql, connection, tx))
+        {
+            progress.Parameters.Add(new() { Value = runId });
+            progress.Parameters.Add(new() { Value = batch.Count });
+            progress.Parameters.Add(new() { Value = results.Count(r => r.MachineLabel is not null && !r.Audit) });
+            progress.Parameters.Add(new() { Value = results.Count(r => r.Audit) });
+            progress.Parameters.Add(new() { Value = results.Count(r => r.Unreadable) });
+            progress.Parameters.Add(new() { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            await progress.ExecuteNonQueryAsync(ct);
+        }
+
+        await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
+
+        await tx.CommitAsync(ct);
+        return batch.Count;
+    }
+
+    /// <summary>Ends a run that cannot go on, with the reason the researcher sees.</summary>
+    public async Task FailAsync(Guid runId, string message, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var find = new NpgsqlCommand("SELECT job_id FROM prefilter_runs WHERE id = $1", connection, tx) { Parameters = { new() { Value = runId } } };
+        if (await find.ExecuteScalarAsync(ct) is Guid jobId)
+        {
+            await FinishAsync(connection, tx, runId, jobId, PrefilterStatus.Failed, message.Length > 500 ? message[..500] : message, ct);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
+    private sealed record ItemResult(string? PreAnnotation, string? MachineLabel, float? Confidence, bool Audit, bool Unreadable);
+
+    private List<ItemResult> Predict(List<(Guid Id, string StorageKey)> batch, ModelDescriptor descriptor, Microsoft.ML.OnnxRuntime.InferenceSession session, PrefilterRequest request, CancellationToken ct)
+    {
+        if (descriptor.Kind != ModelKind.Classification)
+        {
+            throw new InvalidDataException("Pre-filtering with a detection model is not supported yet.");
+        }
+
+        var perImage = ImagePreprocessor.ValuesPerImage(descriptor);
+        var inputs = new float[batch.Count * perImage];
+        var readable = new bool[batch.Count];
+        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        {
+            var bytes = ReadAll(batch[i].StorageKey);
+            readable[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage)) is not null;
+        });
+
+        var predictions = Classifier.Run(session, descriptor, inputs, batch.Count);
+        return [.. batch.Select((item, i) =>
+        {
+            var p = predictions[i];
+            if (!readable[i])
+            {
+                return new ItemResult(null, null, null, false, true);
+            }
+
+            var preAnnotation = p.Label is null ? null : Answer.OneLabel(p.Label).ToJson();
+            var sure = request.MachineLabels && p.Label is not null && p.Confidence >= request.Threshold;
+            return new ItemResult(preAnnotation, sure ? p.Label : null, p.Confidence, sure && AuditSample.Draws(item.Id, request.AuditShare), false);
+        })];
+    }
+
+    private static async Task<(string Status, int AnswersPerItem)> ReadJobAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid jobId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(JobSql, connection, tx) { Parameters = { new() { Value = jobId } } };
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetString(0), reader.GetInt32(1));
+    }
+
+    private async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId, Guid jobId, PrefilterStatus status, string? message, CancellationToken ct)
+    {
+        await using var finish = new NpgsqlCommand(FinishSql, connection, tx);
+        finish.Parameters.Add(new() { Value = runId });
+        finish.Parameters.Add(new() { Value = status.ToString() });
+        finish.Parameters.Add(new() { Value = (object?)message ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        finish.Parameters.Add(new() { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await finish.ExecuteNonQueryAsync(ct);
+        await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
+    }
+
+    private byte[] ReadAll(string key)
+    {
+        using var stream = store.OpenRead(key) ?? throw new FileNotFoundException($"The item store has no file {key}.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,218 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Data;
+using LabelPlatform.Demo;
+using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Labelling;
+using LabelPlatform.Review.Models;
+using LabelPlatform.Review.Prefilter;
+using LabelPlatform.Testing;
+using LabelPlatform.Web.Seed;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabelPlatform.IntegrationTests.Review;
+
+/// <summary>The pre-filter before launch, with the real digits model on the real database.</summary>
+public class PrefilterTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
+{
+    private static readonly string[] Digits = Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+    private static string SeedData(string name) => Path.Combine(AppContext.BaseDirectory, "SeedData", name);
+
+    private async Task<(AppUser Researcher, Job Job, List<Digit> Digits)> DigitsJobAsync(int count, bool withModel = true)
+    {
+        var digits = DigitImages.Read(SeedData("digits.csv.gz")).Where(d => d.Row >= 1200).Take(count).ToList();
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobAsync(researcher, answersPerItem: 2, labels: Digits);
+        using (var zip = DigitImages.ZipOf(digits, digits.Count))
+        {
+            Assert.True((await factory.ImportAsync(job, zip)).Succeeded);
+        }
+
+        if (withModel)
+        {
+            var model = await factory.Services.GetRequiredService<RegisterModel>()
+                .HandleAsync(job.Id, job.OrganisationId, researcher.Id, "digits.onnx", File.ReadAllBytes(SeedData("models/digits-mlp.onnx")), DemoSeeder.DigitsModel);
+            Assert.True(model.IsSuccess, model.Error?.Message);
+        }
+
+        return (researcher, job, digits);
+    }
+
+    private async Task<PrefilterRun> StartAsync(AppUser researcher, Job job, PrefilterRequest request)
+    {
+        var started = await factory.Services.GetRequiredService<StartPrefilter>().HandleAsync(job.Id, job.OrganisationId, researcher.Id, request);
+        Assert.True(started.IsSuccess, started.Error?.Message);
+        return started.Value!;
+    }
+
+    private async Task<AppDbContext> DbAsync() => await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    [Fact]
+    public async Task Run_ConfidentItems_GetMachineLabelsAndNeedNoPeopleExceptTheAuditSample()
+    {
+        var (researcher, job, digits) = await DigitsJobAsync(60);
+        var run = await StartAsync(researcher, job, new PrefilterRequest(0.9f, 0.2f, MachineLabels: true));
+
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(run.Id, CancellationToken.None);
+
+        await using var db = await DbAsync();
+        var done = await db.PrefilterRuns.SingleAsync(r => r.Id == run.Id);
+        var items = await db.Items.Where(i => i.JobId == job.Id).OrderBy(i => i.Ordinal).ToListAsync();
+        Assert.Equal((PrefilterStatus.Completed, 60, 60), (done.Status, done.Total, done.Done));
+        Assert.All(items, i => Assert.Equal(run.Id, i.PrefilterRunId));
+
+        // Every item carries the model's answer as a suggestion; the sure ones a machine label too.
+        Assert.All(items, i => Assert.Single(Answer.FromJson(i.PreAnnotation)!.Labels));
+        var machine = items.Where(i => i.MachineLabel is not null).ToList();
+        Assert.All(machine, i => Assert.True(i.MachineConfidence >= 0.9f));
+        Assert.All(items.Where(i => i.MachineLabel is null), i => Assert.True(i.MachineConfidence < 0.9f));
+        Assert.All(machine.Where(i => !i.MachineAudit), i => Assert.Equal(0, i.RemainingSlots));
+        Assert.All(items.Where(i => i.MachineLabel is null || i.MachineAudit), i => Assert.Equal(2, i.RemainingSlots));
+        Assert.Equal(machine.Count(i => !i.MachineAudit), done.MachineLabelled);
+        Assert.Equal(machine.Count(i => i.MachineAudit), done.Audit);
+        Assert.InRange(done.MachineLabelled, 30, 59);
+        Assert.InRange(done.Audit, 1, 20);
+
+        // The machine labels are the model's opinion of the true digit: nearly all right on these held-out rows.
+        var truth = items.Select((item, i) => (item, digits[i].Label.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var right = truth.Count(t => t.item.MachineLabel is not null && t.item.MachineLabel == t.Item2);
+        Assert.True(right >= machine.Count - 2, $"{right} of {machine.Count} machine labels are right");
+
+        // Progress counts them as done: the job needs answers only for the rest.
+        var counts = (await factory.Services.GetRequiredService<GetJobCounts>().HandleAsync([job.Id]))[job.Id];
+        Assert.Equal((done.MachineLabelled, (60 - done.MachineLabelled) * 2), (counts.ItemsDone, counts.AnswersNeeded));
+    }
+
+    [Fact]
+    public async Task Run_RetriedAfterACrash_CarriesOnWithoutSeeingAnItemTwice()
+    {
+        var (researcher, job, _) = await DigitsJobAsync(70);
+        var run = await StartAsync(researcher, job, new PrefilterRequest(0.9f, 0f, MachineLabels: true));
+        var batch = factory.Services.GetRequiredService<PrefilterBatch>();
+
+        // One batch lands, then the worker dies; the retried job picks up the rest.
+        var first = await batch.RunOnceAsync(run.Id);
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(run.Id, CancellationToken.None);
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(run.Id, CancellationToken.None);
+
+        await using var db = await DbAsync();
+        var done = await db.PrefilterRuns.SingleAsync(r => r.Id == run.Id);
+        Assert.InRange(first, 1, 69);
+        Assert.Equal((PrefilterStatus.Completed, 70, 70), (done.Status, done.Total, done.Done));
+        var machine = await db.Items.CountAsync(i => i.JobId == job.Id && i.MachineLabel != null);
+        Assert.Equal(machine, done.MachineLabelled);
+    }
+
+    [Fact]
+    public async Task Run_JobLaunchedMidway_StopsAndLeavesTheRestToPeople()
+    {
+        var (researcher, job, _) = await DigitsJobAsync(70);
+        var run = await StartAsync(researcher, job, new PrefilterRequest(0.5f, 0f, MachineLabels: true));
+        var batch = factory.Services.GetRequiredService<PrefilterBatch>();
+        var first = await batch.RunOnceAsync(run.Id);
+
+        Assert.True((await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        var after = await batch.RunOnceAsync(run.Id);
+
+        await using var db = await DbAsync();
+        var stopped = await db.PrefilterRuns.SingleAsync(r => r.Id == run.Id);
+        Assert.Equal((0, PrefilterStatus.Stopped, first), (after, stopped.Status, stopped.Done));
+        Assert.Contains("launched", stopped.Message);
+        Assert.Equal(64, first);
+        Assert.Equal(70 - first, await db.Items.CountAsync(i => i.JobId == job.Id && i.PrefilterRunId == null && i.RemainingSlots == 2));
+    }
+
+    [Fact]
+    public async Task Start_SecondRunWhileOneIsGoing_IsRefused()
+    {
+        var (researcher, job, _) = await DigitsJobAsync(4);
+        await StartAsync(researcher, job, new PrefilterRequest(0.9f, 0f, true));
+
+        var second = await factory.Services.GetRequiredService<StartPrefilter>().HandleAsync(job.Id, job.OrganisationId, researcher.Id, new PrefilterRequest(0.9f, 0f, true));
+
+        Assert.Equal("The model is already going over this job's items; wait for that run to finish.", second.Error?.Message);
+    }
+
+    [Fact]
+    public async Task Start_AgainAfterARun_ClearsTheEarlierMachineLabels()
+    {
+        var (researcher, job, _) = await DigitsJobAsync(10);
+        var first = await StartAsync(researcher, job, new PrefilterRequest(0.5f, 0f, true));
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(first.Id, CancellationToken.None);
+
+        // Pre-annotation only this time: every item goes back to people.
+        var second = await StartAsync(researcher, job, new PrefilterRequest(0.5f, 0f, MachineLabels: false));
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(second.Id, CancellationToken.None);
+
+        await using var db = await DbAsync();
+        var items = await db.Items.Where(i => i.JobId == job.Id).ToListAsync();
+        Assert.All(items, i => Assert.Equal((null, 2, second.Id), (i.MachineLabel, i.RemainingSlots, i.PrefilterRunId)));
+        Assert.All(items, i => Assert.NotNull(i.PreAnnotation));
+    }
+
+    [Theory]
+    [InlineData("running", "The model goes over the items before launch; this job is running.")]
+    [InlineData("no model", "Upload a review model first: the pre-filter runs the job's model.")]
+    [InlineData("threshold", "The confidence threshold is above 0 and at most 1 (0.95: the model must be 95% sure).")]
+    [InlineData("stranger", "The job was not found.")]
+    public async Task Start_WrongState_SaysWhatIsWrong(string problem, string message)
+    {
+        var (researcher, job, _) = await DigitsJobAsync(2, withModel: problem != "no model");
+        if (problem == "running")
+        {
+            await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
+        }
+
+        var organisation = problem == "stranger" ? (await factory.SignUpAsync(AccountKind.Researcher)).OrganisationId!.Value : job.OrganisationId;
+        var request = new PrefilterRequest(problem == "threshold" ? 1.5f : 0.9f, 0.05f, true);
+
+        var result = await factory.Services.GetRequiredService<StartPrefilter>().HandleAsync(job.Id, organisation, researcher.Id, request);
+
+        Assert.Equal(message, result.Error?.Message);
+        await using var db = await DbAsync();
+        Assert.False(await db.PrefilterRuns.AnyAsync(r => r.JobId == job.Id && r.Status == PrefilterStatus.Running && problem != "running"));
+    }
+
+    [Fact]
+    public async Task Latest_PeopleAnswerTheAuditSample_MeasuresTheMachinesAccuracy()
+    {
+        var (researcher, job, _) = await DigitsJobAsync(40);
+        var run = await StartAsync(researcher, job, new PrefilterRequest(0.8f, 0.5f, MachineLabels: true));
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(run.Id, CancellationToken.None);
+        Assert.True((await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+
+        // People label every audit item: the machine's label on all but the first, where they disagree.
+        List<Item> audit;
+        await using (var db = await DbAsync())
+        {
+            audit = await db.Items.Where(i => i.JobId == job.Id && i.MachineAudit).OrderBy(i => i.Ordinal).ToListAsync();
+        }
+
+        Assert.True(audit.Count >= 2, $"{audit.Count} audit items");
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+        var answered = 0;
+        while (answered < audit.Count)
+        {
+            var claim = (await factory.ClaimAsync(job, worker)).Value;
+            if (claim is null)
+            {
+                break;
+            }
+
+            var item = audit.FirstOrDefault(i => i.Id == claim.ItemId);
+            var label = item is null ? "0" : item == audit[0] ? (item.MachineLabel == "1" ? "2" : "1") : item.MachineLabel!;
+            Assert.True((await factory.Services.GetRequiredService<global::LabelPlatform.Queue.Submit.SubmitAnswer>().HandleAsync(claim.AssignmentId, worker.Id, Answer.OneLabel(label))).IsSuccess);
+            answered += item is null ? 0 : 1;
+        }
+
+        var summary = await factory.Services.GetRequiredService<PrefilterSummaries>().LatestAsync(job.Id);
+
+        Assert.Equal(run.Id, summary!.Run.Id);
+        Assert.Equal(new AuditAccuracy(audit.Count, audit.Count, audit.Count - 1), summary.Audit);
+    }
+}
