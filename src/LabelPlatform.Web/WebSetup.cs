@@ -29,7 +29,10 @@ public static class WebSetup
         builder.AddJobs();
         builder.AddQueue();
         builder.AddReview();
-        builder.AddBackgroundJobs("web", BackgroundJobsSetup.DefaultQueue);
+        // Model review runs on worker machines; a single-node install can let the web process take it too.
+        builder.AddBackgroundJobs("web", builder.Configuration.GetValue("BackgroundJobs:ServeReviewQueue", false)
+            ? [BackgroundJobsSetup.DefaultQueue, BackgroundJobsSetup.ReviewQueue]
+            : [BackgroundJobsSetup.DefaultQueue]);
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
