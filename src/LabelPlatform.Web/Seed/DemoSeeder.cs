@@ -23,11 +23,13 @@ public sealed class DemoSeeder(
     TextImporter texts,
     RegisterModel registerModel,
     ChangeJobStatus changeStatus,
+    Review.Prefilter.StartPrefilter startPrefilter,
     IHostEnvironment environment)
 {
     public const string Password = "labelplatform-demo";
     public const string JobName = "Handwritten digits";
     public const int DigitCount = 200;
+    public const string PrefilteredJobName = "Handwritten digits, model first";
 
     public static readonly (string Email, string Role)[] Accounts =
     [
@@ -49,6 +51,11 @@ public sealed class DemoSeeder(
         if (!await db.Jobs.AnyAsync(j => j.OrganisationId == orgId && j.Name == JobName, ct))
         {
             await CreateDigitsJobAsync(orgId, researcher.Id, ct);
+        }
+
+        if (!await db.Jobs.AnyAsync(j => j.OrganisationId == orgId && j.Name == PrefilteredJobName, ct))
+        {
+            await CreatePrefilteredDigitsJobAsync(orgId, researcher.Id, ct);
         }
 
         foreach (var (draft, source) in OtherJobs())
@@ -188,15 +195,48 @@ public sealed class DemoSeeder(
             throw new InvalidOperationException($"Demo import failed: {report.Error?.Message ?? report.Value!.Summary}");
         }
 
-        // The review model: the digits classifier, fed the PNGs' grey values back as the model's 0..1 ink.
+        await RegisterDigitsModelAsync(job.Value.Id, orgId, researcherId, ct);
+        await changeStatus.HandleAsync(job.Value.Id, orgId, JobAction.Launch, ct);
+    }
+
+    /// <summary>
+    /// Digits the model has not been trained on, not launched yet: the review worker pre-filters them
+    /// as soon as it starts, so the researcher finds the share left for people and can launch.
+    /// </summary>
+    private async Task CreatePrefilteredDigitsJobAsync(Guid orgId, string researcherId, CancellationToken ct)
+    {
+        var draft = new JobDraft(
+            PrefilteredJobName,
+            "Which digit (0–9) is written in the picture? The model labelled the ones it was sure about; you get the rest.",
+            Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+            AnswersPerItem: 3,
+            PricePerAnswer: 2,
+            ShowSuggestions: true);
+        var job = await createJob.HandleAsync(draft, orgId, researcherId, ct);
+        using var zip = DigitImages.ZipOf(DigitImages.Read(SeedPath("digits.csv.gz")).Where(d => d.Row >= 1200).ToList(), 300);
+        var report = await importer.ImportAsync(job.Value!.Id, orgId, zip, ct: ct);
+        if (!report.IsSuccess || !report.Value!.Succeeded)
+        {
+            throw new InvalidOperationException($"Demo import failed: {report.Error?.Message ?? report.Value!.Summary}");
+        }
+
+        await RegisterDigitsModelAsync(job.Value.Id, orgId, researcherId, ct);
+        var run = await startPrefilter.HandleAsync(job.Value.Id, orgId, researcherId, new Review.Prefilter.PrefilterRequest(0.95f, 0.05f, MachineLabels: true), ct);
+        if (!run.IsSuccess)
+        {
+            throw new InvalidOperationException($"Demo pre-filter: {run.Error!.Message}");
+        }
+    }
+
+    // The digits classifier, fed the PNGs' grey values back as the model's 0..1 ink.
+    private async Task RegisterDigitsModelAsync(Guid jobId, Guid orgId, string researcherId, CancellationToken ct)
+    {
         var model = await registerModel.HandleAsync(
-            job.Value.Id, orgId, researcherId, "digits-mlp.onnx", await File.ReadAllBytesAsync(SeedPath("models/digits-mlp.onnx"), ct), DigitsModel, ct);
+            jobId, orgId, researcherId, "digits-mlp.onnx", await File.ReadAllBytesAsync(SeedPath("models/digits-mlp.onnx"), ct), DigitsModel, ct);
         if (!model.IsSuccess)
         {
             throw new InvalidOperationException($"Demo review model: {model.Error!.Message}");
         }
-
-        await changeStatus.HandleAsync(job.Value.Id, orgId, JobAction.Launch, ct);
     }
 
     /// <summary>How the digits model reads the demo's PNGs: grey = 255 − 15 × value, so value / 16 = (255 − grey) / 240.</summary>

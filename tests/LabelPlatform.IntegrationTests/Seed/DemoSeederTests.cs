@@ -24,11 +24,16 @@ public class DemoSeederTests(LabelPlatformFactory factory) : IClassFixture<Label
         Assert.Equal(
             [
                 ("Handwritten digits", TaskKind.ImageClassification, DemoSeeder.DigitCount),
+                ("Handwritten digits, model first", TaskKind.ImageClassification, 300),
                 ("Objects in photos", TaskKind.BoundingBoxes, 6),
                 ("Photo tags", TaskKind.ImageMultiLabel, 6),
                 ("Review sentiment", TaskKind.TextClassification, 20),
             ],
             jobs.Select(j => (j.Name, j.Kind, j.Items)));
-        Assert.All(jobs, j => Assert.Equal(JobStatus.Running, j.Status));
+        Assert.All(jobs, j => Assert.Equal(j.Name == DemoSeeder.PrefilteredJobName ? JobStatus.Ready : JobStatus.Running, j.Status));
+
+        // The job waiting for launch has its pre-filter queued once for the review worker.
+        var runs = await db.PrefilterRuns.Join(db.Jobs, r => r.JobId, j => j.Id, (r, j) => new { j.Name, r.Status, r.Total }).ToListAsync();
+        Assert.Equal((DemoSeeder.PrefilteredJobName, global::LabelPlatform.Review.Prefilter.PrefilterStatus.Running, 300), runs.Select(r => (r.Name, r.Status, r.Total)).Single());
     }
 }
