@@ -61,6 +61,8 @@ public partial class ModelPanel
         }
         else if (_labelMap.Length == 0)
         {
+            // A box job can only take a detection model.
+            _kind = BoxJob ? ModelKind.Detection : ModelKind.Classification;
             _labelMap = DescriptorText.LabelMapText(Job.Labels.Select((label, i) => (label, i)).ToDictionary(p => p.i, p => p.label));
         }
     }
