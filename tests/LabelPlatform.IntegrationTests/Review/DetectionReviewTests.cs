@@ -115,4 +115,43 @@ public class DetectionReviewTests(LabelPlatformFactory factory) : IClassFixture<
         var states = await check.Assignments.Where(a => a.JobId == job.Id).ToDictionaryAsync(a => a.Id, a => a.ReviewState);
         Assert.All(verdicts, v => Assert.Equal(v.Outcome, states[v.AssignmentId]));
     }
+
+    [Fact]
+    public async Task RunOnceAsync_DetectionModelKeptOnAClassificationJobBeforeKindsWereChecked_ReviewerDecidesAndTheQueueMovesOn()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateRunningJobAsync(researcher, items: 2, answersPerItem: 1);
+        var onnx = TestModels.ConstantOutputs("images", ["N", 3, 64, 64], DetectionTensors.YoloV8("output0", Scene));
+        var legacy = new ReviewModel
+        {
+            Id = Guid.CreateVersion7(),
+            JobId = job.Id,
+            Version = 1,
+            FileName = "yolo.onnx",
+            StorageKey = $"models/{job.Id:N}/legacy.onnx",
+            Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(onnx)),
+            ByteSize = onnx.Length,
+            Descriptor = Yolo,
+            CreatedByUserId = researcher.Id,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await factory.Services.GetRequiredService<LabelPlatform.Jobs.Storage.IItemStore>().PutAsync(legacy.StorageKey, onnx, default);
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync())
+        {
+            db.ReviewModels.Add(legacy);
+            await db.SaveChangesAsync();
+        }
+
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+        var claim = await factory.AnswerNextAsync(job, worker, "cat");
+        Assert.Null((await factory.AssignmentAsync(claim.AssignmentId)).ReviewState);
+
+        // Answers left waiting from before the check.
+        await factory.ExecuteAsync("UPDATE assignments SET review_state = 'Pending' WHERE id = $1", claim.AssignmentId);
+        Assert.Equal(1, await factory.Services.GetRequiredService<ReviewPending>().RunOnceAsync());
+
+        await using var check = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var verdict = await check.Verdicts.SingleAsync(v => v.AssignmentId == claim.AssignmentId);
+        Assert.Equal((ReviewState.NeedsReview, "the job's detection model can't judge ImageClassification answers"), (verdict.Outcome, verdict.Reason));
+    }
 }

@@ -13,6 +13,9 @@ internal sealed record VerdictRow(Guid AssignmentId, ReviewState Outcome, string
 {
     public static VerdictRow Unreadable(Guid assignmentId, string evidence = "{}") =>
         new(assignmentId, ReviewState.NeedsReview, "the image could not be read for the model", null, 0, evidence);
+
+    public static VerdictRow NotJudged(Guid assignmentId, ModelKind model, Jobs.TaskKind job) =>
+        new(assignmentId, ReviewState.NeedsReview, $"the job's {model.ToString().ToLowerInvariant()} model can't judge {job} answers", null, 0, "{}");
 }
 
 /// <summary>Classification jobs: the model's best class against the worker's label; evidence is its top three classes.</summary>

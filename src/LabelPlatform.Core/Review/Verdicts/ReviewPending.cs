@@ -1,3 +1,4 @@
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
@@ -32,7 +33,7 @@ public sealed class ReviewPending(
         """;
 
     private const string ModelSql = """
-        SELECT m.id, m.version, m.sha256, m.storage_key, m.descriptor::text, j.review_policy::text
+        SELECT m.id, m.version, m.sha256, m.storage_key, m.descriptor::text, j.review_policy::text, j.kind
         FROM review_models m JOIN jobs j ON j.id = m.job_id
         WHERE m.job_id = $1 ORDER BY m.version DESC LIMIT 1
         """;
@@ -81,6 +82,7 @@ public sealed class ReviewPending(
         string sha, modelKey;
         ModelDescriptor descriptor;
         ReviewPolicy policy;
+        TaskKind jobKind;
         await using (var model = new NpgsqlCommand(ModelSql, connection, tx))
         {
             model.Parameters.Add(new NpgsqlParameter { Value = jobId });
@@ -93,6 +95,7 @@ public sealed class ReviewPending(
             (modelId, version, sha, modelKey) = (reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
             descriptor = ReviewModel.FromJson(reader.GetString(4)) ?? throw new InvalidOperationException($"Model {modelId} has an unreadable descriptor.");
             policy = ReviewPolicy.FromJson(reader.GetString(5));
+            jobKind = Enum.Parse<TaskKind>(reader.GetString(6));
         }
 
         var session = sessions.Get(sha, () => ReadAll(modelKey));
@@ -105,8 +108,9 @@ public sealed class ReviewPending(
             geometries[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage));
         });
 
-        var rows = descriptor.Kind == ModelKind.Detection
-            ? DetectionVerdicts.Judge(session, descriptor, policy, batch, inputs, geometries)
+        // A model registered before kinds were checked against the job is no reason to stall the queue.
+        IReadOnlyList<VerdictRow> rows = !ReviewModel.CanJudge(descriptor.Kind, jobKind) ? [.. batch.Select(a => VerdictRow.NotJudged(a.Id, descriptor.Kind, jobKind))]
+            : descriptor.Kind == ModelKind.Detection ? DetectionVerdicts.Judge(session, descriptor, policy, batch, inputs, geometries)
             : ClassificationVerdicts.Judge(session, descriptor, policy, batch, inputs, geometries);
         var now = clock.GetUtcNow();
 
