@@ -1,5 +1,6 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Jobs;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -45,4 +46,25 @@ public sealed class ModelPanelTests(BrowserFixture app)
         Assert.Equal((ColourOrder.Grey, "image", 10), (kept.Descriptor.Colour, kept.Descriptor.InputName, kept.Descriptor.LabelMap.Count));
     }
 
+    [Fact]
+    public async Task ResearcherOfABoxJob_SetsMatchIouAndMinimums_KeptInTheJobsPolicy()
+    {
+        var researcher = await app.SignUpAsync(AccountKind.Researcher);
+        var job = await app.CreateJobAsync(researcher, answersPerItem: 1, ["cat", "dog"], kind: TaskKind.BoundingBoxes);
+        var page = await app.SignInAsync(researcher);
+        await page.GotoAsync($"/jobs/{job.Id}");
+        var panel = page.Locator(".lp-model-panel");
+
+        // A box job starts the descriptor at a detection model, and its verdicts at box settings.
+        await Assertions.Expect(panel.GetByLabel("Score threshold")).ToBeVisibleAsync();
+        await Assertions.Expect(panel.GetByLabel("Accept confidence")).ToHaveCountAsync(0);
+        await panel.GetByLabel("Match IoU").FillAsync("0.6");
+        await panel.GetByLabel("Min recall").FillAsync("0.8");
+        await panel.Locator(".lp-save-policy").ClickAsync();
+
+        await Assertions.Expect(panel.Locator(".lp-policy-message")).ToContainTextAsync("Saved");
+        await using var db = app.Database.CreateContext();
+        var policy = await db.Jobs.Where(j => j.Id == job.Id).Select(j => j.ReviewPolicy).SingleAsync();
+        Assert.Equal((0.6f, 0.9f, 0.8f, 0.5f), (policy.MatchIou, policy.MinPrecision, policy.MinRecall, policy.DisagreeBelow));
+    }
 }

@@ -2,6 +2,7 @@ using LabelPlatform.Common;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
+using LabelPlatform.Review.Models;
 using LabelPlatform.Review.Verdicts;
 using Npgsql;
 using NpgsqlTypes;
@@ -20,7 +21,7 @@ internal static class SubmitTransaction
     private const string LockSql = """
         SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
                j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height,
-               EXISTS (SELECT 1 FROM review_models m WHERE m.job_id = j.id) AS reviewed
+               (SELECT m.descriptor->>'kind' FROM review_models m WHERE m.job_id = j.id ORDER BY m.version DESC LIMIT 1) AS model_kind
         FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
         WHERE a.id = ANY($1)
         ORDER BY a.id
@@ -110,7 +111,7 @@ internal static class SubmitTransaction
                     reader.GetInt32(11),
                     reader.GetInt32(12));
                 // Answers the job's review model can judge wait for it; the others need no model.
-                var reviewed = reader.GetBoolean(13) && schema.Kind == TaskKind.ImageClassification;
+                var reviewed = !reader.IsDBNull(13) && Enum.TryParse<ModelKind>(reader.GetString(13), out var modelKind) && ReviewModel.CanJudge(modelKind, schema.Kind);
                 rows[assignment.Id] = new Row(assignment, schema, reviewed);
             }
         }

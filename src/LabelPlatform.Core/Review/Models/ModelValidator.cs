@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Jobs;
 using LabelPlatform.Review.Decoding;
 using LabelPlatform.Review.Inference;
 using Microsoft.ML.OnnxRuntime;
@@ -13,9 +14,9 @@ namespace LabelPlatform.Review.Models;
 /// </summary>
 public sealed class ModelValidator(OnnxSessions sessions)
 {
-    public Error? Validate(byte[] file, ModelDescriptor model, IReadOnlyList<string> jobLabels)
+    public Error? Validate(byte[] file, ModelDescriptor model, TaskKind jobKind, IReadOnlyList<string> jobLabels)
     {
-        if (DescriptorProblem(model, jobLabels) is { } problem)
+        if ((KindProblem(model.Kind, jobKind) ?? DescriptorProblem(model, jobLabels)) is { } problem)
         {
             return Invalid(problem);
         }
@@ -36,6 +37,13 @@ public sealed class ModelValidator(OnnxSessions sessions)
             return wrong is null ? null : Invalid(wrong);
         }
     }
+
+    private static string? KindProblem(ModelKind kind, TaskKind jobKind) => ReviewModel.CanJudge(kind, jobKind) ? null : jobKind switch
+    {
+        TaskKind.ImageClassification => $"This job asks for one label per image: its model must be a classification model, not a {kind.ToString().ToLowerInvariant()} model.",
+        TaskKind.BoundingBoxes => $"This job asks for boxes: its model must be a detection model, not a {kind.ToString().ToLowerInvariant()} model.",
+        _ => $"A review model can't judge answers of a {jobKind} job yet; classification models review image classification jobs, detection models bounding-box jobs.",
+    };
 
     private static string? DescriptorProblem(ModelDescriptor model, IReadOnlyList<string> jobLabels)
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -27,6 +28,7 @@ public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IIt
         }
 
         List<string> labels;
+        TaskKind kind;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.OrganisationId == organisationId, ct);
@@ -35,10 +37,10 @@ public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IIt
                 return Error.NotFound("The job");
             }
 
-            labels = job.Labels;
+            (labels, kind) = (job.Labels, job.Kind);
         }
 
-        if (validator.Validate(file, descriptor, labels) is { } invalid)
+        if (validator.Validate(file, descriptor, kind, labels) is { } invalid)
         {
             return invalid;
         }

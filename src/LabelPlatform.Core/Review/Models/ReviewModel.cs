@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LabelPlatform.Jobs;
 
 namespace LabelPlatform.Review.Models;
 
@@ -52,6 +53,13 @@ public sealed class ReviewModel
 
         set => DescriptorJson = ToJson(value);
     }
+
+    /// <summary>
+    /// Whether a model of <paramref name="kind"/> can judge a <paramref name="jobKind"/> job's answers:
+    /// classification models one-label image jobs, detection models box jobs.
+    /// </summary>
+    public static bool CanJudge(ModelKind kind, TaskKind jobKind) =>
+        (kind, jobKind) is (ModelKind.Classification, TaskKind.ImageClassification) or (ModelKind.Detection, TaskKind.BoundingBoxes);
 
     public static string ToJson(ModelDescriptor descriptor) => JsonSerializer.Serialize(descriptor, Json);
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
@@ -25,7 +25,7 @@ public sealed class ReviewPending(
         """;
 
     private const string LockBatchSql = """
-        SELECT a.id, a.label, i.storage_key FROM assignments a JOIN items i ON i.id = a.item_id
+        SELECT a.id, a.label, i.storage_key, a.answer::text FROM assignments a JOIN items i ON i.id = a.item_id
         WHERE a.job_id = $1 AND a.review_state = 'Pending'
         ORDER BY a.submitted_at
         LIMIT $2
@@ -33,7 +33,7 @@ public sealed class ReviewPending(
         """;
 
     private const string ModelSql = """
-        SELECT m.id, m.version, m.sha256, m.storage_key, m.descriptor::text, j.review_policy::text
+        SELECT m.id, m.version, m.sha256, m.storage_key, m.descriptor::text, j.review_policy::text, j.kind
         FROM review_models m JOIN jobs j ON j.id = m.job_id
         WHERE m.job_id = $1 ORDER BY m.version DESC LIMIT 1
         """;
@@ -65,7 +65,7 @@ public sealed class ReviewPending(
             jobId = found;
         }
 
-        var batch = new List<(Guid Id, string Label, string StorageKey)>();
+        var batch = new List<PendingAnswer>();
         await using (var lockBatch = new NpgsqlCommand(LockBatchSql, connection, tx))
         {
             lockBatch.Parameters.Add(new NpgsqlParameter { Value = jobId });
@@ -73,7 +73,7 @@ public sealed class ReviewPending(
             await using var reader = await lockBatch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                batch.Add((reader.GetGuid(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetString(2)));
+                batch.Add(new(reader.GetGuid(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
         }
 
@@ -82,6 +82,7 @@ public sealed class ReviewPending(
         string sha, modelKey;
         ModelDescriptor descriptor;
         ReviewPolicy policy;
+        TaskKind jobKind;
         await using (var model = new NpgsqlCommand(ModelSql, connection, tx))
         {
             model.Parameters.Add(new NpgsqlParameter { Value = jobId });
@@ -94,38 +95,32 @@ public sealed class ReviewPending(
             (modelId, version, sha, modelKey) = (reader.GetGuid(0), reader.GetInt32(1), reader.GetString(2), reader.GetString(3));
             descriptor = ReviewModel.FromJson(reader.GetString(4)) ?? throw new InvalidOperationException($"Model {modelId} has an unreadable descriptor.");
             policy = ReviewPolicy.FromJson(reader.GetString(5));
+            jobKind = Enum.Parse<TaskKind>(reader.GetString(6));
         }
 
         var session = sessions.Get(sha, () => ReadAll(modelKey));
         var perImage = ImagePreprocessor.ValuesPerImage(descriptor);
         var inputs = new float[batch.Count * perImage];
-        var readable = new bool[batch.Count];
+        var geometries = new ImageGeometry?[batch.Count];
         Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
         {
             var bytes = ReadAll(batch[i].StorageKey);
-            readable[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage)) is not null;
+            geometries[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage));
         });
 
-        var predictions = Classifier.Run(session, descriptor, inputs, batch.Count);
+        // A model registered before kinds were checked against the job is no reason to stall the queue.
+        IReadOnlyList<VerdictRow> rows = !ReviewModel.CanJudge(descriptor.Kind, jobKind) ? [.. batch.Select(a => VerdictRow.NotJudged(a.Id, descriptor.Kind, jobKind))]
+            : descriptor.Kind == ModelKind.Detection ? DetectionVerdicts.Judge(session, descriptor, policy, batch, inputs, geometries)
+            : ClassificationVerdicts.Judge(session, descriptor, policy, batch, inputs, geometries);
         var now = clock.GetUtcNow();
-        var rows = batch.Select((a, i) =>
-        {
-            var p = predictions[i];
-            var (outcome, reason) = readable[i]
-                ? policy.Decide(a.Label, p.Label, p.Confidence, policy.DrawsForAudit(a.Id))
-                : (ReviewState.NeedsReview, "the image could not be read for the model");
-            var top = p.Probabilities.Select((prob, c) => (c, prob)).OrderByDescending(x => x.prob).Take(3)
-                .Select(x => new { label = descriptor.LabelMap.GetValueOrDefault(x.c), classIndex = x.c, probability = MathF.Round(x.prob, 4) });
-            return (a.Id, Outcome: outcome.ToString(), reason, p.Label, p.Confidence, Evidence: JsonSerializer.Serialize(new { top }));
-        }).ToList();
 
         await using (var write = new NpgsqlCommand(WriteSql, connection, tx))
         {
             write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(_ => Guid.CreateVersion7()).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Id).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Outcome).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.reason).ToArray() });
-            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Label).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.AssignmentId).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Outcome.ToString()).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Reason).ToArray() });
+            write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ModelLabel).ToArray() });
             write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Confidence).ToArray() });
             write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Evidence).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
             write.Parameters.Add(new NpgsqlParameter { Value = jobId });

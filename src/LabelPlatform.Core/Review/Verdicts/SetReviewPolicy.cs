@@ -19,6 +19,11 @@ public sealed class SetReviewPolicy(IDbContextFactory<AppDbContext> dbFactory)
             return Error.Validation("The audit share is between 0 and 1 (0.05 sends one accepted answer in twenty to a reviewer).");
         }
 
+        if (policy.BoxSettingsProblem() is { } boxes)
+        {
+            return Error.Validation(boxes);
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var updated = await db.Jobs.Where(j => j.Id == jobId && j.OrganisationId == organisationId)
             .ExecuteUpdateAsync(u => u.SetProperty(j => j.ReviewPolicy, policy), ct);

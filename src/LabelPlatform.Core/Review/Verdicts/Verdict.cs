@@ -36,16 +36,23 @@ public sealed class Verdict
 
     public string? ModelLabel { get; set; }
 
+    /// <summary>
+    /// Classification: the model's probability for <see cref="ModelLabel"/>. Detection (no model label):
+    /// the agreement the decision turns on, the lower of the box precision and recall.
+    /// </summary>
     public float Confidence { get; set; }
 
-    /// <summary>JSON: the model's top classes with their probabilities (or matched boxes for detection).</summary>
+    /// <summary>
+    /// JSON: the model's top classes with their probabilities, or for detection the matched boxes with
+    /// their IoUs, the worker's unmatched boxes, the model's missed ones, precision and recall.
+    /// </summary>
     public string Evidence { get; set; } = "{}";
 
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>How a job turns the model's opinion into a verdict.</summary>
-public sealed record ReviewPolicy(float AcceptConfidence, float FlagConfidence, bool AcceptWhenUnsure, float AuditShare, bool ModelMayReject)
+/// <summary>How a job turns the model's opinion into a verdict (box jobs: see the detection settings).</summary>
+public sealed partial record ReviewPolicy(float AcceptConfidence, float FlagConfidence, bool AcceptWhenUnsure, float AuditShare, bool ModelMayReject)
 {
     public static readonly ReviewPolicy Default = new(0.9f, 0.9f, false, 0.05f, false);
 

@@ -38,13 +38,21 @@ public partial class ModelPanel
     private float _audit;
     private bool _acceptUnsure;
     private bool _mayReject;
+    private float _matchIou;
+    private float _minPrecision;
+    private float _minRecall;
+    private float _disagreeBelow;
     private string? _policyMessage;
 
     [Parameter, EditorRequired] public Job Job { get; set; } = default!;
 
+    /// <summary>Box jobs are judged by matching boxes, not by the model's confidence in one label.</summary>
+    private bool BoxJob => Job.Kind == TaskKind.BoundingBoxes;
+
     protected override async Task OnParametersSetAsync()
     {
         (_accept, _flag, _acceptUnsure, _audit, _mayReject) = Job.ReviewPolicy;
+        (_matchIou, _minPrecision, _minRecall, _disagreeBelow) = (Job.ReviewPolicy.MatchIou, Job.ReviewPolicy.MinPrecision, Job.ReviewPolicy.MinRecall, Job.ReviewPolicy.DisagreeBelow);
         await using var db = await DbFactory.CreateDbContextAsync();
         _current = await db.ReviewModels.AsNoTracking().Where(m => m.JobId == Job.Id).OrderByDescending(m => m.Version).FirstOrDefaultAsync();
         if (_current is not null)
@@ -53,6 +61,8 @@ public partial class ModelPanel
         }
         else if (_labelMap.Length == 0)
         {
+            // A box job can only take a detection model.
+            _kind = BoxJob ? ModelKind.Detection : ModelKind.Classification;
             _labelMap = DescriptorText.LabelMapText(Job.Labels.Select((label, i) => (label, i)).ToDictionary(p => p.i, p => p.label));
         }
     }
@@ -74,7 +84,13 @@ public partial class ModelPanel
     private async Task SavePolicyAsync()
     {
         var user = await CurrentUser.GetAsync();
-        var policy = new Review.Verdicts.ReviewPolicy(_accept, _flag, _acceptUnsure, _audit, _mayReject);
+        var policy = new Review.Verdicts.ReviewPolicy(_accept, _flag, _acceptUnsure, _audit, _mayReject)
+        {
+            MatchIou = _matchIou,
+            MinPrecision = _minPrecision,
+            MinRecall = _minRecall,
+            DisagreeBelow = _disagreeBelow,
+        };
         var error = await SetPolicy.HandleAsync(Job.Id, user.OrganisationId!.Value, policy);
         _policyMessage = error?.Message ?? "Saved: answers reviewed from now on follow these settings.";
     }
