@@ -154,4 +154,35 @@ public class DetectionReviewTests(LabelPlatformFactory factory) : IClassFixture<
         var verdict = await check.Verdicts.SingleAsync(v => v.AssignmentId == claim.AssignmentId);
         Assert.Equal((ReviewState.NeedsReview, "the job's detection model can't judge ImageClassification answers"), (verdict.Outcome, verdict.Reason));
     }
+
+    [Fact]
+    public async Task Prefilter_BoxJobBeforeLaunch_EveryItemGetsTheModelsBoxesAsSuggestionsAndStillGoesToPeople()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobAsync(researcher, answersPerItem: 2, labels: ["cat", "dog"], kind: TaskKind.BoundingBoxes);
+        using (var zip = TestZips.Build([.. Enumerable.Range(0, 3).Select(i => ($"img/{i}.png", Pngs.Noise(128, 64, i)))]))
+        {
+            Assert.True((await factory.ImportAsync(job, zip)).Succeeded);
+        }
+
+        var onnx = TestModels.ConstantOutputs("images", ["N", 3, 64, 64], DetectionTensors.YoloV8("output0", Scene));
+        Assert.True((await factory.Services.GetRequiredService<RegisterModel>().HandleAsync(job.Id, job.OrganisationId, researcher.Id, "yolo.onnx", onnx, Yolo)).IsSuccess);
+
+        // Machine labels asked for, but a box job only takes suggestions: nobody is spared.
+        var run = await factory.Services.GetRequiredService<global::LabelPlatform.Review.Prefilter.StartPrefilter>()
+            .HandleAsync(job.Id, job.OrganisationId, researcher.Id, new(0.5f, 0f, MachineLabels: true));
+        Assert.True(run.IsSuccess, run.Error?.Message);
+        await factory.Services.GetRequiredService<global::LabelPlatform.Review.Prefilter.PrefilterJob>().RunAsync(run.Value!.Id, CancellationToken.None);
+
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        var items = await db.Items.Where(i => i.JobId == job.Id).ToListAsync();
+        Assert.Equal(3, items.Count);
+        foreach (var item in items)
+        {
+            Assert.Equal([Cat, Dog], Answer.FromJson(item.PreAnnotation)!.Boxes.OrderBy(b => b.Label));
+            Assert.Equal((null, false, 2), (item.MachineLabel, item.MachineAudit, item.RemainingSlots));
+        }
+
+        Assert.False(run.Value.MachineLabels);
+    }
 }

@@ -149,25 +149,34 @@ public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions ses
 
     private List<ItemResult> Predict(List<(Guid Id, string StorageKey)> batch, ModelDescriptor descriptor, Microsoft.ML.OnnxRuntime.InferenceSession session, PrefilterRequest request, CancellationToken ct)
     {
-        if (descriptor.Kind != ModelKind.Classification)
-        {
-            throw new InvalidDataException("Pre-filtering with a detection model is not supported yet.");
-        }
-
         var perImage = ImagePreprocessor.ValuesPerImage(descriptor);
         var inputs = new float[batch.Count * perImage];
-        var readable = new bool[batch.Count];
+        var geometries = new ImageGeometry?[batch.Count];
         Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
         {
             var bytes = ReadAll(batch[i].StorageKey);
-            readable[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage)) is not null;
+            geometries[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage));
         });
+
+        if (descriptor.Kind == ModelKind.Detection)
+        {
+            // Boxes are suggestions only: "sure" has no single confidence for a whole picture of objects.
+            var detections = Detector.Run(session, descriptor, inputs, geometries);
+            return [.. batch.Select((item, i) => geometries[i] is null
+                ? new ItemResult(null, null, null, false, true)
+                : new ItemResult(
+                    Answer.WithBoxes(detections[i].Select(d => new BoundingBox(descriptor.LabelMap[d.ClassIndex], Math.Round(d.X, 1), Math.Round(d.Y, 1), Math.Round(d.W, 1), Math.Round(d.H, 1)))).ToJson(),
+                    null,
+                    null,
+                    false,
+                    false))];
+        }
 
         var predictions = Classifier.Run(session, descriptor, inputs, batch.Count);
         return [.. batch.Select((item, i) =>
         {
             var p = predictions[i];
-            if (!readable[i])
+            if (geometries[i] is null)
             {
                 return new ItemResult(null, null, null, false, true);
             }
