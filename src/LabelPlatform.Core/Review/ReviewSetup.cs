@@ -18,6 +18,7 @@ public static class ReviewSetup
         builder.Services.AddTransient<Verdicts.ReviewPending>();
         builder.Services.AddTransient<Verdicts.ReviewJob>();
         builder.Services.AddTransient<Verdicts.SetReviewPolicy>();
+        builder.Services.AddTransient<Flagged.FlaggedSubmissions>();
         return builder;
     }
 }
