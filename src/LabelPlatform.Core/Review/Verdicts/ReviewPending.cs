@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
@@ -133,6 +134,13 @@ public sealed class ReviewPending(
             write.Parameters.Add(new NpgsqlParameter { Value = version });
             write.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await write.ExecuteNonQueryAsync(ct);
+        }
+
+        // Dashboards and the reviewers' queue hear of the new verdicts once they are committed.
+        await using (var announce = new NpgsqlCommand($"SELECT pg_notify('{JobChanges.Channel}', $1)", connection, tx))
+        {
+            announce.Parameters.Add(new NpgsqlParameter { Value = jobId.ToString() });
+            await announce.ExecuteNonQueryAsync(ct);
         }
 
         await tx.CommitAsync(ct);
