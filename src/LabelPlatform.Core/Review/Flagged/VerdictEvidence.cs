@@ -105,14 +105,26 @@ public sealed record VerdictEvidence(IReadOnlyList<EvidenceClass> TopClasses, IR
         return new EvidenceTable(name, columns, rows);
     }
 
-    /// <summary>Strings as they are, numbers rounded for reading, anything nested as compact JSON.</summary>
+    /// <summary>
+    /// Strings as they are, numbers rounded for reading, a box ({x, y, w, h}) as "w × h at x, y" like
+    /// the workspace's box list, other objects as "name value" pairs, lists joined, an empty list as "none".
+    /// </summary>
     private static string Text(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Number => Math.Round(value.GetDouble(), 4).ToString(CultureInfo.InvariantCulture),
+        JsonValueKind.Number => Number(value),
         JsonValueKind.Null => "",
         JsonValueKind.True => "yes",
         JsonValueKind.False => "no",
-        _ => value.GetRawText(),
+        JsonValueKind.Array => value.GetArrayLength() == 0 ? "none" : string.Join(", ", value.EnumerateArray().Select(Text)),
+        _ when IsBox(value) => $"{Number(value.GetProperty("w"))} × {Number(value.GetProperty("h"))} at {Number(value.GetProperty("x"))}, {Number(value.GetProperty("y"))}",
+        _ => string.Join(", ", value.EnumerateObject().Select(p => $"{p.Name} {Text(p.Value)}")),
     };
+
+    private static string Number(JsonElement value) => Math.Round(value.GetDouble(), 4).ToString(CultureInfo.InvariantCulture);
+
+    private static bool IsBox(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Object
+        && value.EnumerateObject().Count() == 4
+        && new[] { "x", "y", "w", "h" }.All(n => value.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.Number);
 }
