@@ -3,6 +3,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.ManageRoles;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Review.Flagged;
 using LabelPlatform.Review.Verdicts;
 using LabelPlatform.Testing;
@@ -91,6 +92,22 @@ public class FlaggedSubmissionsTests(LabelPlatformFactory factory) : IClassFixtu
         Assert.Equal("image/png", flagged.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.NotFound, unanswered.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, byWorker.StatusCode);
+    }
+
+    [Fact]
+    public async Task JobCounts_AfterReview_CountEachReviewState()
+    {
+        var (digits, _, _) = await FlaggedJobAsync();
+        await using var db = factory.Database.CreateContext();
+        var states = await db.Assignments.Where(a => a.JobId == digits.Job.Id).Select(a => a.ReviewState).ToListAsync();
+
+        var counts = (await factory.Services.GetRequiredService<GetJobCounts>().HandleAsync([digits.Job.Id]))[digits.Job.Id].Review;
+
+        Assert.Equal(
+            new ReviewCounts(0, states.Count(s => s == ReviewState.Accepted), states.Count(s => s == ReviewState.NeedsReview), 0),
+            counts);
+        Assert.Equal(3, counts.Total);
+        Assert.True(counts.NeedsReview >= 2);
     }
 
     /// <summary>What the page shows is the end-to-end tests' part (it renders on the live circuit only).</summary>
