@@ -8,8 +8,12 @@ namespace LabelPlatform.Web.Components.Pages.Reviewer;
 /// <summary>The reviewers' queue: submissions the model flagged, by job; it refreshes as verdicts land.</summary>
 public partial class Flagged
 {
+    private static readonly TimeSpan ReloadAtMostEvery = TimeSpan.FromSeconds(1);
+
     private FlaggedList? _list;
     private string? _error;
+    private int _reloadScheduled;
+    private bool _disposed;
 
     /// <summary>Shows one job's flagged submissions (<c>/review?job=...</c>); all jobs' when absent.</summary>
     [SupplyParameterFromQuery(Name = "job")]
@@ -42,12 +46,32 @@ public partial class Flagged
         return Task.CompletedTask;
     }
 
-    private void OnJobChanged(Guid jobId) =>
+    /// <summary>
+    /// Every review batch announces its job; while verdicts stream in, the page reloads at most once
+    /// a second instead of once per batch.
+    /// </summary>
+    private void OnJobChanged(Guid jobId)
+    {
+        if (Interlocked.Exchange(ref _reloadScheduled, 1) == 1)
+        {
+            return;
+        }
+
         _ = InvokeAsync(async () =>
         {
-            await LoadAsync();
-            StateHasChanged();
+            await Task.Delay(ReloadAtMostEvery);
+            Volatile.Write(ref _reloadScheduled, 0);
+            if (!_disposed)
+            {
+                await LoadAsync();
+                StateHasChanged();
+            }
         });
+    }
 
-    public void Dispose() => Notifier.Changed -= OnJobChanged;
+    public void Dispose()
+    {
+        _disposed = true;
+        Notifier.Changed -= OnJobChanged;
+    }
 }
