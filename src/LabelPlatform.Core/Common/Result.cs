@@ -6,6 +6,7 @@ public sealed record Error(string Code, string Message)
     public static Error NotFound(string what) => new("not_found", $"{what} was not found.");
     public static Error Validation(string message) => new("validation", message);
     public static Error Conflict(string message) => new("conflict", message);
+    public static Error Forbidden(string message) => new("forbidden", message);
 }
 
 /// <summary>Either a value or an <see cref="Error"/>; expected failures travel as values, not exceptions.</summary>

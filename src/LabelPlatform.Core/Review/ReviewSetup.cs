@@ -23,6 +23,7 @@ public static class ReviewSetup
         builder.Services.AddTransient<Prefilter.PrefilterJob>();
         builder.Services.AddTransient<Prefilter.PrefilterSweep>();
         builder.Services.AddTransient<Prefilter.PrefilterSummaries>();
+        builder.Services.AddTransient<Flagged.FlaggedSubmissions>();
         return builder;
     }
 }

@@ -69,6 +69,7 @@ public static class AccountApi
         var set = roles.ToHashSet();
         return set.Contains(Roles.Admin) ? "/admin/users"
             : set.Contains(Roles.Researcher) ? "/jobs"
+            : set.Contains(Roles.Reviewer) ? "/review"
             : "/work";
     }
 

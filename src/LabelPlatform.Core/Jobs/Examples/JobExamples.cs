@@ -115,7 +115,7 @@ public sealed class JobExamples(IDbContextFactory<AppDbContext> dbFactory, IItem
             return null;
         }
 
-        var (userId, isAdmin, orgId) = viewer;
+        var (userId, isAdmin, orgId, _) = viewer;
         var now = clock.GetUtcNow();
         return await db.JobExamples
             .Where(e => e.Id == exampleId && e.JobId == jobId && e.StorageKey != null)

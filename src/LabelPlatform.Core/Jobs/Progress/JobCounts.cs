@@ -1,10 +1,19 @@
 using LabelPlatform.Data;
+using LabelPlatform.Review.Verdicts;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Jobs.Progress;
 
+/// <summary>Where a job's answers stand with its review model: waiting for it, accepted by it, sent to a reviewer, rejected by it.</summary>
+public sealed record ReviewCounts(int Pending, int Accepted, int NeedsReview, int Rejected)
+{
+    public static readonly ReviewCounts None = new(0, 0, 0, 0);
+
+    public int Total => Pending + Accepted + NeedsReview + Rejected;
+}
+
 /// <summary>A job's progress. Items the model labelled before launch (audit sample aside) count as done and need no answers.</summary>
-public sealed record JobCounts(int Items, int Answers, int AnswersNeeded, int ItemsDone, int ItemsStarted, int ActiveLeases)
+public sealed record JobCounts(int Items, int Answers, int AnswersNeeded, int ItemsDone, int ItemsStarted, int ActiveLeases, ReviewCounts Review)
 {
     public int ItemsInProgress => ItemsStarted - ItemsDone;
 
@@ -35,7 +44,20 @@ public sealed class GetJobCounts(IDbContextFactory<AppDbContext> dbFactory)
             WHERE j.id = ANY({ids})
             GROUP BY j.id, j.answers_per_item
             """).ToListAsync(ct);
-        return rows.ToDictionary(r => r.JobId, r => new JobCounts(r.Items, r.Answers, r.AnswersNeeded, r.ItemsDone, r.ItemsStarted, r.ActiveLeases));
+        var review = (await db.Assignments
+                .Where(a => ids.Contains(a.JobId) && a.ReviewState != null)
+                .GroupBy(a => new { a.JobId, a.ReviewState })
+                .Select(g => new { g.Key.JobId, State = g.Key.ReviewState, Count = g.Count() })
+                .ToListAsync(ct))
+            .GroupBy(r => r.JobId)
+            .ToDictionary(g => g.Key, g => new ReviewCounts(
+                g.Where(r => r.State == ReviewState.Pending).Sum(r => r.Count),
+                g.Where(r => r.State == ReviewState.Accepted).Sum(r => r.Count),
+                g.Where(r => r.State == ReviewState.NeedsReview).Sum(r => r.Count),
+                g.Where(r => r.State == ReviewState.Rejected).Sum(r => r.Count)));
+        return rows.ToDictionary(
+            r => r.JobId,
+            r => new JobCounts(r.Items, r.Answers, r.AnswersNeeded, r.ItemsDone, r.ItemsStarted, r.ActiveLeases, review.GetValueOrDefault(r.JobId, ReviewCounts.None)));
     }
 
     private sealed record CountsRow(Guid JobId, int Items, int Answers, int AnswersNeeded, int ItemsDone, int ItemsStarted, int ActiveLeases);

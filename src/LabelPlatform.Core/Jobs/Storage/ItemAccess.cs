@@ -2,14 +2,15 @@ using System.Security.Claims;
 using LabelPlatform.Accounts;
 using LabelPlatform.Data;
 using LabelPlatform.Queue;
+using LabelPlatform.Review.Verdicts;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Jobs.Storage;
 
 public sealed record ItemFile(string StorageKey, string ContentType, int Width, string Sha256);
 
-/// <summary>Who is asking for a file: their id, whether they are an admin, and a researcher's organisation.</summary>
-public sealed record Viewer(string UserId, bool IsAdmin, Guid? OrganisationId)
+/// <summary>Who is asking for a file: their id, whether they are an admin or a reviewer, and a researcher's organisation.</summary>
+public sealed record Viewer(string UserId, bool IsAdmin, Guid? OrganisationId, bool IsReviewer)
 {
     public static async Task<Viewer?> OfAsync(AppDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -22,13 +23,13 @@ public sealed record Viewer(string UserId, bool IsAdmin, Guid? OrganisationId)
         var orgId = user.IsInRole(Roles.Researcher)
             ? await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct)
             : null;
-        return new Viewer(userId, user.IsInRole(Roles.Admin), orgId);
+        return new Viewer(userId, user.IsInRole(Roles.Admin), orgId, user.IsInRole(Roles.Reviewer));
     }
 }
 
 /// <summary>
 /// Who may see an item's file: its organisation's researchers, a worker who holds a live lease on
-/// it, and admins. Anyone else (a worker whose lease ran out, who answered it, who never had it)
+/// it, reviewers while a submission for it waits for a reviewer, and admins. Anyone else (a worker whose lease ran out, who answered it, who never had it)
 /// gets "not found", never a hint that it exists. Item ids are random, so none can be guessed.
 /// </summary>
 public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
@@ -41,13 +42,14 @@ public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory, TimePr
             return null;
         }
 
-        var (userId, isAdmin, orgId) = viewer;
+        var (userId, isAdmin, orgId, isReviewer) = viewer;
         var now = clock.GetUtcNow();
         return await db.Items
             .Where(i => i.Id == itemId)
             .Where(i => isAdmin
                 || db.Jobs.Any(j => j.Id == i.JobId && j.OrganisationId == orgId)
-                || db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == userId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now))
+                || db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == userId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now)
+                || (isReviewer && db.Assignments.Any(a => a.ItemId == i.Id && a.ReviewState == ReviewState.NeedsReview)))
             .Where(i => i.StorageKey != "")
             .Select(i => new ItemFile(i.StorageKey, i.ContentType, i.Width, i.Sha256))
             .SingleOrDefaultAsync(ct);

@@ -1,4 +1,5 @@
 using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
@@ -129,6 +130,9 @@ public sealed class ReviewPending(
             write.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await write.ExecuteNonQueryAsync(ct);
         }
+
+        // Dashboards and the reviewers' queue hear of the new verdicts once they are committed.
+        await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
 
         await tx.CommitAsync(ct);
         logger.LogInformation("Reviewed {Count} answers of job {JobId} with model version {Version}", rows.Count, jobId, version);
