@@ -77,8 +77,10 @@ cat <<MSG
 
 $credentials
 
- Researcher: open "Handwritten digits" to watch progress and download CSV.
+ Researcher: open "Handwritten digits" to watch progress and download CSV;
+             "Handwritten digits, model first" shows the model's pre-filter, then Launch.
  Worker:     "Start labelling", then press a digit key and Enter.
+ Reviewer:   /review lists the answers the model flagged, with its evidence.
  Press Ctrl+C to stop.
 ========================================================================
 MSG
