@@ -216,6 +216,15 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("GoldAnswer")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("gold_answer");
+
+                    b.Property<string>("GoldExplanation")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("gold_explanation");
+
                     b.Property<int>("Height")
                         .HasColumnType("integer")
                         .HasColumnName("height");
@@ -282,6 +291,10 @@ namespace LabelPlatform.Migrations.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_items");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_items_gold")
+                        .HasFilter("gold_answer IS NOT NULL");
 
                     b.HasIndex("JobId", "Ordinal")
                         .IsUnique()
@@ -384,6 +397,11 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("priority");
 
+                    b.Property<string>("QualityPolicy")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("quality_policy");
+
                     b.Property<string>("ReviewPolicy")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -445,6 +463,46 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("drafts", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Quality.Gold.WorkerJobQuality", b =>
+                {
+                    b.Property<string>("WorkerId")
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("BlockReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("block_reason");
+
+                    b.Property<DateTimeOffset?>("BlockedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("blocked_at");
+
+                    b.Property<int>("GoldAnswers")
+                        .HasColumnType("integer")
+                        .HasColumnName("gold_answers");
+
+                    b.Property<int>("GoldCorrect")
+                        .HasColumnType("integer")
+                        .HasColumnName("gold_correct");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WorkerId", "JobId")
+                        .HasName("pk_worker_job_quality");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_worker_job_quality_job_id");
+
+                    b.ToTable("worker_job_quality", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Queue.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -455,6 +513,10 @@ namespace LabelPlatform.Migrations.Migrations
                     b.Property<string>("AnswerJson")
                         .HasColumnType("jsonb")
                         .HasColumnName("answer");
+
+                    b.Property<bool?>("GoldCorrect")
+                        .HasColumnType("boolean")
+                        .HasColumnName("gold_correct");
 
                     b.Property<Guid>("ItemId")
                         .HasColumnType("uuid")
@@ -1074,6 +1136,23 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_drafts_assignments_assignment_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Quality.Gold.WorkerJobQuality", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_worker_job_quality_jobs_job_id");
+
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_worker_job_quality_asp_net_users_worker_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Queue.Assignment", b =>

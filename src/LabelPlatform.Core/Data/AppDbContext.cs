@@ -34,6 +34,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Review.Prefilter.PrefilterRun> PrefilterRuns => Set<Review.Prefilter.PrefilterRun>();
 
+    public DbSet<Quality.Gold.WorkerJobQuality> WorkerJobQuality => Set<Quality.Gold.WorkerJobQuality>();
+
     public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -74,6 +76,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(j => j.MinBoxSize).HasDefaultValue(JobRules.DefaultMinBoxSize);
             e.Property(j => j.MaxBoxes).HasDefaultValue(JobRules.DefaultMaxBoxes);
             e.Property(j => j.ReviewPolicy).HasColumnType("jsonb").HasConversion(policy => policy.ToJson(), json => ReviewPolicy.FromJson(json));
+            e.Property(j => j.QualityPolicy).HasColumnType("jsonb").HasConversion(policy => policy.ToJson(), json => Quality.Gold.QualityPolicy.FromJson(json));
             e.ToTable(t =>
             {
                 t.HasCheckConstraint("ck_jobs_answers_per_item", "answers_per_item > 0");
@@ -98,6 +101,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(i => i.Text).HasMaxLength(JobRules.MaxTextLength);
             e.Property(i => i.PreAnnotation).HasColumnType("jsonb");
             e.Property(i => i.MachineLabel).HasMaxLength(JobRules.MaxLabelLength);
+            e.Property(i => i.GoldAnswer).HasColumnType("jsonb");
+            e.Property(i => i.GoldExplanation).HasMaxLength(2000);
+
+            // Gold draws read only this: a job's gold items.
+            e.HasIndex(i => i.JobId).HasFilter("gold_answer IS NOT NULL").HasDatabaseName("ix_items_gold");
             e.ToTable(t => t.HasCheckConstraint("ck_items_remaining_slots", "remaining_slots >= 0"));
         });
 
@@ -134,6 +142,17 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(v => v.Reason).HasMaxLength(300);
             e.Property(v => v.ModelLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(v => v.Evidence).HasColumnType("jsonb");
+        });
+
+        builder.Entity<Quality.Gold.WorkerJobQuality>(e =>
+        {
+            e.ToTable("worker_job_quality");
+            e.HasKey(q => new { q.WorkerId, q.JobId });
+            e.HasOne<AppUser>().WithMany().HasForeignKey(q => q.WorkerId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Job>().WithMany().HasForeignKey(q => q.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(q => q.BlockReason).HasMaxLength(300);
+            e.Ignore(q => q.Accuracy);
+            e.HasIndex(q => q.JobId);
         });
 
         builder.Entity<Review.Prefilter.PrefilterRun>(e =>

@@ -49,5 +49,13 @@ public sealed class Item
     /// <summary>The pre-filter run that last saw this item (a retried run skips what it has seen).</summary>
     public Guid? PrefilterRunId { get; set; }
 
+    /// <summary>Gold items: the known answer (<see cref="Labelling.Answer"/> JSON) workers are checked against. Never sent to workers.</summary>
+    public string? GoldAnswer { get; set; }
+
+    /// <summary>Why the gold answer is right, shown to a worker who missed it when the job gives feedback.</summary>
+    public string? GoldExplanation { get; set; }
+
+    public bool IsGold => GoldAnswer is not null;
+
     public DateTimeOffset CreatedAt { get; set; }
 }

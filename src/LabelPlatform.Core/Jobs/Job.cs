@@ -46,6 +46,9 @@ public sealed class Job
     /// <summary>How the review model's opinion becomes a verdict (see <see cref="Review.Verdicts.ReviewPolicy"/>).</summary>
     public Review.Verdicts.ReviewPolicy ReviewPolicy { get; set; } = Review.Verdicts.ReviewPolicy.Default;
 
+    /// <summary>How gold items check this job's workers (see <see cref="Quality.Gold.QualityPolicy"/>).</summary>
+    public Quality.Gold.QualityPolicy QualityPolicy { get; set; } = Quality.Gold.QualityPolicy.Default;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LaunchedAt { get; set; }

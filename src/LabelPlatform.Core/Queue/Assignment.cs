@@ -9,6 +9,9 @@ public enum AssignmentStatus
     Submitted,
     Expired,
     Skipped,
+
+    /// <summary>The worker was blocked from the job while the answer waited for review: it no longer counts and its slot went back.</summary>
+    Discarded,
 }
 
 /// <summary>One worker's turn at one item: leased, then submitted or returned.</summary>
@@ -41,6 +44,9 @@ public sealed class Assignment
 
     /// <summary>Why the worker skipped the item, when they did.</summary>
     public string? SkipReason { get; set; }
+
+    /// <summary>Gold items only: whether the answer matched the known answer (scored in the submit transaction).</summary>
+    public bool? GoldCorrect { get; set; }
 
     public static readonly Error LeaseExpired = new("lease_expired", "Your time on this item ran out and it went back to the queue. Take the next one.");
 

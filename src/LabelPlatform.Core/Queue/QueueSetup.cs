@@ -14,6 +14,10 @@ public static class QueueSetup
     {
         builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
         builder.Services.AddSingleton<ClaimBatcher>();
+        builder.Services.AddSingleton<Quality.Gold.GoldDraw>();
+        builder.Services.AddTransient<Quality.Gold.GoldItems>();
+        builder.Services.AddTransient<Quality.Gold.SetQualityPolicy>();
+        builder.Services.AddTransient<Quality.Gold.WorkerAccuracy>();
         builder.Services.AddTransient<ClaimNextItem>();
         builder.Services.AddTransient<ClaimFromPool>();
         builder.Services.AddSingleton<SubmitAnswer>();

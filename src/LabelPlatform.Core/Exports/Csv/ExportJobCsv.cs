@@ -38,13 +38,13 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
         await output.WriteLineAsync(CsvField.Line(header));
 
         var items = db.Items.AsNoTracking().Where(i => i.JobId == jobId).OrderBy(i => i.Ordinal)
-            .Select(i => new { i.Id, i.SourceName, i.MachineLabel, i.MachineConfidence, i.MachineAudit }).AsAsyncEnumerable();
+            .Select(i => new { i.Id, i.SourceName, i.MachineLabel, i.MachineConfidence, i.MachineAudit, i.GoldAnswer }).AsAsyncEnumerable();
         await foreach (var item in items.WithCancellation(ct))
         {
             var itemAnswers = answers[item.Id].ToList();
             // Labelled by the model before launch, with no person needed (the audit sample is labelled by people as well).
             var byMachine = item.MachineLabel is not null && !item.MachineAudit;
-            var status = byMachine ? "machine_labelled" : itemAnswers.Count >= job.AnswersPerItem ? "done" : itemAnswers.Count == 0 ? "not_started" : "in_progress";
+            var status = item.GoldAnswer is not null ? "gold" : byMachine ? "machine_labelled" : itemAnswers.Count >= job.AnswersPerItem ? "done" : itemAnswers.Count == 0 ? "not_started" : "in_progress";
             var row = new List<string?> { item.Id.ToString(), item.SourceName, status };
             var parsed = itemAnswers.Select(a => (a.WorkerId, Answer: Answer.FromJson(a.AnswerJson) ?? Answer.OneLabel(a.Label ?? ""))).ToList();
             if (job.Kind.DrawsBoxes())

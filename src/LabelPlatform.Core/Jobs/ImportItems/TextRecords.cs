@@ -72,7 +72,7 @@ public static class TextRecords
     }
 
     /// <summary>CSV rows with the line each starts on.</summary>
-    private static IEnumerable<(int Line, List<string> Fields)> CsvRows(string content)
+    public static IEnumerable<(int Line, List<string> Fields)> CsvRows(string content)
     {
         var fields = new List<string>();
         var field = new StringBuilder();

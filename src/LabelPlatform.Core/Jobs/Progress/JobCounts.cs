@@ -12,7 +12,10 @@ public sealed record ReviewCounts(int Pending, int Accepted, int NeedsReview, in
     public int Total => Pending + Accepted + NeedsReview + Rejected;
 }
 
-/// <summary>A job's progress. Items the model labelled before launch (audit sample aside) count as done and need no answers.</summary>
+/// <summary>
+/// A job's progress. Items the model labelled before launch (audit sample aside) count as done and
+/// need no answers; gold items are checks on workers, not work, and are not counted.
+/// </summary>
 public sealed record JobCounts(int Items, int Answers, int AnswersNeeded, int ItemsDone, int ItemsStarted, int ActiveLeases, ReviewCounts Review)
 {
     public int ItemsInProgress => ItemsStarted - ItemsDone;
@@ -38,7 +41,7 @@ public sealed class GetJobCounts(IDbContextFactory<AppDbContext> dbFactory)
                    count(i.id) FILTER (WHERE coalesce(s.n, 0) > 0 OR (i.machine_label IS NOT NULL AND NOT i.machine_audit))::int AS items_started,
                    (SELECT count(*) FROM assignments l WHERE l.job_id = j.id AND l.status = 'Leased')::int AS active_leases
             FROM jobs j
-            LEFT JOIN items i ON i.job_id = j.id
+            LEFT JOIN items i ON i.job_id = j.id AND i.gold_answer IS NULL
             LEFT JOIN (SELECT item_id, count(*) AS n FROM assignments WHERE job_id = ANY({ids}) AND status = 'Submitted' GROUP BY item_id) s
                    ON s.item_id = i.id
             WHERE j.id = ANY({ids})

@@ -15,6 +15,7 @@ public sealed class ListAvailableJobs(IDbContextFactory<AppDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Jobs
             .Where(j => j.Status == JobStatus.Running)
+            .Where(j => !db.WorkerJobQuality.Any(q => q.JobId == j.Id && q.WorkerId == workerId && q.BlockedAt != null))
             .Select(j => new
             {
                 Job = j,

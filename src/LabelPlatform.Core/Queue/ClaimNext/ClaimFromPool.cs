@@ -22,6 +22,7 @@ public sealed class ClaimFromPool(NpgsqlDataSource dataSource, ClaimNextItem cla
             LIMIT 1
         ) held ON true
         WHERE j.status = 'Running'
+          AND NOT EXISTS (SELECT 1 FROM worker_job_quality q WHERE q.job_id = j.id AND q.worker_id = $1 AND q.blocked_at IS NOT NULL)
           AND (held.id IS NOT NULL OR EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0))
         """;
 

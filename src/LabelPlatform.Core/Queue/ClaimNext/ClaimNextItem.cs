@@ -9,7 +9,7 @@ public sealed record Claim(Guid AssignmentId, Guid ItemId, DateTimeOffset LeaseE
 /// Hands a worker the next items of a job with a lease: the leases they already hold first (a
 /// reload must not burn a slot), then the best open items they have never had.
 /// </summary>
-public sealed class ClaimNextItem(ClaimBatcher batcher, NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class ClaimNextItem(ClaimBatcher batcher, Quality.Gold.GoldDraw gold, NpgsqlDataSource dataSource, TimeProvider clock)
 {
     public static readonly Error NoWorkLeft = new("no_work", "There is nothing left for you in this job.");
 
@@ -43,6 +43,12 @@ public sealed class ClaimNextItem(ClaimBatcher batcher, NpgsqlDataSource dataSou
     /// <summary>Up to <paramref name="count"/> items (at most <see cref="QueueOptions.MaxItemsPerClaim"/>) for fast task types.</summary>
     public async Task<Result<IReadOnlyList<Claim>>> HandleBatchAsync(Guid jobId, string workerId, int count, CancellationToken ct = default)
     {
+        // Gold items are mixed in one claim at a time, at the job's rate; a blocked worker gets nothing.
+        if (await gold.BeforeClaimAsync(jobId, workerId, ct) is { } checkedClaim)
+        {
+            return checkedClaim.IsSuccess ? Result<IReadOnlyList<Claim>>.Ok([checkedClaim.Value!]) : checkedClaim.Error!;
+        }
+
         var outcome = await batcher.ClaimAsync(jobId, workerId, count, ct);
         if (outcome.NotRunningStatus is { } status)
         {

@@ -25,7 +25,7 @@ internal static class ClaimTransaction
         ), per_item AS (
             SELECT item_id, count(*)::int AS n FROM expired GROUP BY item_id
         ), restored AS (
-            UPDATE items SET remaining_slots = remaining_slots + per_item.n
+            UPDATE items SET remaining_slots = remaining_slots + CASE WHEN items.gold_answer IS NULL THEN per_item.n ELSE 0 END
             FROM per_item WHERE items.id = per_item.item_id
             RETURNING 1
         )

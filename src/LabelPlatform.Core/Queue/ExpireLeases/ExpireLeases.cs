@@ -21,7 +21,7 @@ public sealed class ExpireLeases(IDbContextFactory<AppDbContext> dbFactory, Time
             ), per_item AS (
                 SELECT item_id, count(*) AS n FROM expired GROUP BY item_id
             ), restored AS (
-                UPDATE items SET remaining_slots = remaining_slots + per_item.n
+                UPDATE items SET remaining_slots = remaining_slots + CASE WHEN items.gold_answer IS NULL THEN per_item.n ELSE 0 END
                 FROM per_item WHERE items.id = per_item.item_id
                 RETURNING per_item.n
             )

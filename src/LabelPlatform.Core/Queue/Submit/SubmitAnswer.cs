@@ -6,7 +6,11 @@ using Npgsql;
 
 namespace LabelPlatform.Queue.Submit;
 
-public sealed record SubmitOutcome(bool JobCompleted);
+/// <param name="MissedGold">Set only when the job gives feedback and the answer missed a gold item: the known answer and why.</param>
+public sealed record SubmitOutcome(bool JobCompleted, GoldFeedback? MissedGold = null);
+
+/// <summary>What a worker who missed a gold item is told, when the job gives feedback.</summary>
+public sealed record GoldFeedback(string Expected, string? Explanation);
 
 /// <summary>
 /// Records a worker's answer: the lease check and the write happen in one transaction, shared by

@@ -2,6 +2,7 @@ using LabelPlatform.Common;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
+using LabelPlatform.Quality.Gold;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Review.Verdicts;
 using Npgsql;
@@ -21,7 +22,8 @@ internal static class SubmitTransaction
     private const string LockSql = """
         SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
                j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height,
-               (SELECT m.descriptor->>'kind' FROM review_models m WHERE m.job_id = j.id ORDER BY m.version DESC LIMIT 1) AS model_kind
+               (SELECT m.descriptor->>'kind' FROM review_models m WHERE m.job_id = j.id ORDER BY m.version DESC LIMIT 1) AS model_kind,
+               i.gold_answer::text, i.gold_explanation, j.quality_policy::text
         FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
         WHERE a.id = ANY($1)
         ORDER BY a.id
@@ -30,8 +32,9 @@ internal static class SubmitTransaction
 
     // Touches only the assignments: submits never wait for the item rows that claims lock.
     private const string SubmitSql = """
-        UPDATE assignments SET status = 'Submitted', label = input.label, answer = input.answer, submitted_at = $4, review_state = input.review
-        FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $5::text[]) AS input(id, label, answer, review)
+        UPDATE assignments SET status = 'Submitted', label = input.label, answer = input.answer, submitted_at = $4, review_state = input.review,
+               gold_correct = input.gold_correct
+        FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $5::text[], $6::boolean[]) AS input(id, label, answer, review, gold_correct)
         WHERE assignments.id = input.id
         """;
 
@@ -44,9 +47,40 @@ internal static class SubmitTransaction
         ), expired AS (
             UPDATE assignments SET status = 'Expired' FROM input WHERE assignments.id = input.id
         )
-        UPDATE items SET remaining_slots = items.remaining_slots + returned.n
+        UPDATE items SET remaining_slots = items.remaining_slots + CASE WHEN items.gold_answer IS NULL THEN returned.n ELSE 0 END
         FROM (SELECT item_id, count(*)::int AS n FROM input GROUP BY item_id) returned
         WHERE items.id = returned.item_id
+        """;
+
+    // Gold answers move their workers' records; the new totals come back to decide on blocks.
+    private const string GoldRecordSql = """
+        INSERT INTO worker_job_quality AS q (worker_id, job_id, gold_answers, gold_correct, updated_at)
+        SELECT worker_id, job_id, count(*)::int, (count(*) FILTER (WHERE correct))::int, $4
+        FROM unnest($1::text[], $2::uuid[], $3::boolean[]) AS t(worker_id, job_id, correct)
+        GROUP BY worker_id, job_id
+        ON CONFLICT (worker_id, job_id) DO UPDATE
+            SET gold_answers = q.gold_answers + excluded.gold_answers, gold_correct = q.gold_correct + excluded.gold_correct, updated_at = excluded.updated_at
+        RETURNING q.worker_id, q.job_id, q.gold_answers, q.gold_correct, q.blocked_at IS NOT NULL
+        """;
+
+    // A blocked worker's answers still waiting for review no longer count, nor do their leases: the slots go back.
+    private const string BlockSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) AS t(worker_id, job_id, reason)
+        ), blocked AS (
+            UPDATE worker_job_quality q SET blocked_at = $4, block_reason = input.reason
+            FROM input WHERE q.worker_id = input.worker_id AND q.job_id = input.job_id AND q.blocked_at IS NULL
+            RETURNING q.worker_id, q.job_id
+        ), discarded AS (
+            UPDATE assignments a SET status = 'Discarded'
+            FROM blocked b
+            WHERE a.worker_id = b.worker_id AND a.job_id = b.job_id
+              AND (a.status = 'Leased' OR (a.status = 'Submitted' AND a.review_state IN ('Pending', 'NeedsReview')))
+            RETURNING a.item_id
+        )
+        UPDATE items SET remaining_slots = items.remaining_slots + d.n
+        FROM (SELECT item_id, count(*)::int AS n FROM discarded GROUP BY item_id) d
+        WHERE items.id = d.item_id AND items.gold_answer IS NULL
         """;
 
     // Once a job has no open slot, its last submissions could commit side by side, each seeing the
@@ -110,9 +144,10 @@ internal static class SubmitTransaction
                     reader.GetInt32(10),
                     reader.GetInt32(11),
                     reader.GetInt32(12));
-                // Answers the job's review model can judge wait for it; the others need no model.
-                var reviewed = !reader.IsDBNull(13) && Enum.TryParse<ModelKind>(reader.GetString(13), out var modelKind) && ReviewModel.CanJudge(modelKind, schema.Kind);
-                rows[assignment.Id] = new Row(assignment, schema, reviewed);
+                // Answers the job's review model can judge wait for it; the others need no model. Gold is scored here instead.
+                var goldAnswer = reader.IsDBNull(14) ? null : Answer.FromJson(reader.GetString(14));
+                var reviewed = goldAnswer is null && !reader.IsDBNull(13) && Enum.TryParse<ModelKind>(reader.GetString(13), out var modelKind) && ReviewModel.CanJudge(modelKind, schema.Kind);
+                rows[assignment.Id] = new Row(assignment, schema, reviewed, goldAnswer, reader.IsDBNull(15) ? null : reader.GetString(15), QualityPolicy.FromJson(reader.GetString(16)));
             }
         }
 
@@ -121,8 +156,12 @@ internal static class SubmitTransaction
         var submitted = decisions.Where(d => d.Write == Write.Submit).ToList();
         var expired = decisions.Where(d => d.Write == Write.Expire).ToList();
         var jobs = submitted.Select(d => d.JobId).Distinct().ToArray();
+        var gold = submitted.Where(d => rows[d.AssignmentId].Gold is not null)
+            .Select(d => (Decision: d, Row: rows[d.AssignmentId], Correct: GoldScoring.Matches(rows[d.AssignmentId].Schema.Kind, rows[d.AssignmentId].Gold!, d.Answer!)))
+            .ToList();
 
         var completed = new HashSet<Guid>();
+        var goldRecords = new List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)>();
         await using (var write = new NpgsqlBatch(connection))
         {
             if (submitted.Count > 0)
@@ -138,13 +177,28 @@ internal static class SubmitTransaction
                     submitted.Select(d => d.Answer!.SingleLabel).ToArray(),
                     answers,
                     now,
-                    submitted.Select(d => rows[d.AssignmentId].Reviewed ? nameof(ReviewState.Pending) : null).ToArray()));
+                    submitted.Select(d => rows[d.AssignmentId].Reviewed ? nameof(ReviewState.Pending) : null).ToArray(),
+                    new NpgsqlParameter
+                    {
+                        Value = submitted.Select(d => gold.Where(g => g.Decision == d).Select(g => (bool?)g.Correct).FirstOrDefault()).ToArray(),
+                        NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean,
+                    }));
                 write.BatchCommands.Add(QueueSql.Command(DropDraftsSql, submitted.Select(d => d.AssignmentId).ToArray()));
             }
 
             if (expired.Count > 0)
             {
                 write.BatchCommands.Add(QueueSql.Command(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
+            }
+
+            if (gold.Count > 0)
+            {
+                write.BatchCommands.Add(QueueSql.Command(
+                    GoldRecordSql,
+                    gold.Select(g => g.Row.Assignment.WorkerId).ToArray(),
+                    gold.Select(g => g.Decision.JobId).ToArray(),
+                    gold.Select(g => g.Correct).ToArray(),
+                    now));
             }
 
             if (jobs.Length > 0)
@@ -158,8 +212,23 @@ internal static class SubmitTransaction
             }
 
             // The commit travels with the writes: a worker hears "stored" only once it is durable.
-            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            // With gold in the batch it waits for one more round trip, which may block workers.
+            if (gold.Count == 0)
+            {
+                write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            }
+
             await using var reader = await write.ExecuteReaderAsync();
+            if (gold.Count > 0)
+            {
+                while (await reader.ReadAsync())
+                {
+                    goldRecords.Add((reader.GetString(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(4)));
+                }
+
+                await reader.NextResultAsync();
+            }
+
             if (jobs.Length > 0)
             {
                 // Result sets, in order: the finishing jobs locked, then the jobs completed.
@@ -176,9 +245,46 @@ internal static class SubmitTransaction
             }
         }
 
+        if (gold.Count > 0)
+        {
+            await BlockAndCommitAsync(connection, goldRecords, gold, now);
+        }
+
         // The job's last answer in this batch is the one that completed it.
         var completers = submitted.Where(d => completed.Contains(d.JobId)).GroupBy(d => d.JobId).Select(g => g.Last()).ToHashSet();
-        return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d))) : d.Error).ToList();
+        var missed = gold.Where(g => !g.Correct && g.Row.Policy.Feedback)
+            .ToDictionary(g => g.Decision, g => new GoldFeedback(GoldScoring.Describe(g.Row.Gold!), g.Row.GoldExplanation));
+        return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d), missed.GetValueOrDefault(d))) : d.Error).ToList();
+    }
+
+    /// <summary>Round trip 3, only for batches with gold: workers whose record now falls short are blocked, then COMMIT.</summary>
+    private static async Task BlockAndCommitAsync(
+        NpgsqlConnection connection,
+        List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)> records,
+        List<(Decision Decision, Row Row, bool Correct)> gold,
+        DateTimeOffset now)
+    {
+        var policies = gold.GroupBy(g => g.Decision.JobId).ToDictionary(g => g.Key, g => g.First().Row.Policy);
+        var blocks = records
+            .Where(r => !r.Blocked)
+            .Select(r => (r.WorkerId, r.JobId, Reason: policies[r.JobId].BlockReason(r.Answers, r.Correct)))
+            .Where(r => r.Reason is not null)
+            .ToList();
+        await using var write = new NpgsqlBatch(connection);
+        if (blocks.Count > 0)
+        {
+            write.BatchCommands.Add(QueueSql.Command(BlockSql, blocks.Select(b => b.WorkerId).ToArray(), blocks.Select(b => b.JobId).ToArray(), blocks.Select(b => b.Reason!).ToArray(), now));
+            foreach (var jobId in blocks.Select(b => b.JobId).Distinct())
+            {
+                write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
+            }
+        }
+
+        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await using var reader = await write.ExecuteReaderAsync();
+        while (await reader.NextResultAsync())
+        {
+        }
     }
 
     private static Decision Decide(SubmitRequest request, Dictionary<Guid, Row> rows, DateTimeOffset now)
@@ -212,7 +318,7 @@ internal static class SubmitTransaction
         Expire,
     }
 
-    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed);
+    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed, Answer? Gold, string? GoldExplanation, QualityPolicy Policy);
 
     private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, Answer? Answer, Write Write, Error? Error)
     {

@@ -74,6 +74,9 @@ public partial class Workspace
 
     [Inject] private ClaimNextItem ClaimNext { get; set; } = default!;
 
+    // Only when the job gives feedback on missed gold: shown above the next item until the next answer.
+    private GoldFeedback? _missedGold;
+
     [Inject] private SubmitAnswer Submit { get; set; } = default!;
 
     [Inject] private ExtendLease Extend { get; set; } = default!;
@@ -382,6 +385,7 @@ public partial class Workspace
             {
                 _answered++;
                 _message = null;
+                _missedGold = result.Value!.MissedGold;
                 await ForgetLocalDraftAsync(assignmentId);
             }
             else if (result.Error!.Code == "invalid_answer" || result.Error.Code == "conflict")

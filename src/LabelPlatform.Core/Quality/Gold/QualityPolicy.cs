@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace LabelPlatform.Quality.Gold;
+
+/// <summary>
+/// How a job checks its workers with gold items (items whose answer the researcher knows).
+/// Stored as the jobs.quality_policy JSON; the claim and submit SQL read the same names.
+/// </summary>
+/// <param name="GoldRate">Share of a worker's claims that are gold, once they have <paramref name="MinGoldAnswers"/> gold answers.</param>
+/// <param name="NewWorkerGoldRate">Share for workers with fewer gold answers: new workers are checked more often.</param>
+/// <param name="MinAccuracy">A worker whose estimated accuracy falls below this (after <paramref name="MinGoldAnswers"/>) is blocked; 0 never blocks.</param>
+/// <param name="MinGoldAnswers">Gold answers behind an estimate before it can block anyone.</param>
+/// <param name="Feedback">Tell a worker at once when they miss a gold item, with the researcher's explanation.</param>
+/// <param name="QualificationItems">Gold items a worker must answer before any real item; 0: no test.</param>
+/// <param name="QualificationPass">Share of the test a worker must get right.</param>
+public sealed record QualityPolicy(
+    double GoldRate,
+    double NewWorkerGoldRate,
+    double MinAccuracy,
+    int MinGoldAnswers,
+    bool Feedback,
+    int QualificationItems,
+    double QualificationPass)
+{
+    public static readonly QualityPolicy Default = new(0.1, 0.3, 0, 5, false, 0, 0.8);
+
+    /// <summary>The Beta prior over a worker's accuracy: one right and one wrong answer's worth of belief, centred on 0.5.</summary>
+    public const double PriorRight = 1, PriorWrong = 1;
+
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    public static QualityPolicy FromJson(string? json) =>
+        string.IsNullOrEmpty(json) ? Default : JsonSerializer.Deserialize<QualityPolicy>(json) ?? Default;
+
+    public string? Problem() =>
+        GoldRate is < 0 or > 1 || NewWorkerGoldRate is < 0 or > 1 ? "Gold rates are shares between 0 and 1 (0.1: one item in ten is gold)."
+        : MinAccuracy is < 0 or > 1 ? "The minimum accuracy is between 0 and 1 (0 blocks nobody)."
+        : MinGoldAnswers is < 1 or > 1000 ? "Gold answers before blocking: between 1 and 1000."
+        : QualificationItems is < 0 or > 100 ? "The qualification test has between 0 and 100 gold items."
+        : QualificationPass is < 0 or > 1 ? "The pass mark is a share between 0 and 1 (0.8: 8 of 10 right)."
+        : null;
+
+    /// <summary>The share of claims that are gold for a worker with this many gold answers in the job.</summary>
+    public double RateFor(int goldAnswers) =>
+        goldAnswers < QualificationItems ? 1 : goldAnswers < MinGoldAnswers ? NewWorkerGoldRate : GoldRate;
+
+    /// <summary>The posterior mean of a worker's accuracy: Beta(right + 1, wrong + 1).</summary>
+    public static double Accuracy(int goldAnswers, int goldCorrect) => (goldCorrect + PriorRight) / (goldAnswers + PriorRight + PriorWrong);
+
+    /// <summary>Why a worker with these gold results is blocked from the job, or null when they may go on.</summary>
+    public string? BlockReason(int goldAnswers, int goldCorrect)
+    {
+        if (QualificationItems > 0 && goldAnswers >= QualificationItems && goldAnswers - goldCorrect > QualificationItems - Math.Ceiling(QualificationPass * QualificationItems))
+        {
+            return $"failed the qualification test ({goldCorrect} of {goldAnswers} right; {Math.Ceiling(QualificationPass * QualificationItems)} of {QualificationItems} needed)";
+        }
+
+        if (MinAccuracy > 0 && goldAnswers >= MinGoldAnswers && Accuracy(goldAnswers, goldCorrect) < MinAccuracy)
+        {
+            return $"accuracy on checks {Accuracy(goldAnswers, goldCorrect):P0} after {goldAnswers} gold answers, below the job's {MinAccuracy:P0}";
+        }
+
+        return null;
+    }
+}
