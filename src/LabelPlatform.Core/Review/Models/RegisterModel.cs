@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Review.Inputs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Review.Models;
@@ -11,7 +12,7 @@ namespace LabelPlatform.Review.Models;
 /// against the job, kept in the item store, and becomes the job's next model version. Nothing is
 /// kept when validation fails.
 /// </summary>
-public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IItemStore store, ModelValidator validator, TimeProvider clock)
+public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IItemStore store, ModelValidator validator, InputCopyRequests inputCopies, TimeProvider clock)
 {
     public async Task<Result<ReviewModel>> HandleAsync(
         Guid jobId, Guid organisationId, string userId, string fileName, byte[] file, ModelDescriptor descriptor, CancellationToken ct = default)
@@ -74,6 +75,8 @@ public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IIt
             throw;
         }
 
+        // Reviews read model-sized copies of the images; make them now rather than during the first reviews.
+        await inputCopies.RequestAsync(jobId, ct);
         return model;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Review.Inference;
+using LabelPlatform.Review.Inputs;
 using LabelPlatform.Review.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ namespace LabelPlatform.Review.Verdicts;
 /// judged twice (a unique index on the verdict's assignment is the last guard).
 /// </summary>
 public sealed class ReviewPending(
-    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
+    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
 {
     private const string PickJobSql = """
         SELECT job_id FROM assignments WHERE review_state = 'Pending'
@@ -97,14 +98,8 @@ public sealed class ReviewPending(
         }
 
         var session = sessions.Get(sha, () => ReadAll(modelKey));
-        var perImage = ImagePreprocessor.ValuesPerImage(descriptor);
-        var inputs = new float[batch.Count * perImage];
-        var readable = new bool[batch.Count];
-        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
-        {
-            var bytes = ReadAll(batch[i].StorageKey);
-            readable[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage)) is not null;
-        });
+        var inputs = new float[batch.Count * ImagePreprocessor.ValuesPerImage(descriptor)];
+        var readable = await reviewInputs.FillAsync(batch.ConvertAll(a => a.StorageKey), descriptor, inputs, ct);
 
         var predictions = Classifier.Run(session, descriptor, inputs, batch.Count);
         var now = clock.GetUtcNow();
