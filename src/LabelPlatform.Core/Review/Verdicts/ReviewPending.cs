@@ -12,10 +12,11 @@ namespace LabelPlatform.Review.Verdicts;
 
 /// <summary>
 /// One review batch: up to <c>Review:BatchSize</c> answers waiting for the same job's model, locked
-/// with SKIP LOCKED (several workers share the queue), their images decoded and prepared in
-/// parallel, one batched inference, and every verdict written in the same transaction that took
-/// the answers. A crash anywhere rolls the batch back to waiting: nothing is lost and nothing is
-/// judged twice (a unique index on the verdict's assignment is the last guard).
+/// with SKIP LOCKED (several workers share the queue), their images prepared in parallel from
+/// model-sized copies (<see cref="ReviewInputs"/>), one batched inference, and every verdict
+/// written in the same transaction that took the answers. A crash anywhere rolls the batch back to
+/// waiting: nothing is lost and nothing is judged twice (a unique index on the verdict's assignment
+/// is the last guard).
 /// </summary>
 public sealed class ReviewPending(
     NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
