@@ -5,10 +5,11 @@
 bench_review() {
   local started=$SECONDS
   local items=${BENCH_REVIEW_ITEMS:-256}
-  local answers_per_item=${BENCH_REVIEW_ANSWERS_PER_ITEM:-4}
+  local answers_per_item=${BENCH_REVIEW_ANSWERS_PER_ITEM:-8}
   local batches=${BENCH_REVIEW_BATCHES:-"1 16 64"}
   local threads=${BENCH_REVIEW_THREADS:-$(nproc)}
   local cold=${BENCH_REVIEW_COLD:-1}
+  local rounds=${BENCH_REVIEW_ROUNDS:-16}
   local out="$root/bench/out/review-$(date +%Y%m%d-%H%M%S)"
   mkdir -p "$out"
   local log="$out/run.log"
@@ -21,7 +22,7 @@ bench_review() {
   if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
     echo "WARNING: the machine is busy (1-minute load ${load_before%% *} on $(nproc) cores); the figures will be low and noisy."
   fi
-  echo "BENCH_REVIEW_ITEMS=$items BENCH_REVIEW_ANSWERS_PER_ITEM=$answers_per_item BENCH_REVIEW_BATCHES=\"$batches\" BENCH_REVIEW_THREADS=$threads BENCH_REVIEW_COLD=$cold; output in ${out#$root/}"
+  echo "BENCH_REVIEW_ITEMS=$items BENCH_REVIEW_ANSWERS_PER_ITEM=$answers_per_item BENCH_REVIEW_BATCHES=\"$batches\" BENCH_REVIEW_THREADS=$threads BENCH_REVIEW_COLD=$cold BENCH_REVIEW_ROUNDS=$rounds; output in ${out#$root/}"
 
   bench_build
 
@@ -40,7 +41,7 @@ bench_review() {
 
   echo "==> Review: the product's batch loop until drained, and bare inference, at batch sizes $batches"
   run_logged "$log" dotnet "$bench_dll" review-run --connection "$cs" --storage "$storage" \
-    --job "$(measure_field "$seed" job)" --batches "${batches// /,}" --threads "$threads" --cold "$cold"
+    --job "$(measure_field "$seed" job)" --batches "${batches// /,}" --threads "$threads" --cold "$cold" --rounds "$rounds"
   local load_after
   load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -65,7 +66,7 @@ bench_review() {
       "$(measure_field "$cold_line" pipeline_img_per_s)" "$(measure_field "$cold_line" bare_img_per_s)" "$(measure_field "$cold_line" ratio)"
   fi
   echo "pipeline: ReviewPending.RunOnceAsync until drained (lock, read copies, values, infer, verdicts committed);"
-  echo "bare: InferenceSession.Run on one prepared tensor, same session options, as many images"
+  echo "bare: InferenceSession.Run on one prepared tensor, same session options, as many images, in $rounds slices between the pipeline's"
   echo
 
   local result64

@@ -24,8 +24,9 @@ usage: bench/run.sh NAME
   review  the review worker's images/s end to end (lock answers, read model-sized input copies,
           infer MobileNet on CPU, save verdicts) beside bare ONNX Runtime inference of the same
           batches, at batch sizes 1, 16 and 64. Environment: BENCH_REVIEW_ITEMS (256),
-          BENCH_REVIEW_ANSWERS_PER_ITEM (4), BENCH_REVIEW_BATCHES ("1 16 64"),
-          BENCH_REVIEW_THREADS (nproc), BENCH_REVIEW_COLD (1: also batch 64 without the copies).
+          BENCH_REVIEW_ANSWERS_PER_ITEM (8), BENCH_REVIEW_BATCHES ("1 16 64"),
+          BENCH_REVIEW_THREADS (nproc), BENCH_REVIEW_COLD (1: also batch 64 without the copies),
+          BENCH_REVIEW_ROUNDS (16).
 USAGE
 }
 

@@ -65,7 +65,7 @@ switch (command)
     case "review-prepare":
         await new ReviewSeeder(Connection()).RunAsync(new ReviewSeedPlan(
             Items: options.GetInt("items", 256),
-            AnswersPerItem: options.GetInt("answers-per-item", 4),
+            AnswersPerItem: options.GetInt("answers-per-item", 8),
             ModelPath: options.Get("model"),
             Photos: options.Get("photos").Split(',', StringSplitOptions.RemoveEmptyEntries),
             StorageRoot: options.Get("storage"),
@@ -77,7 +77,8 @@ switch (command)
             StorageRoot: options.Get("storage"),
             Batches: options.Get("batches").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList(),
             Threads: options.GetInt("threads", 2),
-            Cold: options.GetInt("cold", 1) != 0));
+            Cold: options.GetInt("cold", 1) != 0,
+            Rounds: options.GetInt("rounds", 16)));
         break;
     default:
         Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run --connection CS [--name value ...]");

@@ -14,14 +14,15 @@ namespace LabelPlatform.Bench.Review;
 
 /// <param name="Batches">Review:BatchSize values, one pipeline run and one bare run each.</param>
 /// <param name="Cold">Also run the pipeline at the largest batch size with the input copies deleted first.</param>
-public sealed record ReviewRunPlan(Guid JobId, string StorageRoot, IReadOnlyList<int> Batches, int Threads, bool Cold);
+/// <param name="Rounds">Slices the pipeline's run is cut into, with bare inference between them.</param>
+public sealed record ReviewRunPlan(Guid JobId, string StorageRoot, IReadOnlyList<int> Batches, int Threads, bool Cold, int Rounds);
 
 /// <summary>
 /// Images per second through the product's review batch (<see cref="ReviewPending.RunOnceAsync"/>:
 /// lock the answers, read the images, prepare, infer, save the verdicts) until the job's waiting
 /// answers are drained, beside bare ONNX Runtime inference of the same model on tensors prepared
 /// beforehand, with the same session (options, thread count) and batch size, in the same process.
-/// Bare inference gets as many images as the pipeline, half just before and half just after it.
+/// Bare inference gets as many images as the pipeline, interleaved with it in slices.
 /// </summary>
 public static class ReviewThroughput
 {
@@ -42,18 +43,12 @@ public static class ReviewThroughput
         var session = services.GetRequiredService<OnnxSessions>().Get(sha, () => ReadAll(store, modelKey));
         Console.WriteLine($"{answers} answers over {keys.Count} items; ONNX Runtime {OrtEnv.Instance().GetVersionString()} on CPU, {plan.Threads} intra-op threads");
 
-        var results = new List<(int Batch, double Pipeline, double Bare)>();
+        var bare = new BareInference(session, descriptor, store, keys);
         foreach (var batch in plan.Batches)
         {
-            // Half the bare runs before the pipeline's and half after, so a change in the machine's
-            // load during the run weighs on both alike.
-            var bareBefore = Bare(session, descriptor, store, keys, batch, (int)answers / 2);
-            var pipeline = await PipelineAsync(services, dataSource, plan.JobId, batch, (int)answers);
-            var bareAfter = Bare(session, descriptor, store, keys, batch, (int)answers / 2);
-            var bare = 2 / ((1 / bareBefore) + (1 / bareAfter));
-            Console.WriteLine($"batch {batch,3}: pipeline {pipeline,7:0.0} images/s, bare inference {bare,7:0.0} images/s, ratio {pipeline / bare:0.000}");
-            Measure.Print("review_batch", ("batch", batch), ("pipeline_img_per_s", pipeline), ("bare_img_per_s", bare), ("ratio", pipeline / bare), ("answers", answers));
-            results.Add((batch, pipeline, bare));
+            var (pipeline, bareRate) = await InterleavedAsync(services, dataSource, bare, plan.JobId, batch, (int)answers, plan.Rounds);
+            Console.WriteLine($"batch {batch,3}: pipeline {pipeline,7:0.0} images/s, bare inference {bareRate,7:0.0} images/s, ratio {pipeline / bareRate:0.000}");
+            Measure.Print("review_batch", ("batch", batch), ("pipeline_img_per_s", pipeline), ("bare_img_per_s", bareRate), ("ratio", pipeline / bareRate), ("answers", answers));
         }
 
         if (plan.Cold)
@@ -67,15 +62,19 @@ public static class ReviewThroughput
                 Directory.Delete(copies, recursive: true);
             }
 
-            var pipeline = await PipelineAsync(services, dataSource, plan.JobId, batch, (int)answers);
-            var bare = results.Single(r => r.Batch == batch).Bare;
-            Console.WriteLine($"batch {batch,3}, no input copies: pipeline {pipeline,7:0.0} images/s, ratio {pipeline / bare:0.000} to the bare inference above");
-            Measure.Print("review_cold", ("batch", batch), ("pipeline_img_per_s", pipeline), ("bare_img_per_s", bare), ("ratio", pipeline / bare));
+            var (pipeline, bareRate) = await InterleavedAsync(services, dataSource, bare, plan.JobId, batch, (int)answers, plan.Rounds);
+            Console.WriteLine($"batch {batch,3}, no input copies: pipeline {pipeline,7:0.0} images/s, bare inference {bareRate,7:0.0} images/s, ratio {pipeline / bareRate:0.000}");
+            Measure.Print("review_cold", ("batch", batch), ("pipeline_img_per_s", pipeline), ("bare_img_per_s", bareRate), ("ratio", pipeline / bareRate));
         }
     }
 
-    /// <summary>The product's review loop, as ReviewJob runs it, until nothing waits.</summary>
-    private static async Task<double> PipelineAsync(IServiceProvider services, NpgsqlDataSource dataSource, Guid jobId, int batch, int answers)
+    /// <summary>
+    /// The product's review loop, as ReviewJob runs it, until nothing waits, in <paramref name="rounds"/>
+    /// slices with as many bare-inference images before each: a change in the machine's load during
+    /// the run weighs on both alike. Returns images/s of each, counting only its own time.
+    /// </summary>
+    private static async Task<(double Pipeline, double Bare)> InterleavedAsync(
+        IServiceProvider services, NpgsqlDataSource dataSource, BareInference bare, Guid jobId, int batch, int answers, int rounds)
     {
         await using (var reset = dataSource.CreateCommand(ResetSql.Replace("$1", $"'{jobId}'", StringComparison.Ordinal)))
         {
@@ -89,57 +88,79 @@ public static class ReviewThroughput
 
         // Review:BatchSize is read on every batch; the options instance is the process's one.
         services.GetRequiredService<IOptions<ReviewOptions>>().Value.BatchSize = batch;
-        var clock = Stopwatch.StartNew();
-        var reviewed = 0;
-        while (true)
+        bare.Prepare(batch);
+        var share = Math.Max(batch, answers / Math.Max(1, rounds));
+        var (reviewed, bareImages) = (0, 0);
+        var (pipelineTime, bareTime) = (TimeSpan.Zero, TimeSpan.Zero);
+        var drained = false;
+        while (!drained)
         {
-            await using var scope = services.CreateAsyncScope();
-            var count = await scope.ServiceProvider.GetRequiredService<ReviewPending>().RunOnceAsync();
-            if (count == 0)
+            var clock = Stopwatch.StartNew();
+            bareImages += bare.Run(share);
+            bareTime += clock.Elapsed;
+
+            clock.Restart();
+            var target = reviewed + share;
+            while (reviewed < target)
             {
-                break;
+                await using var scope = services.CreateAsyncScope();
+                var count = await scope.ServiceProvider.GetRequiredService<ReviewPending>().RunOnceAsync();
+                if (count == 0)
+                {
+                    drained = true;
+                    break;
+                }
+
+                reviewed += count;
             }
 
-            reviewed += count;
+            pipelineTime += clock.Elapsed;
         }
 
-        var seconds = clock.Elapsed.TotalSeconds;
         var verdicts = await ScalarAsync<long>(dataSource, "SELECT count(*) FROM verdicts WHERE job_id = $1", jobId);
         if (reviewed != answers || verdicts != answers)
         {
             throw new InvalidOperationException($"Batch {batch}: {reviewed} answers reviewed and {verdicts} verdicts saved; {answers} were waiting.");
         }
 
-        return reviewed / seconds;
+        return (reviewed / pipelineTime.TotalSeconds, bareImages / bareTime.TotalSeconds);
     }
 
-    /// <summary>session.Run alone on one tensor of <paramref name="batch"/> prepared images, as many images as the pipeline reviews.</summary>
-    private static double Bare(InferenceSession session, ModelDescriptor model, IItemStore store, IReadOnlyList<string> keys, int batch, int images)
+    /// <summary>session.Run alone on one tensor of prepared images, the product's session and options.</summary>
+    private sealed class BareInference(InferenceSession session, ModelDescriptor model, IItemStore store, IReadOnlyList<string> keys)
     {
-        var perImage = ImagePreprocessor.ValuesPerImage(model);
-        var inputs = new float[batch * perImage];
-        for (var i = 0; i < batch; i++)
+        private float[] _inputs = [];
+        private int _batch;
+
+        public void Prepare(int batch)
         {
-            var pixels = InputCopies.Read(store, keys[i % keys.Count], model) ?? InputCopies.Make(store, keys[i % keys.Count], model)!;
-            ImagePreprocessor.WriteValues(pixels, model, inputs.AsSpan(i * perImage, perImage));
+            var perImage = ImagePreprocessor.ValuesPerImage(model);
+            _batch = batch;
+            _inputs = new float[batch * perImage];
+            for (var i = 0; i < batch; i++)
+            {
+                var key = keys[i % keys.Count];
+                var pixels = InputCopies.Read(store, key, model) ?? InputCopies.Make(store, key, model)!;
+                ImagePreprocessor.WriteValues(pixels, model, _inputs.AsSpan(i * perImage, perImage));
+            }
+
+            Run(_batch);
         }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(inputs, [batch, model.Channels, model.Height, model.Width]);
-        using var runOptions = new RunOptions();
-        void RunOnce()
+        /// <summary>Whole batches until at least <paramref name="images"/>; returns the images inferred.</summary>
+        public int Run(int images)
         {
-            using var outputs = session.Run(runOptions, [model.InputName], [input], [model.OutputName!]);
-        }
+            using var input = OrtValue.CreateTensorValueFromMemory(_inputs, [_batch, model.Channels, model.Height, model.Width]);
+            using var runOptions = new RunOptions();
+            var done = 0;
+            while (done < images)
+            {
+                using var outputs = session.Run(runOptions, [model.InputName], [input], [model.OutputName!]);
+                done += _batch;
+            }
 
-        RunOnce();
-        var runs = (images + batch - 1) / batch;
-        var clock = Stopwatch.StartNew();
-        for (var r = 0; r < runs; r++)
-        {
-            RunOnce();
+            return done;
         }
-
-        return runs * batch / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<(string Sha, string Key, ModelDescriptor Descriptor)> ModelAsync(NpgsqlDataSource dataSource, Guid jobId)
