@@ -21,6 +21,12 @@ usage: bench/run.sh NAME
           classification, and the box editor's frame time while dragging a box among 500 on a
           4000x3000 image. Environment: BENCH_ITEMS (200), BENCH_WARMUP (10), BENCH_THINK_MS (100),
           BENCH_BOXES (500), BENCH_DRAG_SECONDS (3), BENCH_VIEWPORT ("1920x1080").
+  review  the review worker's images/s end to end (lock answers, read model-sized input copies,
+          infer MobileNet on CPU, save verdicts) beside bare ONNX Runtime inference of the same
+          batches, at batch sizes 1, 16 and 64. Environment: BENCH_REVIEW_ITEMS (256),
+          BENCH_REVIEW_ANSWERS_PER_ITEM (8), BENCH_REVIEW_BATCHES ("1 16 64"),
+          BENCH_REVIEW_THREADS (nproc), BENCH_REVIEW_COLD (1: also batch 64 without the copies),
+          BENCH_REVIEW_ROUNDS (16).
 USAGE
 }
 
@@ -105,6 +111,12 @@ case "$name" in
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
     bench_workspace
+    ;;
+  review)
+    source "$root/bench/review.sh"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    bench_review
     ;;
   *)
     usage

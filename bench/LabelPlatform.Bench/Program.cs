@@ -1,6 +1,7 @@
 using LabelPlatform.Bench;
 using LabelPlatform.Bench.Peers;
 using LabelPlatform.Bench.Queue;
+using LabelPlatform.Bench.Review;
 using LabelPlatform.Bench.Workspace;
 
 // Driven by bench/run.sh; each command prints a human summary and one "MEASURE ..." line for the script.
@@ -61,8 +62,26 @@ switch (command)
             ViewportHeight: options.GetInt("viewport-height", 1080),
             Screenshots: options.GetOptional("screenshots")));
         break;
+    case "review-prepare":
+        await new ReviewSeeder(Connection()).RunAsync(new ReviewSeedPlan(
+            Items: options.GetInt("items", 256),
+            AnswersPerItem: options.GetInt("answers-per-item", 8),
+            ModelPath: options.Get("model"),
+            Photos: options.Get("photos").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            StorageRoot: options.Get("storage"),
+            Threads: options.GetInt("threads", 2)));
+        break;
+    case "review-run":
+        await ReviewThroughput.RunAsync(Connection(), new ReviewRunPlan(
+            JobId: Guid.Parse(options.Get("job")),
+            StorageRoot: options.Get("storage"),
+            Batches: options.Get("batches").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList(),
+            Threads: options.GetInt("threads", 2),
+            Cold: options.GetInt("cold", 1) != 0,
+            Rounds: options.GetInt("rounds", 16)));
+        break;
     default:
-        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare --connection CS [--name value ...]");
+        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run --connection CS [--name value ...]");
         Console.Error.WriteLine("       LabelPlatform.Bench workspace-run --url URL --classify-job ID --box-job ID [--name value ...]");
         return 2;
 }

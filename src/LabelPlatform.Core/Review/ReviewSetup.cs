@@ -1,4 +1,5 @@
 using LabelPlatform.Review.Inference;
+using LabelPlatform.Review.Inputs;
 using LabelPlatform.Review.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,10 @@ public static class ReviewSetup
         builder.Services.AddSingleton<OnnxSessions>();
         builder.Services.AddTransient<ModelValidator>();
         builder.Services.AddTransient<RegisterModel>();
+        builder.Services.AddTransient<ReviewInputs>();
+        builder.Services.AddTransient<MakeInputCopies>();
+        builder.Services.AddTransient<InputCopiesJob>();
+        builder.Services.AddTransient<InputCopyRequests>();
         builder.Services.AddTransient<Verdicts.ReviewPending>();
         builder.Services.AddTransient<Verdicts.ReviewJob>();
         builder.Services.AddTransient<Verdicts.SetReviewPolicy>();

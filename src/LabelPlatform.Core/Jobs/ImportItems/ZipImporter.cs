@@ -4,6 +4,7 @@ using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Review.Inputs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ public sealed class ZipImporter(
     IDbContextFactory<AppDbContext> dbFactory,
     IItemStore store,
     IOptions<UploadLimits> limits,
+    InputCopyRequests inputCopies,
     TimeProvider clock)
 {
     private readonly UploadLimits _limits = limits.Value;
@@ -45,6 +47,7 @@ public sealed class ZipImporter(
             }
 
             await JobItems.AppendAsync(dbFactory, jobId, staged, ct);
+            await inputCopies.RequestAsync(jobId, ct);
             return report with { ItemsAdded = staged.Count };
         }
         catch

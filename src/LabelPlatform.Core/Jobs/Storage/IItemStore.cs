@@ -10,3 +10,15 @@ public interface IItemStore
 
     void Delete(string key);
 }
+
+public static class ItemStoreReads
+{
+    /// <summary>The whole file, for the small ones read at once (models, images); throws when there is none.</summary>
+    public static byte[] ReadAll(this IItemStore store, string key)
+    {
+        using var stream = store.OpenRead(key) ?? throw new FileNotFoundException($"The item store has no file {key}.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}

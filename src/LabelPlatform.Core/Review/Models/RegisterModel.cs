@@ -3,6 +3,7 @@ using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Review.Inputs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Review.Models;
@@ -12,7 +13,7 @@ namespace LabelPlatform.Review.Models;
 /// against the job, kept in the item store, and becomes the job's next model version. Nothing is
 /// kept when validation fails.
 /// </summary>
-public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IItemStore store, ModelValidator validator, TimeProvider clock)
+public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IItemStore store, ModelValidator validator, InputCopyRequests inputCopies, TimeProvider clock)
 {
     public async Task<Result<ReviewModel>> HandleAsync(
         Guid jobId, Guid organisationId, string userId, string fileName, byte[] file, ModelDescriptor descriptor, CancellationToken ct = default)
@@ -76,6 +77,8 @@ public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IIt
             throw;
         }
 
+        // Reviews read model-sized copies of the images; make them now rather than during the first reviews.
+        await inputCopies.RequestAsync(jobId, ct);
         return model;
     }
 }

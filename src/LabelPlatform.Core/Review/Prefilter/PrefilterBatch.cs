@@ -16,7 +16,8 @@ namespace LabelPlatform.Review.Prefilter;
 /// transaction each item's pre-annotation and machine label with the run's progress. The job row is
 /// share-locked, so a launch waits for the batch and the next batch sees the launch and stops.
 /// </summary>
-public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, IOptions<ReviewOptions> options, TimeProvider clock)
+public sealed class PrefilterBatch(
+    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, Inputs.ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock)
 {
     private const string JobSql = "SELECT status, answers_per_item FROM jobs WHERE id = $1 FOR SHARE";
 
@@ -27,7 +28,7 @@ public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions ses
         """;
 
     private const string ItemsSql = """
-        SELECT id, storage_key FROM items
+        SELECT id, storage_key, width, height FROM items
         WHERE job_id = $1 AND prefilter_run_id IS DISTINCT FROM $2
         ORDER BY ordinal LIMIT $3
         FOR UPDATE SKIP LOCKED
@@ -81,7 +82,7 @@ public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions ses
             return 0;
         }
 
-        var batch = new List<(Guid Id, string StorageKey)>();
+        var batch = new List<(Guid Id, string StorageKey, int Width, int Height)>();
         await using (var items = new NpgsqlCommand(ItemsSql, connection, tx))
         {
             items.Parameters.Add(new() { Value = jobId });
@@ -90,7 +91,7 @@ public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions ses
             await using var reader = await items.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                batch.Add((reader.GetGuid(0), reader.GetString(1)));
+                batch.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
             }
         }
 
@@ -101,7 +102,7 @@ public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions ses
             return 0;
         }
 
-        var results = Predict(batch, descriptor, sessions.Get(sha, () => ReadAll(modelKey)), request, ct);
+        var results = await PredictAsync(batch, descriptor, sessions.Get(sha, () => store.ReadAll(modelKey)), request, ct);
         await using (var write = new NpgsqlCommand(WriteItemsSql, connection, tx))
         {
             write.Parameters.Add(new() { Value = batch.Select(b => b.Id).ToArray() });
@@ -147,16 +148,12 @@ public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions ses
 
     private sealed record ItemResult(string? PreAnnotation, string? MachineLabel, float? Confidence, bool Audit, bool Unreadable);
 
-    private List<ItemResult> Predict(List<(Guid Id, string StorageKey)> batch, ModelDescriptor descriptor, Microsoft.ML.OnnxRuntime.InferenceSession session, PrefilterRequest request, CancellationToken ct)
+    private async Task<List<ItemResult>> PredictAsync(
+        List<(Guid Id, string StorageKey, int Width, int Height)> batch, ModelDescriptor descriptor, Microsoft.ML.OnnxRuntime.InferenceSession session, PrefilterRequest request, CancellationToken ct)
     {
-        var perImage = ImagePreprocessor.ValuesPerImage(descriptor);
-        var inputs = new float[batch.Count * perImage];
-        var geometries = new ImageGeometry?[batch.Count];
-        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
-        {
-            var bytes = ReadAll(batch[i].StorageKey);
-            geometries[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage));
-        });
+        var inputs = new float[batch.Count * ImagePreprocessor.ValuesPerImage(descriptor)];
+        var readable = await reviewInputs.FillAsync(batch.ConvertAll(b => b.StorageKey), descriptor, inputs, ct);
+        var geometries = batch.Select((b, i) => readable[i] ? ImageGeometry.For(descriptor, b.Width, b.Height) : null).ToArray();
 
         if (descriptor.Kind == ModelKind.Detection)
         {
@@ -206,11 +203,4 @@ public sealed class PrefilterBatch(NpgsqlDataSource dataSource, OnnxSessions ses
         await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
     }
 
-    private byte[] ReadAll(string key)
-    {
-        using var stream = store.OpenRead(key) ?? throw new FileNotFoundException($"The item store has no file {key}.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
 }

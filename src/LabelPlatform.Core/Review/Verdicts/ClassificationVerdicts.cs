@@ -6,7 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace LabelPlatform.Review.Verdicts;
 
 /// <summary>An answer the review worker took, as it needs it.</summary>
-internal sealed record PendingAnswer(Guid Id, string Label, string StorageKey, string? AnswerJson);
+internal sealed record PendingAnswer(Guid Id, string Label, string StorageKey, string? AnswerJson, int Width, int Height);
 
 /// <summary>One verdict as the review worker writes it.</summary>
 internal sealed record VerdictRow(Guid AssignmentId, ReviewState Outcome, string Reason, string? ModelLabel, float Confidence, string Evidence)

@@ -2,6 +2,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Review.Inference;
+using LabelPlatform.Review.Inputs;
 using LabelPlatform.Review.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,13 +13,14 @@ namespace LabelPlatform.Review.Verdicts;
 
 /// <summary>
 /// One review batch: up to <c>Review:BatchSize</c> answers waiting for the same job's model, locked
-/// with SKIP LOCKED (several workers share the queue), their images decoded and prepared in
-/// parallel, one batched inference, and every verdict written in the same transaction that took
-/// the answers. A crash anywhere rolls the batch back to waiting: nothing is lost and nothing is
-/// judged twice (a unique index on the verdict's assignment is the last guard).
+/// with SKIP LOCKED (several workers share the queue), their images prepared in parallel from
+/// model-sized copies (<see cref="ReviewInputs"/>), one batched inference, and every verdict
+/// written in the same transaction that took the answers. A crash anywhere rolls the batch back to
+/// waiting: nothing is lost and nothing is judged twice (a unique index on the verdict's assignment
+/// is the last guard).
 /// </summary>
 public sealed class ReviewPending(
-    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
+    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
 {
     private const string PickJobSql = """
         SELECT job_id FROM assignments WHERE review_state = 'Pending'
@@ -26,7 +28,7 @@ public sealed class ReviewPending(
         """;
 
     private const string LockBatchSql = """
-        SELECT a.id, a.label, i.storage_key, a.answer::text FROM assignments a JOIN items i ON i.id = a.item_id
+        SELECT a.id, a.label, i.storage_key, a.answer::text, i.width, i.height FROM assignments a JOIN items i ON i.id = a.item_id
         WHERE a.job_id = $1 AND a.review_state = 'Pending'
         ORDER BY a.submitted_at
         LIMIT $2
@@ -74,7 +76,7 @@ public sealed class ReviewPending(
             await using var reader = await lockBatch.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                batch.Add(new(reader.GetGuid(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                batch.Add(new(reader.GetGuid(0), reader.IsDBNull(1) ? "" : reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4), reader.GetInt32(5)));
             }
         }
 
@@ -99,15 +101,12 @@ public sealed class ReviewPending(
             jobKind = Enum.Parse<TaskKind>(reader.GetString(6));
         }
 
-        var session = sessions.Get(sha, () => ReadAll(modelKey));
-        var perImage = ImagePreprocessor.ValuesPerImage(descriptor);
-        var inputs = new float[batch.Count * perImage];
-        var geometries = new ImageGeometry?[batch.Count];
-        Parallel.For(0, batch.Count, new ParallelOptions { CancellationToken = ct }, i =>
-        {
-            var bytes = ReadAll(batch[i].StorageKey);
-            geometries[i] = ImagePreprocessor.Fill(bytes, descriptor, inputs.AsSpan(i * perImage, perImage));
-        });
+        var session = sessions.Get(sha, () => store.ReadAll(modelKey));
+        var inputs = new float[batch.Count * ImagePreprocessor.ValuesPerImage(descriptor)];
+        var readable = await reviewInputs.FillAsync(batch.ConvertAll(a => a.StorageKey), descriptor, inputs, ct);
+
+        // Where each image sits in the model's input follows from its size alone (kept at import).
+        var geometries = batch.Select((a, i) => readable[i] ? ImageGeometry.For(descriptor, a.Width, a.Height) : null).ToArray();
 
         // A model registered before kinds were checked against the job is no reason to stall the queue.
         IReadOnlyList<VerdictRow> rows = !ReviewModel.CanJudge(descriptor.Kind, jobKind) ? [.. batch.Select(a => VerdictRow.NotJudged(a.Id, descriptor.Kind, jobKind))]
@@ -139,11 +138,4 @@ public sealed class ReviewPending(
         return rows.Count;
     }
 
-    private byte[] ReadAll(string key)
-    {
-        using var stream = store.OpenRead(key) ?? throw new FileNotFoundException($"The item store has no file {key}.");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
 }
