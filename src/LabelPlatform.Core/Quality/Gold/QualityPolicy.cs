@@ -47,6 +47,8 @@ public sealed record QualityPolicy(
     /// <summary>The posterior mean of a worker's accuracy: Beta(right + 1, wrong + 1).</summary>
     public static double Accuracy(int goldAnswers, int goldCorrect) => (goldCorrect + PriorRight) / (goldAnswers + PriorRight + PriorWrong);
 
+    private static string Percent(double share) => $"{share * 100:0}%";
+
     /// <summary>Why a worker with these gold results is blocked from the job, or null when they may go on.</summary>
     public string? BlockReason(int goldAnswers, int goldCorrect)
     {
@@ -57,7 +59,7 @@ public sealed record QualityPolicy(
 
         if (MinAccuracy > 0 && goldAnswers >= MinGoldAnswers && Accuracy(goldAnswers, goldCorrect) < MinAccuracy)
         {
-            return $"accuracy on checks {Accuracy(goldAnswers, goldCorrect):P0} after {goldAnswers} gold answers, below the job's {MinAccuracy:P0}";
+            return $"accuracy on checks {Percent(Accuracy(goldAnswers, goldCorrect))} after {goldAnswers} gold answers, below the job's {Percent(MinAccuracy)}";
         }
 
         return null;

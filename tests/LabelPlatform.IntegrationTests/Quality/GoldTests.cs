@@ -1,0 +1,210 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Data;
+using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Labelling;
+using LabelPlatform.Quality.Gold;
+using LabelPlatform.Queue;
+using LabelPlatform.Queue.AvailableJobs;
+using LabelPlatform.Queue.ClaimNext;
+using LabelPlatform.Queue.Submit;
+using LabelPlatform.Review.Verdicts;
+using LabelPlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabelPlatform.IntegrationTests.Quality;
+
+/// <summary>Gold items on the real database: marked, mixed into claims, scored at submit, and blocking workers who miss them.</summary>
+public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
+{
+    private async Task<(AppUser Researcher, Job Job)> JobAsync(int items, int gold, QualityPolicy policy, int answersPerItem = 2)
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobWithItemsAsync(researcher, items, answersPerItem);
+        if (gold > 0)
+        {
+            var csv = "item,label,explanation\n" + string.Concat(Enumerable.Range(0, gold).Select(i => $"img/{i}.png,cat,Whiskers and pointed ears.\n"));
+            var report = await factory.Services.GetRequiredService<GoldItems>().ImportAsync(job.Id, job.OrganisationId, "gold.csv", csv);
+            Assert.True(report.IsSuccess && report.Value!.Succeeded, report.Error?.Message ?? string.Join("; ", report.Value!.Problems));
+        }
+
+        Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(job.Id, job.OrganisationId, policy));
+        return (researcher, job);
+    }
+
+    private async Task<AppDbContext> DbAsync() => await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    private async Task<bool> IsGoldAsync(Guid itemId)
+    {
+        await using var db = await DbAsync();
+        return await db.Items.AnyAsync(i => i.Id == itemId && i.GoldAnswer != null);
+    }
+
+    [Fact]
+    public async Task Import_GoldCsv_MarksItemsClosesTheirSlotsAndLeavesThemOutOfProgress()
+    {
+        var (_, job) = await JobAsync(items: 10, gold: 3, QualityPolicy.Default);
+
+        await using var db = await DbAsync();
+        var gold = await db.Items.Where(i => i.JobId == job.Id && i.GoldAnswer != null).ToListAsync();
+        Assert.Equal(3, gold.Count);
+        Assert.All(gold, i => Assert.Equal((0, "Whiskers and pointed ears.", "cat"), (i.RemainingSlots, i.GoldExplanation, string.Join('|', Answer.FromJson(i.GoldAnswer)!.Labels))));
+        var counts = (await factory.Services.GetRequiredService<GetJobCounts>().HandleAsync([job.Id]))[job.Id];
+        Assert.Equal((7, 14), (counts.Items, counts.AnswersNeeded));
+    }
+
+    [Fact]
+    public async Task Import_BadRows_NamesEachLineAndMarksNothing()
+    {
+        var (_, job) = await JobAsync(items: 4, gold: 0, QualityPolicy.Default);
+        const string csv = "item,label\nimg/0.png,cat\nimg/9.png,cat\nimg/1.png,horse\nimg/2.png\n";
+
+        var report = await factory.Services.GetRequiredService<GoldItems>().ImportAsync(job.Id, job.OrganisationId, "gold.csv", csv);
+
+        Assert.Equal(
+            [
+                "line 3: the job has no item \"img/9.png\"",
+                "line 4: \"horse\" is not one of this job's labels (cat, dog, bird).",
+                "line 5: has 1 fields; the header has 2",
+            ],
+            report.Value!.Problems);
+        await using var db = await DbAsync();
+        Assert.False(await db.Items.AnyAsync(i => i.JobId == job.Id && i.GoldAnswer != null));
+    }
+
+    [Fact]
+    public async Task Submit_MissedGoldWithFeedback_TellsTheKnownAnswerAndRecordsIt()
+    {
+        var (_, job) = await JobAsync(items: 8, gold: 6, QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, Feedback = true });
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+
+        var first = (await factory.ClaimAsync(job, worker)).Value!;
+        var missed = await factory.SubmitAsync(first, worker, "dog");
+        var secondClaim = await factory.ClaimAsync(job, worker);
+        Assert.True(secondClaim.IsSuccess, secondClaim.Error?.Message);
+        var second = secondClaim.Value!;
+        var right = await factory.SubmitAsync(second, worker, "cat");
+
+        Assert.Equal(new GoldFeedback("cat", "Whiskers and pointed ears."), missed.Value!.MissedGold);
+        Assert.Null(right.Value!.MissedGold);
+        await using var db = await DbAsync();
+        var record = await db.WorkerJobQuality.SingleAsync(q => q.JobId == job.Id && q.WorkerId == worker.Id);
+        Assert.Equal((2, 1, null), (record.GoldAnswers, record.GoldCorrect, record.BlockedAt));
+        Assert.Equal([false, true], await db.Assignments.Where(a => a.WorkerId == worker.Id).OrderBy(a => a.SubmittedAt).Select(a => a.GoldCorrect).ToListAsync());
+    }
+
+    [Fact]
+    public async Task ClaimAndSubmit_GoldWithoutFeedback_LookExactlyLikeAnyOtherItem()
+    {
+        // Half the claims gold: the worker sees the same shape of claim, lease and outcome either way.
+        var (_, job) = await JobAsync(items: 40, gold: 20, QualityPolicy.Default with { GoldRate = 0.5, NewWorkerGoldRate = 0.5 }, answersPerItem: 1);
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+        var outcomes = new List<(bool Gold, SubmitOutcomeShape Shape)>();
+        for (var i = 0; i < 16; i++)
+        {
+            var claim = (await factory.ClaimAsync(job, worker)).Value!;
+            var lease = claim.LeaseExpiresAt - (await factory.AssignmentAsync(claim.AssignmentId)).LeasedAt;
+            var outcome = (await factory.SubmitAsync(claim, worker, "dog")).Value!;
+            outcomes.Add((await IsGoldAsync(claim.ItemId), new SubmitOutcomeShape(TimeSpan.FromSeconds(Math.Round(lease.TotalSeconds)), outcome)));
+        }
+
+        Assert.Contains(outcomes, o => o.Gold);
+        Assert.Contains(outcomes, o => !o.Gold);
+        Assert.Single(outcomes.Select(o => o.Shape).Distinct());
+
+        // The picture of a gold item comes back like any other's: same status, type and caching.
+        using var browser = await factory.SignInAsync(worker);
+        var next = (await factory.ClaimAsync(job, worker)).Value!;
+        using var response = await browser.GetAsync($"/items/{next.ItemId}/file");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode); // placeholder files are not stored: the same 404 for both kinds
+    }
+
+    private sealed record SubmitOutcomeShape(TimeSpan Lease, SubmitOutcome Outcome);
+
+    [Fact]
+    public async Task Submit_AccuracyBelowTheJobsMinimum_BlocksDiscardsAnswersWaitingForReviewAndReturnsTheirSlots()
+    {
+        var (_, job) = await JobAsync(items: 10, gold: 4, QualityPolicy.Default with { GoldRate = 0, NewWorkerGoldRate = 0, MinAccuracy = 0.6, MinGoldAnswers = 3 });
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+
+        // Two real answers first, one waiting for a reviewer: blocking throws that one away.
+        var realClaims = new List<Claim>();
+        for (var i = 0; i < 2; i++)
+        {
+            var claim = (await factory.ClaimAsync(job, worker)).Value!;
+            Assert.False(await IsGoldAsync(claim.ItemId));
+            await factory.SubmitAsync(claim, worker, "dog");
+            realClaims.Add(claim);
+        }
+
+        await using (var db = await DbAsync())
+        {
+            await db.Assignments.Where(a => a.Id == realClaims[0].AssignmentId).ExecuteUpdateAsync(u => u.SetProperty(a => a.ReviewState, ReviewState.NeedsReview));
+        }
+
+        var slotsBefore = (await factory.ItemAsync(realClaims[0].ItemId)).RemainingSlots;
+        Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(job.Id, job.OrganisationId,
+            QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, MinAccuracy = 0.6, MinGoldAnswers = 3 }));
+        for (var i = 0; i < 3; i++)
+        {
+            var gold = (await factory.ClaimAsync(job, worker)).Value!;
+            Assert.True(await IsGoldAsync(gold.ItemId));
+            await factory.SubmitAsync(gold, worker, "bird");
+        }
+
+        var after = await factory.ClaimAsync(job, worker);
+        Assert.Equal(GoldDraw.Blocked, after.Error);
+        await using var check = await DbAsync();
+        var record = await check.WorkerJobQuality.SingleAsync(q => q.JobId == job.Id && q.WorkerId == worker.Id);
+        Assert.NotNull(record.BlockedAt);
+        Assert.StartsWith("accuracy on checks 20% after 3 gold answers", record.BlockReason);
+        var states = await check.Assignments.Where(a => realClaims.Select(c => c.AssignmentId).Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Status);
+        Assert.Equal((AssignmentStatus.Discarded, AssignmentStatus.Submitted), (states[realClaims[0].AssignmentId], states[realClaims[1].AssignmentId]));
+        Assert.Equal(slotsBefore + 1, (await factory.ItemAsync(realClaims[0].ItemId)).RemainingSlots);
+        Assert.Equal(0, await check.Items.Where(i => i.JobId == job.Id && i.GoldAnswer != null).SumAsync(i => i.RemainingSlots));
+        Assert.DoesNotContain(await factory.Services.GetRequiredService<ListAvailableJobs>().HandleAsync(worker.Id), j => j.Id == job.Id);
+        var pool = await factory.Services.GetRequiredService<ClaimFromPool>().HandleAsync(worker.Id);
+        Assert.True(pool.Value is null || pool.Value.JobId != job.Id);
+    }
+
+    [Fact]
+    public async Task Claim_QualificationTest_GoldFirstThenRealWorkOrABlock()
+    {
+        var policy = QualityPolicy.Default with { GoldRate = 0, NewWorkerGoldRate = 0, QualificationItems = 2, QualificationPass = 1 };
+        var (_, job) = await JobAsync(items: 8, gold: 3, policy);
+        var good = await factory.SignUpAsync(AccountKind.Worker);
+        var bad = await factory.SignUpAsync(AccountKind.Worker);
+
+        foreach (var (worker, label) in new[] { (good, "cat"), (bad, "dog") })
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var test = (await factory.ClaimAsync(job, worker)).Value!;
+                Assert.True(await IsGoldAsync(test.ItemId));
+                await factory.SubmitAsync(test, worker, label);
+            }
+        }
+
+        var real = (await factory.ClaimAsync(job, good)).Value!;
+        Assert.False(await IsGoldAsync(real.ItemId));
+        Assert.Equal(GoldDraw.Blocked, (await factory.ClaimAsync(job, bad)).Error);
+        await using var db = await DbAsync();
+        Assert.StartsWith("failed the qualification test (0 of 2 right", (await db.WorkerJobQuality.SingleAsync(q => q.JobId == job.Id && q.WorkerId == bad.Id)).BlockReason);
+    }
+
+    [Fact]
+    public async Task Unmark_GoldItem_GoesBackToTheCrowdForTheAnswersItLacks()
+    {
+        var (_, job) = await JobAsync(items: 3, gold: 1, QualityPolicy.Default);
+        var gold = (await factory.ItemsAsync(job.Id)).Single(i => i.SourceName == "img/0.png");
+
+        Assert.Null(await factory.Services.GetRequiredService<GoldItems>().UnmarkAsync(job.Id, job.OrganisationId, gold.Id));
+
+        var item = await factory.ItemAsync(gold.Id);
+        Assert.Equal((null, 2), (item.GoldAnswer, item.RemainingSlots));
+        Assert.Equal(global::LabelPlatform.Common.Error.NotFound("The gold item"), await factory.Services.GetRequiredService<GoldItems>().UnmarkAsync(job.Id, job.OrganisationId, gold.Id));
+    }
+}
