@@ -1,7 +1,11 @@
 namespace LabelPlatform.Quality.Aggregation.Simulation;
 
-/// <summary>How a labelling strategy did on a simulated crowd: accuracy against the truth, and answers bought.</summary>
-public sealed record OverlapOutcome(string Strategy, int Items, double Accuracy, double AnswersPerItem, int Exhausted, int Rounds);
+/// <summary>
+/// How a labelling strategy did on a simulated crowd: accuracy against the truth (an item without a final
+/// label counts as wrong), answers bought, items left without a final label (ties), and items that reached
+/// the most answers still unsure (dynamic overlap).
+/// </summary>
+public sealed record OverlapOutcome(string Strategy, int Items, double Accuracy, double AnswersPerItem, int Unlabelled, int Exhausted, int Rounds);
 
 /// <summary>Runs a simulated job to compare what a strategy costs (answers bought) with what it gets right.</summary>
 public static class OverlapSimulation
@@ -10,16 +14,16 @@ public static class OverlapSimulation
     public static OverlapOutcome FixedMajority(SimulatedCrowd crowd, int items, int overlap, int seed)
     {
         var labelling = crowd.Label(items, overlap, new Random(seed));
-        var accuracy = labelling.Accuracy(MajorityVote.Decide(labelling.Answers));
-        return new OverlapOutcome($"fixed overlap {overlap}, majority vote", items, accuracy, overlap, 0, 1);
+        var labels = MajorityVote.Decide(labelling.Answers);
+        return new OverlapOutcome($"fixed overlap {overlap}, majority vote", items, labelling.Accuracy(labels), overlap, labels.Count(l => !l.HasLabel), 0, 1);
     }
 
     /// <summary>Every item gets <paramref name="overlap"/> answers; Dawid–Skene decides.</summary>
     public static OverlapOutcome FixedDawidSkene(SimulatedCrowd crowd, int items, int overlap, int seed)
     {
         var labelling = crowd.Label(items, overlap, new Random(seed));
-        var accuracy = labelling.Accuracy(DawidSkene.Run(labelling.Answers).Labels);
-        return new OverlapOutcome($"fixed overlap {overlap}, Dawid–Skene", items, accuracy, overlap, 0, 1);
+        var labels = DawidSkene.Run(labelling.Answers).Labels;
+        return new OverlapOutcome($"fixed overlap {overlap}, Dawid–Skene", items, labelling.Accuracy(labels), overlap, labels.Count(l => !l.HasLabel), 0, 1);
     }
 
     /// <summary>
@@ -89,6 +93,6 @@ public static class OverlapSimulation
 
         return new OverlapOutcome(
             $"dynamic overlap {policy.MinAnswers}–{policy.MaxAnswers} to {policy.TargetConfidence:0.##}, Dawid–Skene",
-            items, SimulatedCrowd.Accuracy(result.Labels, truth), (double)answers.Count / items, exhausted, rounds);
+            items, SimulatedCrowd.Accuracy(result.Labels, truth), (double)answers.Count / items, result.Labels.Count(l => !l.HasLabel), exhausted, rounds);
     }
 }
