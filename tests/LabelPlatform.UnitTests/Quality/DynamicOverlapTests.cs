@@ -47,6 +47,14 @@ public class DynamicOverlapTests
     }
 
     [Fact]
+    public void Decide_MaximumBelowMinimum_Throws()
+    {
+        var broken = new DynamicOverlap(MinAnswers: 3, MaxAnswers: 2, TargetConfidence: 0.9);
+
+        Assert.Throws<InvalidOperationException>(() => broken.Decide([1, 1, 1], new FinalLabel(1, 1)));
+    }
+
+    [Fact]
     public void DynamicDawidSkene_RealisticCrowd_IsAtLeastAsAccurateAsFixedThreeWithFewerAnswers()
     {
         var crowd = SimulatedCrowd.Realistic(workers: 200, labelCount: 5, new Random(42));

@@ -21,8 +21,14 @@ public enum OverlapDecision
 /// <param name="SettleOnlyWhenUnanimous">Also ask for more while the answers disagree, however confident the method is.</param>
 public sealed record DynamicOverlap(int MinAnswers, int MaxAnswers, double TargetConfidence, bool SettleOnlyWhenUnanimous = false)
 {
+    /// <summary>What an item needs next, from its answers so far and its current final label.</summary>
     public OverlapDecision Decide(ReadOnlySpan<int> labels, FinalLabel current)
     {
+        if (MinAnswers < 1 || MaxAnswers < MinAnswers)
+        {
+            throw new InvalidOperationException($"Dynamic overlap needs 1 ≤ minimum ≤ maximum answers, not {MinAnswers}–{MaxAnswers}.");
+        }
+
         if (labels.Length < MinAnswers)
         {
             return OverlapDecision.AskForOneMore;
