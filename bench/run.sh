@@ -12,6 +12,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 usage() {
   cat >&2 <<'USAGE'
 usage: bench/run.sh NAME
+  aggregate
+          majority vote and Dawid–Skene over 1,000,000 simulated answers (100,000 items × 10
+          workers): seconds, memory, accuracy; then fixed overlap 3 with majority vote against
+          dynamic overlap with Dawid–Skene (accuracy, answers bought per item). No database.
+          Environment: BENCH_AGG_ITEMS (100000), BENCH_AGG_ANSWERS_PER_ITEM (10),
+          BENCH_AGG_COST_ITEMS (20000), BENCH_AGG_SEED (42).
   queue   claim+submit cycles/s and claim latency at 50, 200 and 1000 simulated workers over
           1M completed assignments, beside Hangfire.PostgreSql, Graphile Worker and pgbench.
           Environment: BENCH_SECONDS (15), BENCH_HISTORY (1000000), BENCH_WORKERS ("50 200 1000"),
@@ -100,6 +106,10 @@ run_logged() {
 
 name=${1:-}
 case "$name" in
+  aggregate)
+    source "$root/bench/aggregate.sh"
+    bench_aggregate
+    ;;
   queue)
     source "$root/bench/queue.sh"
     trap bench_cleanup EXIT

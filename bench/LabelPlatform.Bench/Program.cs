@@ -1,4 +1,5 @@
 using LabelPlatform.Bench;
+using LabelPlatform.Bench.Aggregate;
 using LabelPlatform.Bench.Peers;
 using LabelPlatform.Bench.Queue;
 using LabelPlatform.Bench.Review;
@@ -8,7 +9,7 @@ using LabelPlatform.Bench.Workspace;
 var command = args.FirstOrDefault() ?? "";
 var options = CommandLine.Parse(args.Skip(1));
 
-// Every command but workspace-run (which talks to the web app) needs the database.
+// Every command but workspace-run (which talks to the web app) and aggregate (pure maths) needs the database.
 string Connection() => options.Get("connection");
 
 switch (command)
@@ -80,8 +81,21 @@ switch (command)
             Cold: options.GetInt("cold", 1) != 0,
             Rounds: options.GetInt("rounds", 16)));
         break;
+    case "aggregate":
+        AggregateBench.Run(new AggregatePlan(
+            Items: options.GetInt("items", 100_000),
+            AnswersPerItem: options.GetInt("answers-per-item", 10),
+            Workers: options.GetInt("workers", 300),
+            Labels: options.GetInt("labels", 5),
+            CostItems: options.GetInt("cost-items", 20_000),
+            Seed: options.GetInt("seed", 42),
+            MinAnswers: options.GetInt("min-answers", 2),
+            MaxAnswers: options.GetInt("max-answers", 7),
+            TargetConfidence: options.GetDouble("target", 0.8)));
+        break;
     default:
         Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run --connection CS [--name value ...]");
+        Console.Error.WriteLine("       LabelPlatform.Bench aggregate [--items N --answers-per-item N --workers N --labels K --cost-items N --seed N --min-answers N --max-answers N --target P]");
         Console.Error.WriteLine("       LabelPlatform.Bench workspace-run --url URL --classify-job ID --box-job ID [--name value ...]");
         return 2;
 }

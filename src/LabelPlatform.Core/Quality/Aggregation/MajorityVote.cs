@@ -9,12 +9,14 @@ public sealed record VoteResult(string? Label, IReadOnlyDictionary<string, int> 
     public double Agreement => Label is null || Total == 0 ? 0 : (double)Counts[Label] / Total;
 }
 
+/// <summary>
+/// Plurality vote. Tie rule: when two or more labels share the highest count there is no winner
+/// (ADR 0003): picking one would hide disagreement that the researcher should see (and that more
+/// answers can settle).
+/// </summary>
 public static class MajorityVote
 {
-    /// <summary>
-    /// Plurality vote. A tie has no winner: picking one would hide disagreement that the
-    /// researcher should see (and that more answers can settle).
-    /// </summary>
+    /// <summary>Plurality vote over label strings, as the CSV export shows it; a tie has no winner.</summary>
     public static VoteResult Decide(IEnumerable<string> votes, IReadOnlyList<string> labelOrder)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -37,6 +39,74 @@ public static class MajorityVote
         return leaders.Count == 1
             ? new VoteResult(leaders[0], counts, total, [])
             : new VoteResult(null, counts, total, leaders);
+    }
+
+    /// <summary>
+    /// Plurality vote per item over indexed answers. Confidence is the winner's vote share (its answers ÷
+    /// the item's answers), not a probability. A tie for the top count, or an item with no answers, gets
+    /// <see cref="FinalLabel.None"/> (confidence 0).
+    /// </summary>
+    public static FinalLabel[] Decide(AnswerSet answers)
+    {
+        var k = answers.LabelCount;
+        var results = new FinalLabel[answers.ItemCount];
+        Span<int> counts = k <= 256 ? stackalloc int[k] : new int[k];
+        for (var item = 0; item < answers.ItemCount; item++)
+        {
+            var labels = answers.LabelsOf(item);
+            if (labels.IsEmpty)
+            {
+                results[item] = FinalLabel.None;
+                continue;
+            }
+
+            counts.Clear();
+            foreach (var label in labels)
+            {
+                counts[label]++;
+            }
+
+            var (best, top, tied) = (-1, 0, false);
+            for (var label = 0; label < k; label++)
+            {
+                if (counts[label] > top)
+                {
+                    (best, top, tied) = (label, counts[label], false);
+                }
+                else if (counts[label] == top)
+                {
+                    tied = true;
+                }
+            }
+
+            results[item] = tied ? FinalLabel.None : new FinalLabel(best, (double)top / labels.Length);
+        }
+
+        return results;
+    }
+
+    /// <summary>Each item's vote shares (row-major, ItemCount × LabelCount): the soft majority vote that starts Dawid–Skene.</summary>
+    internal static double[] Shares(AnswerSet answers)
+    {
+        var k = answers.LabelCount;
+        var shares = new double[answers.ItemCount * k];
+        for (var item = 0; item < answers.ItemCount; item++)
+        {
+            var labels = answers.LabelsOf(item);
+            var row = shares.AsSpan(item * k, k);
+            if (labels.IsEmpty)
+            {
+                row.Fill(1.0 / k);
+                continue;
+            }
+
+            foreach (var label in labels)
+            {
+                row[label] += 1.0 / labels.Length;
+            }
+        }
+
+        return shares;
     }
 
     private static int IndexOf(IReadOnlyList<string> labels, string label)

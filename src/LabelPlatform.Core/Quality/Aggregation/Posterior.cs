@@ -1,0 +1,54 @@
+namespace LabelPlatform.Quality.Aggregation;
+
+/// <summary>Shared by the probabilistic methods: from log scores to a label and its probability.</summary>
+internal static class Posterior
+{
+    /// <summary>Turns log scores into probabilities in place (softmax); returns the log of the normaliser.</summary>
+    public static double Normalise(Span<double> logScores)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var s in logScores)
+        {
+            max = Math.Max(max, s);
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < logScores.Length; i++)
+        {
+            logScores[i] = Math.Exp(logScores[i] - max);
+            sum += logScores[i];
+        }
+
+        for (var i = 0; i < logScores.Length; i++)
+        {
+            logScores[i] /= sum;
+        }
+
+        return max + Math.Log(sum);
+    }
+
+    /// <summary>Softmax of log scores, then the arg max; an exact tie for the top has no winner.</summary>
+    public static FinalLabel Decide(Span<double> logScores)
+    {
+        Normalise(logScores);
+        return ArgMax(logScores);
+    }
+
+    public static FinalLabel ArgMax(ReadOnlySpan<double> probabilities)
+    {
+        var (best, top, tied) = (-1, double.NegativeInfinity, false);
+        for (var label = 0; label < probabilities.Length; label++)
+        {
+            if (probabilities[label] > top)
+            {
+                (best, top, tied) = (label, probabilities[label], false);
+            }
+            else if (probabilities[label] == top)
+            {
+                tied = true;
+            }
+        }
+
+        return tied ? FinalLabel.None : new FinalLabel(best, top);
+    }
+}

@@ -1,0 +1,77 @@
+namespace LabelPlatform.Quality.Aggregation;
+
+/// <summary>
+/// Accuracy-weighted vote under the one-coin model: a worker with accuracy a gives the true label with
+/// probability a and each of the other K-1 labels with probability (1-a)/(K-1). The posterior of label k
+/// is then proportional to exp(Σ w_j over the workers who chose k), with w = log(a(K-1)/(1-a)), the
+/// log-odds of the worker's accuracy against a wrong label. A worker at chance level (a = 1/K) weighs
+/// nothing; one below chance counts against the label they chose.
+/// </summary>
+public static class WeightedVote
+{
+    // An accuracy of exactly 0 or 1 would give one worker an infinite say.
+    private const double MinAccuracy = 1e-3;
+    private const double MaxAccuracy = 1 - 1e-3;
+
+    /// <summary>
+    /// A worker's accuracy from their gold results: the mean of a Beta(α + correct, β + wrong) posterior,
+    /// (correct + α) / (total + α + β). With no gold answered yet it is the prior's mean, α / (α + β).
+    /// </summary>
+    public static double AccuracyFromGold(int correct, int total, double alpha = 1, double beta = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(correct);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(correct, total);
+        return (correct + alpha) / (total + alpha + beta);
+    }
+
+    /// <summary>The vote weight of a worker with accuracy <paramref name="accuracy"/> among <paramref name="labelCount"/> labels.</summary>
+    public static double Weight(double accuracy, int labelCount)
+    {
+        var a = Math.Clamp(accuracy, MinAccuracy, MaxAccuracy);
+        return Math.Log(a * (labelCount - 1) / (1 - a));
+    }
+
+    /// <summary>
+    /// Final label per item: the label with the highest weighted vote, and as confidence its posterior
+    /// probability under the one-coin model with equal priors (the softmax of the weighted votes). Labels
+    /// tied for the top posterior have no winner (<see cref="FinalLabel.None"/>), as in majority vote.
+    /// </summary>
+    /// <param name="workerAccuracy">Accuracy per worker index, e.g. from <see cref="AccuracyFromGold"/>.</param>
+    public static FinalLabel[] Decide(AnswerSet answers, ReadOnlySpan<double> workerAccuracy)
+    {
+        if (workerAccuracy.Length < answers.WorkerCount)
+        {
+            throw new ArgumentException($"Need an accuracy for each of the {answers.WorkerCount} workers.", nameof(workerAccuracy));
+        }
+
+        var k = answers.LabelCount;
+        var weights = new double[answers.WorkerCount];
+        for (var w = 0; w < weights.Length; w++)
+        {
+            weights[w] = Weight(workerAccuracy[w], k);
+        }
+
+        var results = new FinalLabel[answers.ItemCount];
+        Span<double> score = k <= 128 ? stackalloc double[k] : new double[k];
+        for (var item = 0; item < answers.ItemCount; item++)
+        {
+            var labels = answers.LabelsOf(item);
+            if (labels.IsEmpty)
+            {
+                results[item] = FinalLabel.None;
+                continue;
+            }
+
+            score.Clear();
+            var workers = answers.WorkersOf(item);
+            for (var i = 0; i < labels.Length; i++)
+            {
+                score[labels[i]] += weights[workers[i]];
+            }
+
+            results[item] = Posterior.Decide(score);
+        }
+
+        return results;
+    }
+}
