@@ -216,6 +216,19 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FinalAnswer")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("final_answer");
+
+                    b.Property<float?>("FinalConfidence")
+                        .HasColumnType("real")
+                        .HasColumnName("final_confidence");
+
+                    b.Property<string>("FinalLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("final_label");
+
                     b.Property<string>("GoldAnswer")
                         .HasColumnType("jsonb")
                         .HasColumnName("gold_answer");
@@ -317,6 +330,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<double?>("Agreement")
+                        .HasColumnType("double precision")
+                        .HasColumnName("agreement");
+
                     b.Property<int>("AnswersPerItem")
                         .HasColumnType("integer")
                         .HasColumnName("answers_per_item");
@@ -340,6 +357,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("character(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("FinalLabelsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("final_labels_at");
 
                     b.Property<string>("Instructions")
                         .IsRequired()

@@ -102,6 +102,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(i => i.PreAnnotation).HasColumnType("jsonb");
             e.Property(i => i.MachineLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(i => i.GoldAnswer).HasColumnType("jsonb");
+            e.Property(i => i.FinalAnswer).HasColumnType("jsonb");
+            e.Property(i => i.FinalLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(i => i.GoldExplanation).HasMaxLength(2000);
 
             // Gold draws read only this: a job's gold items.

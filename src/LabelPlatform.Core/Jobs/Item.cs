@@ -57,5 +57,14 @@ public sealed class Item
 
     public bool IsGold => GoldAnswer is not null;
 
+    /// <summary>The crowd's final answer (<see cref="Labelling.Answer"/> JSON), recomputed in the background as answers land.</summary>
+    public string? FinalAnswer { get; set; }
+
+    /// <summary>One-label jobs: the final label, or null (no answers yet, or a tie under majority vote).</summary>
+    public string? FinalLabel { get; set; }
+
+    /// <summary>How sure the aggregation is of the final answer, 0–1.</summary>
+    public float? FinalConfidence { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

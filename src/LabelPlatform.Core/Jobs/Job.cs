@@ -49,6 +49,12 @@ public sealed class Job
     /// <summary>How gold items check this job's workers (see <see cref="Quality.Gold.QualityPolicy"/>).</summary>
     public Quality.Gold.QualityPolicy QualityPolicy { get; set; } = Quality.Gold.QualityPolicy.Default;
 
+    /// <summary>Krippendorff's alpha over the answers so far (one-label jobs), as of <see cref="FinalLabelsAt"/>.</summary>
+    public double? Agreement { get; set; }
+
+    /// <summary>When the final labels were last recomputed.</summary>
+    public DateTimeOffset? FinalLabelsAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LaunchedAt { get; set; }

@@ -18,6 +18,8 @@ public static class QueueSetup
         builder.Services.AddTransient<Quality.Gold.GoldItems>();
         builder.Services.AddTransient<Quality.Gold.SetQualityPolicy>();
         builder.Services.AddTransient<Quality.Gold.WorkerAccuracy>();
+        builder.Services.AddTransient<Quality.FinalLabels.RecomputeFinalLabels>();
+        builder.Services.AddTransient<Quality.FinalLabels.FinalLabelsSweep>();
         builder.Services.AddTransient<ClaimNextItem>();
         builder.Services.AddTransient<ClaimFromPool>();
         builder.Services.AddSingleton<SubmitAnswer>();

@@ -13,7 +13,7 @@ namespace LabelPlatform.IntegrationTests.Exports;
 
 public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
 {
-    private const string Header = "item_id,file,status,majority_label,agreement,answers,tied_labels,votes:cat,votes:dog,votes:bird,worker_answers,machine_label,machine_confidence";
+    private const string Header = "item_id,file,status,majority_label,agreement,answers,tied_labels,votes:cat,votes:dog,votes:bird,worker_answers,machine_label,machine_confidence,final_answer,final_confidence";
 
     [Fact]
     public async Task WriteAsync_KnownAnswers_WritesOneRowPerItemWithMajorityTiesAndVotes()
@@ -25,10 +25,10 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         Assert.Equal(
             [
                 Header,
-                $"{items[0].Id},img/000.png,done,cat,0.667,3,,2,1,0,{w[0].Id}=cat|{w[1].Id}=cat|{w[2].Id}=dog,,",
-                $"{items[1].Id},img/001.png,done,,,3,cat|dog|bird,1,1,1,{w[0].Id}=cat|{w[1].Id}=dog|{w[2].Id}=bird,,",
-                $"{items[2].Id},img/002.png,in_progress,dog,1,1,,0,1,0,{w[0].Id}=dog,,",
-                $"{items[3].Id},img/003.png,not_started,,,0,,0,0,0,,,",
+                $"{items[0].Id},img/000.png,done,cat,0.667,3,,2,1,0,{w[0].Id}=cat|{w[1].Id}=cat|{w[2].Id}=dog,,,,",
+                $"{items[1].Id},img/001.png,done,,,3,cat|dog|bird,1,1,1,{w[0].Id}=cat|{w[1].Id}=dog|{w[2].Id}=bird,,,,",
+                $"{items[2].Id},img/002.png,in_progress,dog,1,1,,0,1,0,{w[0].Id}=dog,,,,",
+                $"{items[3].Id},img/003.png,not_started,,,0,,0,0,0,,,,,",
             ],
             lines);
     }
@@ -113,7 +113,7 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         var line = (await ExportAsync(job)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1];
 
         Assert.Contains(",done,,,1,,0,2,0,", line);
-        Assert.EndsWith($"{worker.Id}=[{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":1,\"\"Y\"\":2,\"\"W\"\":5,\"\"H\"\":6}},{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":0,\"\"Y\"\":0,\"\"W\"\":4,\"\"H\"\":4}}]\",,", line.TrimEnd('\r'));
+        Assert.EndsWith($"{worker.Id}=[{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":1,\"\"Y\"\":2,\"\"W\"\":5,\"\"H\"\":6}},{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":0,\"\"Y\"\":0,\"\"W\"\":4,\"\"H\"\":4}}]\",,,,", line.TrimEnd('\r'));
     }
 
     private async Task<string> ExportAsync(Job job)

@@ -34,11 +34,11 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
 
         var header = new List<string> { "item_id", "file", "status", "majority_label", "agreement", "answers", "tied_labels" };
         header.AddRange(job.Labels.Select(l => $"votes:{l}"));
-        header.AddRange(["worker_answers", "machine_label", "machine_confidence"]);
+        header.AddRange(["worker_answers", "machine_label", "machine_confidence", "final_answer", "final_confidence"]);
         await output.WriteLineAsync(CsvField.Line(header));
 
         var items = db.Items.AsNoTracking().Where(i => i.JobId == jobId).OrderBy(i => i.Ordinal)
-            .Select(i => new { i.Id, i.SourceName, i.MachineLabel, i.MachineConfidence, i.MachineAudit, i.GoldAnswer }).AsAsyncEnumerable();
+            .Select(i => new { i.Id, i.SourceName, i.MachineLabel, i.MachineConfidence, i.MachineAudit, i.GoldAnswer, i.FinalAnswer, i.FinalConfidence }).AsAsyncEnumerable();
         await foreach (var item in items.WithCancellation(ct))
         {
             var itemAnswers = answers[item.Id].ToList();
@@ -75,6 +75,11 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
             }
 
             row.AddRange([item.MachineLabel ?? "", item.MachineConfidence?.ToString("0.####", CultureInfo.InvariantCulture) ?? ""]);
+
+            // The background aggregation's answer (the job's method: majority, weighted vote, Dawid–Skene, box clusters).
+            var final = Answer.FromJson(item.FinalAnswer);
+            row.Add(final is null ? "" : final.Boxes.Count > 0 ? System.Text.Json.JsonSerializer.Serialize(final.Boxes.Select(b => new { b.Label, b.X, b.Y, b.W, b.H })) : string.Join('|', final.Labels));
+            row.Add(item.FinalConfidence?.ToString("0.####", CultureInfo.InvariantCulture) ?? "");
             await output.WriteLineAsync(CsvField.Line(row));
         }
 

@@ -2,6 +2,19 @@ using System.Text.Json;
 
 namespace LabelPlatform.Quality.Gold;
 
+/// <summary>How a job's answers become final labels.</summary>
+public enum AggregationMethod
+{
+    /// <summary>Most answers win; a tie has no label (ADR 0003).</summary>
+    MajorityVote,
+
+    /// <summary>Votes weighted by each worker's accuracy on gold.</summary>
+    WeightedVote,
+
+    /// <summary>Each worker's confusion between labels estimated from all answers (EM), then the most probable label.</summary>
+    DawidSkene,
+}
+
 /// <summary>
 /// How a job checks its workers with gold items (items whose answer the researcher knows).
 /// Stored as the jobs.quality_policy JSON; the claim and submit SQL read the same names.
@@ -13,6 +26,9 @@ namespace LabelPlatform.Quality.Gold;
 /// <param name="Feedback">Tell a worker at once when they miss a gold item, with the researcher's explanation.</param>
 /// <param name="QualificationItems">Gold items a worker must answer before any real item; 0: no test.</param>
 /// <param name="QualificationPass">Share of the test a worker must get right.</param>
+/// <param name="Aggregation">How answers become an item's final label.</param>
+/// <param name="MaxAnswersPerItem">Dynamic overlap: items start with the job's answers per item and get one more at a time, up to this, while their final label is less sure than <paramref name="TargetConfidence"/>; 0 (or the job's answers per item) keeps overlap fixed.</param>
+/// <param name="TargetConfidence">The final label's confidence that settles an item under dynamic overlap.</param>
 public sealed record QualityPolicy(
     double GoldRate,
     double NewWorkerGoldRate,
@@ -20,9 +36,15 @@ public sealed record QualityPolicy(
     int MinGoldAnswers,
     bool Feedback,
     int QualificationItems,
-    double QualificationPass)
+    double QualificationPass,
+    AggregationMethod Aggregation = AggregationMethod.MajorityVote,
+    int MaxAnswersPerItem = 0,
+    double TargetConfidence = 0.9)
 {
     public static readonly QualityPolicy Default = new(0.1, 0.3, 0, 5, false, 0, 0.8);
+
+    /// <summary>Whether items may get more answers than the job's answers per item.</summary>
+    public bool IsDynamic(int answersPerItem) => MaxAnswersPerItem > answersPerItem;
 
     /// <summary>The Beta prior over a worker's accuracy: one right and one wrong answer's worth of belief, centred on 0.5.</summary>
     public const double PriorRight = 1, PriorWrong = 1;
@@ -38,6 +60,8 @@ public sealed record QualityPolicy(
         : MinGoldAnswers is < 1 or > 1000 ? "Gold answers before blocking: between 1 and 1000."
         : QualificationItems is < 0 or > 100 ? "The qualification test has between 0 and 100 gold items."
         : QualificationPass is < 0 or > 1 ? "The pass mark is a share between 0 and 1 (0.8: 8 of 10 right)."
+        : MaxAnswersPerItem is < 0 or > 20 ? "The most answers per item is between 0 (fixed overlap) and 20."
+        : TargetConfidence is <= 0 or > 1 ? "The target confidence is above 0 and at most 1."
         : null;
 
     /// <summary>The share of claims that are gold for a worker with this many gold answers in the job.</summary>

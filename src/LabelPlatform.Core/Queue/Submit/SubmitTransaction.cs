@@ -83,6 +83,7 @@ internal static class SubmitTransaction
         WHERE items.id = d.item_id AND items.gold_answer IS NULL
         """;
 
+    // A job with dynamic overlap is completed by the final-labels job instead, once no item wants more answers.
     // Once a job has no open slot, its last submissions could commit side by side, each seeing the
     // other's lease as open, and nobody would complete the job: so they take the job's row lock,
     // one after the other, and the next statement (a new snapshot) sees every one before it.
@@ -96,6 +97,7 @@ internal static class SubmitTransaction
     private const string CompleteSql = """
         UPDATE jobs j SET status = 'Completed', completed_at = $2
         WHERE j.id = ANY($1) AND j.status IN ('Running', 'Paused')
+          AND coalesce((j.quality_policy->>'MaxAnswersPerItem')::int, 0) <= j.answers_per_item
           AND NOT EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status = 'Leased')
         RETURNING j.id

@@ -1,0 +1,106 @@
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Data;
+using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
+using LabelPlatform.Quality.FinalLabels;
+using LabelPlatform.Quality.Gold;
+using LabelPlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LabelPlatform.IntegrationTests.Quality;
+
+/// <summary>Final labels recomputed in the background, and dynamic overlap buying answers only where the crowd is unsure.</summary>
+public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
+{
+    private async Task<AppDbContext> DbAsync() => await factory.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+
+    [Fact]
+    public async Task Recompute_AnswersIn_SetsEachItemsFinalLabelConfidenceAndTheJobsAgreement()
+    {
+        var job = await factory.CreateJobWithItemsAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 2, answersPerItem: 3);
+        var workers = await factory.InsertWorkersAsync(3);
+        string[][] labels = [["cat", "cat", "dog"], ["bird", "bird", "bird"]];
+        var items = await factory.ItemsAsync(job.Id);
+        for (var w = 0; w < 3; w++)
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                var claim = (await factory.ClaimAsync(job, workers[w])).Value!;
+                await factory.SubmitAsync(claim, workers[w], labels[items.FindIndex(it => it.Id == claim.ItemId)][w]);
+            }
+        }
+
+        await factory.Services.GetRequiredService<FinalLabelsSweep>().RunAsync(CancellationToken.None);
+
+        await using var db = await DbAsync();
+        var finals = await db.Items.Where(i => i.JobId == job.Id).OrderBy(i => i.Ordinal).Select(i => new { i.FinalLabel, i.FinalConfidence }).ToListAsync();
+        Assert.Equal(("cat", 2f / 3), (finals[0].FinalLabel, finals[0].FinalConfidence!.Value), new ApproxComparer());
+        Assert.Equal(("bird", 1f), (finals[1].FinalLabel, finals[1].FinalConfidence!.Value), new ApproxComparer());
+        var stored = await db.Jobs.SingleAsync(j => j.Id == job.Id);
+        Assert.NotNull(stored.FinalLabelsAt);
+        Assert.InRange(stored.Agreement!.Value, 0.3, 0.8);
+        Assert.Equal(JobStatus.Completed, stored.Status);
+
+        // Nothing new since: the sweep leaves the job alone.
+        var at = stored.FinalLabelsAt;
+        await factory.Services.GetRequiredService<FinalLabelsSweep>().RunAsync(CancellationToken.None);
+        await using var again = await DbAsync();
+        Assert.Equal(at, (await again.Jobs.SingleAsync(j => j.Id == job.Id)).FinalLabelsAt);
+    }
+
+    [Fact]
+    public async Task DynamicOverlap_DisagreementOnly_BuysMoreAnswersThereUntilSettledOrAtTheMaximumThenCompletes()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobWithItemsAsync(researcher, items: 2, answersPerItem: 2);
+        Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(job.Id, job.OrganisationId,
+            QualityPolicy.Default with { MaxAnswersPerItem = 4, TargetConfidence = 0.7 }));
+        var items = await factory.ItemsAsync(job.Id);
+        var workers = await factory.InsertWorkersAsync(6);
+        var recompute = factory.Services.GetRequiredService<RecomputeFinalLabels>();
+
+        // Item 0: cat, cat — settled. Item 1: cat, dog — a tie, so one more answer at a time.
+        string Answer(Guid item, int worker) => item == items[0].Id ? "cat" : worker % 2 == 0 ? "cat" : "dog";
+        var next = 0;
+        async Task AnswerAllOpenAsync()
+        {
+            while (next < workers.Count && (await factory.ClaimAsync(job, workers[next])).Value is { } claim)
+            {
+                Assert.True((await factory.SubmitAsync(claim, workers[next], Answer(claim.ItemId, next))).IsSuccess);
+                if ((await factory.ClaimAsync(job, workers[next])).Value is { } second)
+                {
+                    Assert.True((await factory.SubmitAsync(second, workers[next], Answer(second.ItemId, next))).IsSuccess);
+                }
+
+                next++;
+            }
+        }
+
+        await AnswerAllOpenAsync();
+        Assert.Equal(JobStatus.Running, await factory.JobStatusAsync(job.Id));
+        var first = await recompute.HandleAsync(job.Id);
+        Assert.Equal((1, false), (first.AskedForMore, first.Completed));
+        Assert.Equal((0, 1), ((await factory.ItemAsync(items[0].Id)).RemainingSlots, (await factory.ItemAsync(items[1].Id)).RemainingSlots));
+
+        // Third answer: cat, dog, cat = 2/3 < 0.7, one more; fourth (dog) ties again at the maximum of 4: out of answers.
+        for (var round = 0; round < 3; round++)
+        {
+            await AnswerAllOpenAsync();
+            await recompute.HandleAsync(job.Id);
+        }
+
+        Assert.Equal(JobStatus.Completed, await factory.JobStatusAsync(job.Id));
+        await using var db = await DbAsync();
+        var answers = await db.Assignments.Where(a => a.JobId == job.Id && a.Status == global::LabelPlatform.Queue.AssignmentStatus.Submitted).GroupBy(a => a.ItemId).ToDictionaryAsync(g => g.Key, g => g.Count());
+        Assert.Equal((2, 4), (answers[items[0].Id], answers[items[1].Id]));
+    }
+
+    private sealed class ApproxComparer : IEqualityComparer<(string?, float)>
+    {
+        public bool Equals((string?, float) x, (string?, float) y) => x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-4;
+
+        public int GetHashCode((string?, float) obj) => obj.Item1?.GetHashCode() ?? 0;
+    }
+}
