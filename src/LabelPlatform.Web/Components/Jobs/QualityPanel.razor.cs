@@ -1,0 +1,130 @@
+using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
+using LabelPlatform.Quality.Gold;
+using LabelPlatform.Queue;
+using LabelPlatform.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Web.Components.Jobs;
+
+public partial class QualityPanel
+{
+    private const long MaxGoldFileBytes = 16 * 1024 * 1024;
+
+    private int _goldCount;
+    private double? _answersPerItem;
+    private List<Candidate> _candidates = [];
+    private IReadOnlyList<WorkerAccuracyRow> _workers = [];
+    private string? _goldMessage;
+    private List<string> _goldProblems = [];
+    private string? _policyMessage;
+    private double _goldRate, _newRate, _minAccuracy, _pass, _target;
+    private int _minGold, _qualification, _maxAnswers;
+    private bool _feedback;
+    private AggregationMethod _method;
+    private Guid _shownPolicyOf;
+
+    private sealed record Candidate(Guid ItemId, string SourceName, Answer Answer, string Final, double Confidence);
+
+    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+
+    [Inject] private GoldItems Gold { get; set; } = default!;
+
+    [Inject] private SetQualityPolicy SetPolicy { get; set; } = default!;
+
+    [Inject] private WorkerAccuracy Accuracy { get; set; } = default!;
+
+    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
+
+    [Parameter, EditorRequired] public Job Job { get; set; } = default!;
+
+    protected override async Task OnParametersSetAsync()
+    {
+        // The form keeps what the researcher is typing across live refreshes of the same job.
+        if (_shownPolicyOf != Job.Id)
+        {
+            var p = Job.QualityPolicy;
+            (_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass) = (p.GoldRate, p.NewWorkerGoldRate, p.MinAccuracy, p.MinGoldAnswers, p.Feedback, p.QualificationItems, p.QualificationPass);
+            (_method, _maxAnswers, _target) = (p.Aggregation, p.MaxAnswersPerItem, p.TargetConfidence);
+            _shownPolicyOf = Job.Id;
+        }
+
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        var user = await CurrentUser.GetAsync();
+        await using var db = await DbFactory.CreateDbContextAsync();
+        _goldCount = await db.Items.CountAsync(i => i.JobId == Job.Id && i.GoldAnswer != null);
+        var answered = await db.Assignments.Where(a => a.JobId == Job.Id && a.Status == AssignmentStatus.Submitted && !db.Items.Any(i => i.Id == a.ItemId && i.GoldAnswer != null))
+            .GroupBy(a => a.ItemId).Select(g => g.Count()).ToListAsync();
+        _answersPerItem = answered.Count == 0 ? null : answered.Average();
+        var settled = await db.Items.AsNoTracking()
+            .Where(i => i.JobId == Job.Id && i.GoldAnswer == null && i.FinalAnswer != null && i.FinalConfidence >= 0.9f)
+            .OrderByDescending(i => i.FinalConfidence).ThenBy(i => i.Ordinal).Take(10)
+            .Select(i => new { i.Id, i.SourceName, i.FinalAnswer, i.FinalConfidence })
+            .ToListAsync();
+        _candidates = [.. settled.Select(s => (s, answer: Answer.FromJson(s.FinalAnswer)))
+            .Where(x => x.answer is not null)
+            .Select(x => new Candidate(x.s.Id, x.s.SourceName, x.answer!, Describe(x.answer!), x.s.FinalConfidence ?? 0))];
+        _workers = await Accuracy.ForJobAsync(Job.Id, user.OrganisationId!.Value);
+    }
+
+    private static string Describe(Answer answer) => GoldScoring.Describe(answer);
+
+    private async Task UploadGoldAsync(IBrowserFile? file)
+    {
+        (_goldMessage, _goldProblems) = (null, []);
+        if (file is null)
+        {
+            return;
+        }
+
+        if (file.Size > MaxGoldFileBytes)
+        {
+            _goldMessage = $"{file.Name} is {file.Size:N0} bytes; gold files can be at most {MaxGoldFileBytes:N0}.";
+            _goldProblems = [_goldMessage];
+            return;
+        }
+
+        using var reader = new StreamReader(file.OpenReadStream(MaxGoldFileBytes));
+        var content = await reader.ReadToEndAsync();
+        var user = await CurrentUser.GetAsync();
+        var result = await Gold.ImportAsync(Job.Id, user.OrganisationId!.Value, file.Name, content);
+        if (!result.IsSuccess)
+        {
+            (_goldMessage, _goldProblems) = (result.Error!.Message, [result.Error.Message]);
+        }
+        else if (!result.Value!.Succeeded)
+        {
+            (_goldMessage, _goldProblems) = ($"No gold was marked: {result.Value.Problems.Count} rows have problems.", [.. result.Value.Problems]);
+        }
+        else
+        {
+            _goldMessage = $"{result.Value.Marked} items are gold now.";
+        }
+
+        await LoadAsync();
+    }
+
+    private async Task PromoteAsync(Candidate candidate)
+    {
+        var user = await CurrentUser.GetAsync();
+        var error = await Gold.MarkAsync(Job.Id, user.OrganisationId!.Value, candidate.ItemId, candidate.Answer, null);
+        _goldMessage = error?.Message ?? $"{candidate.SourceName} is gold now: {candidate.Final}.";
+        _goldProblems = error is null ? [] : [error.Message];
+        await LoadAsync();
+    }
+
+    private async Task SavePolicyAsync()
+    {
+        var user = await CurrentUser.GetAsync();
+        var policy = new QualityPolicy(_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass, _method, _maxAnswers, _target);
+        var error = await SetPolicy.HandleAsync(Job.Id, user.OrganisationId!.Value, policy);
+        _policyMessage = error?.Message ?? "Saved: claims, checks and final labels follow these settings from now on.";
+    }
+}
