@@ -46,6 +46,9 @@ public sealed class Job
     /// <summary>How the review model's opinion becomes a verdict (see <see cref="Review.Verdicts.ReviewPolicy"/>).</summary>
     public Review.Verdicts.ReviewPolicy ReviewPolicy { get; set; } = Review.Verdicts.ReviewPolicy.Default;
 
+    /// <summary>The reasons a reviewer picks from when rejecting an answer of this job (free text is allowed too).</summary>
+    public List<string> RejectionReasons { get; set; } = [.. JobRules.DefaultRejectionReasons];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LaunchedAt { get; set; }
