@@ -18,8 +18,22 @@ public sealed record ReviewBatchView(
     Guid BatchId, Guid JobId, string JobName, ReviewBatchStatus Status, DateTimeOffset LeaseExpiresAt, IReadOnlyList<string> RejectionReasons, IReadOnlyList<ReviewCard> Cards);
 
 /// <summary>A reviewer's batch with everything its cards show; only its reviewer may see it.</summary>
-public sealed class LoadReviewBatch(IDbContextFactory<AppDbContext> dbFactory)
+public sealed class LoadReviewBatch(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
+    /// <summary>The batch this reviewer holds now, if any: the page shows it again after a reload.</summary>
+    public async Task<Guid?> HeldAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (Reviewers.IdOf(user) is not { } reviewerId)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ReviewBatches.Where(b => b.ReviewerId == reviewerId && b.Status == ReviewBatchStatus.Open && b.LeaseExpiresAt > now)
+            .Select(b => (Guid?)b.Id).FirstOrDefaultAsync(ct);
+    }
+
     public async Task<Result<ReviewBatchView>> HandleAsync(ClaimsPrincipal user, Guid batchId, CancellationToken ct = default)
     {
         if (Reviewers.IdOf(user) is not { } reviewerId)
