@@ -25,6 +25,10 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
         AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.assignment_id = a.id AND d.reviewer_id = $1)
         """;
 
+    // One claim per reviewer at a time (two tabs, a double click): the second waits for the first
+    // to commit, then finds its batch instead of finding every submission locked and nothing to do.
+    private const string OneAtATimeSql = "SELECT pg_advisory_xact_lock(hashtextextended('review-batch-claim:' || $1, 0))";
+
     private const string HeldSql = """
         SELECT b.id, b.job_id, b.lease_expires_at, ARRAY(SELECT a.id FROM assignments a WHERE a.review_batch_id = b.id ORDER BY a.submitted_at, a.id)
         FROM review_batches b WHERE b.reviewer_id = $1 AND b.status = 'Open' AND b.lease_expires_at > $2
@@ -55,7 +59,7 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
             return Error.Forbidden("Only reviewers get review batches.");
         }
 
-        // Two claims of one reviewer at once: the unique open-batch index refuses the second insert; it then finds the first.
+        // The unique open-batch index is the last guard behind the per-reviewer lock: a refused insert finds the first batch.
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -76,6 +80,11 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var oneAtATime = ReviewBatchSql.Command(connection, tx, OneAtATimeSql, reviewerId))
+        {
+            await oneAtATime.ExecuteNonQueryAsync(ct);
+        }
+
         await using (var expire = ReviewBatchSql.Command(connection, tx, ReviewBatchSql.Expire, now))
         {
             await expire.ExecuteNonQueryAsync(ct);
