@@ -7,6 +7,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Labelling;
 using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Submit;
+using LabelPlatform.Review.Batches;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Review.Verdicts;
 using LabelPlatform.Web.Seed;
@@ -16,14 +17,14 @@ using Microsoft.Playwright;
 
 namespace LabelPlatform.EndToEndTests;
 
-/// <summary>A reviewer's queue in the browser: the model's flagged answers with the item, the reason and the evidence, updating as verdicts land.</summary>
+/// <summary>A reviewer's batch in the browser, decided by keyboard, and the worker reading the rejection.</summary>
 [Collection(WorkspaceCollection.Name)]
 public sealed class ReviewQueueTests(BrowserFixture app)
 {
     private static string SeedData(string name) => Path.Combine(AppContext.BaseDirectory, "SeedData", name);
 
     [Fact]
-    public async Task Reviewer_SeesFlaggedAnswerWithImageReasonAndEvidence_NextOneArrivesLive()
+    public async Task Reviewer_DecidesBatchByKeyboard_WorkerSeesRejectionWithReason()
     {
         var digits = DigitImages.Read(SeedData("digits.csv.gz")).Where(d => d.Row >= 1200).Take(2).ToList();
         var job = await app.CreateRunningJobAsync(
@@ -37,6 +38,7 @@ public sealed class ReviewQueueTests(BrowserFixture app)
         var model = await app.Services.GetRequiredService<RegisterModel>()
             .HandleAsync(job.Id, job.OrganisationId, researcherId, "digits-mlp.onnx", File.ReadAllBytes(SeedData("models/digits-mlp.onnx")), DemoSeeder.DigitsModel);
         Assert.True(model.IsSuccess, model.Error?.Message);
+        Assert.Null(await app.Services.GetRequiredService<SetRejectionReasons>().HandleAsync(job.Id, job.OrganisationId, ["Wrong digit", "Not a digit at all"]));
         var reviewer = await app.SignUpAsync(AccountKind.Worker);
         await using (var scope = app.Services.CreateAsyncScope())
         {
@@ -44,26 +46,52 @@ public sealed class ReviewQueueTests(BrowserFixture app)
         }
 
         var first = await AnswerWrongAndReviewAsync(job, digits);
+        var second = await AnswerWrongAndReviewAsync(job, digits);
         var page = await app.SignInAsync(reviewer);
         await page.GotoAsync("/review");
+        await Assertions.Expect(page.Locator(".lp-review-overview")).ToContainTextAsync(job.Name);
+        await Assertions.Expect(page.Locator(".lp-review")).ToBeFocusedAsync();
 
+        // G takes a batch: both answers, the first under the cursor, with the model's reason and evidence.
+        await page.Keyboard.PressAsync("g");
         var card = page.Locator($".lp-flagged[data-assignment='{first.Id}']");
+        await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("lp-current"));
+        await Assertions.Expect(page.Locator(".lp-flagged")).ToHaveCountAsync(2);
         await Assertions.Expect(card.Locator(".lp-worker-answer")).ToContainTextAsync($"Worker's answer: {first.Answer}");
         await Assertions.Expect(card.Locator(".lp-reason")).ToHaveTextAsync(first.Verdict.Reason);
-        await Assertions.Expect(card.Locator(".lp-model-opinion")).ToContainTextAsync($"Model (version 1) says {first.Verdict.ModelLabel}");
         await Assertions.Expect(card.Locator(".lp-evidence-class")).ToHaveCountAsync(3);
-        await Assertions.Expect(card.Locator(".lp-evidence-class").First).ToContainTextAsync(first.Verdict.ModelLabel!);
         await page.WaitForFunctionAsync("() => document.querySelector('.lp-flagged-image')?.naturalWidth > 0");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Flagged work" })).ToBeVisibleAsync();
 
-        // The model flags another answer while the page is open: it appears without a reload.
-        var second = await AnswerWrongAndReviewAsync(job, digits);
-        await Assertions.Expect(page.Locator($".lp-flagged[data-assignment='{second.Id}'] .lp-reason")).ToHaveTextAsync(second.Verdict.Reason);
-        await WorkspaceSteps.SaveScreenshotAsync(page, "review-queue.png");
+        // X marks it, 2 picks the job's second reason, Enter asks, Enter decides.
+        await page.Keyboard.PressAsync("x");
+        await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("lp-marked"));
+        await page.Keyboard.PressAsync("2");
+        await Assertions.Expect(card.Locator(".lp-marked-reason")).ToContainTextAsync("Not a digit at all");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".lp-confirm-counts")).ToHaveTextAsync("Approve 1 and reject 1.");
+        await WorkspaceSteps.SaveScreenshotAsync(page, "review-batch.png");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.Locator(".lp-review-message")).ToContainTextAsync("Decided: 1 approved, 1 rejected.");
+
+        await using (var db = app.Database.CreateContext())
+        {
+            var states = await db.Assignments.Where(a => a.Id == first.Id || a.Id == second.Id).ToDictionaryAsync(a => a.Id, a => a.ReviewState);
+            Assert.Equal((ReviewState.Rejected, ReviewState.Approved), (states[first.Id], states[second.Id]));
+        }
+
+        // The worker finds the rejection, with the reason, and can dispute it.
+        var worker = await app.SignInAsync(first.Worker);
+        await worker.GotoAsync("/work/rejected");
+        var rejected = worker.Locator($".lp-rejected[data-assignment='{first.Id}']");
+        await Assertions.Expect(rejected.Locator(".lp-rejection-reason")).ToHaveTextAsync("Reason: Not a digit at all");
+        await Assertions.Expect(rejected.Locator(".lp-my-answer")).ToHaveTextAsync($"Your answer: {first.Answer}");
+        await worker.WaitForFunctionAsync("() => document.querySelector('.lp-rejected img')?.naturalWidth > 0");
+        await Assertions.Expect(rejected.Locator(".lp-dispute")).ToBeVisibleAsync();
+        await WorkspaceSteps.SaveScreenshotAsync(worker, "rejected-answers.png");
     }
 
-    /// <summary>A new worker answers the next item with a wrong digit; the review batch runs; returns the answer's id, label and verdict.</summary>
-    private async Task<(Guid Id, string Answer, Verdict Verdict)> AnswerWrongAndReviewAsync(Job job, List<Digit> digits)
+    /// <summary>A new worker answers the next item with a wrong digit; the review batch runs; returns the answer's id, label, verdict and worker.</summary>
+    private async Task<(Guid Id, string Answer, Verdict Verdict, AppUser Worker)> AnswerWrongAndReviewAsync(Job job, List<Digit> digits)
     {
         var worker = await app.SignUpAsync(AccountKind.Worker);
         var claim = (await app.Services.GetRequiredService<ClaimNextItem>().HandleAsync(job.Id, worker.Id)).Value!;
@@ -74,6 +102,6 @@ public sealed class ReviewQueueTests(BrowserFixture app)
         Assert.Equal(1, await app.Services.GetRequiredService<ReviewPending>().RunOnceAsync());
         var verdict = await db.Verdicts.SingleAsync(v => v.AssignmentId == claim.AssignmentId);
         Assert.Equal(ReviewState.NeedsReview, verdict.Outcome);
-        return (claim.AssignmentId, wrong, verdict);
+        return (claim.AssignmentId, wrong, verdict, worker);
     }
 }

@@ -53,3 +53,11 @@ window.labelPlatform.drafts = {
 window.labelPlatform.focus = function (element) {
   if (element && element.focus) element.focus();
 };
+
+// The reviewers' batch view: keeps the card under the keyboard cursor in sight.
+window.labelPlatform.scrollIntoView = function (selector) {
+  const element = document.querySelector(selector);
+  if (element) {
+    element.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+};

@@ -423,6 +423,13 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("quality_policy");
 
+                    b.PrimitiveCollection<List<string>>("RejectionReasons")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("rejection_reasons")
+                        .HasDefaultValueSql("ARRAY['Wrong label', 'Box missing or misplaced', 'Did not follow the instructions']::text[]");
+
                     b.Property<string>("ReviewPolicy")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -560,6 +567,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("leased_at");
 
+                    b.Property<Guid?>("ReviewBatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("review_batch_id");
+
                     b.Property<string>("ReviewState")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
@@ -592,6 +603,9 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasDatabaseName("ix_assignments_lease_expires_at")
                         .HasFilter("status = 'Leased'");
 
+                    b.HasIndex("ReviewBatchId")
+                        .HasDatabaseName("ix_assignments_review_batch_id");
+
                     b.HasIndex("ItemId", "WorkerId")
                         .IsUnique()
                         .HasDatabaseName("ix_assignments_item_id_worker_id");
@@ -609,6 +623,10 @@ namespace LabelPlatform.Migrations.Migrations
 
                     b.HasIndex("WorkerId", "Status")
                         .HasDatabaseName("ix_assignments_worker_id_status");
+
+                    b.HasIndex(new[] { "JobId", "SubmittedAt" }, "ix_assignments_awaiting_reviewer")
+                        .HasDatabaseName("ix_assignments_job_id_submitted_at")
+                        .HasFilter("review_state IN ('NeedsReview', 'Disputed') AND review_batch_id IS NULL");
 
                     b.ToTable("assignments", (string)null);
                 });
@@ -662,6 +680,155 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasDatabaseName("ix_item_reports_item_id_worker_id");
 
                     b.ToTable("item_reports", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Batches.ReviewBatch", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<DateTimeOffset>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("ReviewerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reviewer_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_review_batches");
+
+                    b.HasIndex("JobId")
+                        .HasDatabaseName("ix_review_batches_job_id");
+
+                    b.HasIndex("LeaseExpiresAt")
+                        .HasDatabaseName("ix_review_batches_lease_expires_at")
+                        .HasFilter("status = 'Open'");
+
+                    b.HasIndex("ReviewerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_review_batches_one_open")
+                        .HasFilter("status = 'Open'");
+
+                    b.ToTable("review_batches", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Batches.ReviewDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("batch_id");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Decision")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("ReviewerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("reviewer_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_review_decisions");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_review_decisions_batch_id");
+
+                    b.HasIndex("AssignmentId", "DecidedAt")
+                        .HasDatabaseName("ix_review_decisions_assignment_id_decided_at");
+
+                    b.HasIndex("ReviewerId", "DecidedAt")
+                        .HasDatabaseName("ix_review_decisions_reviewer_id_decided_at");
+
+                    b.ToTable("review_decisions", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Disputes.ReviewDispute", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_review_disputes");
+
+                    b.HasIndex("AssignmentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_review_disputes_assignment_id");
+
+                    b.HasIndex("WorkerId")
+                        .HasDatabaseName("ix_review_disputes_worker_id");
+
+                    b.ToTable("review_disputes", (string)null);
                 });
 
             modelBuilder.Entity("LabelPlatform.Review.Models.ReviewModel", b =>
@@ -1192,6 +1359,12 @@ namespace LabelPlatform.Migrations.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_assignments_jobs_job_id");
 
+                    b.HasOne("LabelPlatform.Review.Batches.ReviewBatch", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewBatchId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_assignments_review_batches_review_batch_id");
+
                     b.HasOne("LabelPlatform.Accounts.AppUser", null)
                         .WithMany()
                         .HasForeignKey("WorkerId")
@@ -1222,6 +1395,63 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_item_reports_asp_net_users_worker_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Batches.ReviewBatch", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_batches_jobs_job_id");
+
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_batches_asp_net_users_reviewer_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Batches.ReviewDecision", b =>
+                {
+                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                        .WithMany()
+                        .HasForeignKey("AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_decisions_assignments_assignment_id");
+
+                    b.HasOne("LabelPlatform.Review.Batches.ReviewBatch", null)
+                        .WithMany()
+                        .HasForeignKey("BatchId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_review_decisions_review_batches_batch_id");
+
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_decisions_asp_net_users_reviewer_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Review.Disputes.ReviewDispute", b =>
+                {
+                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                        .WithOne()
+                        .HasForeignKey("LabelPlatform.Review.Disputes.ReviewDispute", "AssignmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_disputes_assignments_assignment_id");
+
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_review_disputes_asp_net_users_worker_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Review.Models.ReviewModel", b =>

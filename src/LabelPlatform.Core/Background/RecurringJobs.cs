@@ -15,6 +15,7 @@ public static class RecurringJobs
         // A safety net: review workers also start a run within seconds of new answers (ReviewScheduler).
         jobs.AddOrUpdate<ReviewJob>("review-pending", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<Quality.FinalLabels.FinalLabelsSweep>("final-labels", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<Review.Batches.ExpireReviewBatchesJob>("expire-review-batches", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<Review.Prefilter.PrefilterSweep>("prefilter-sweep", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 }

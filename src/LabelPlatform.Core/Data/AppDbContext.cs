@@ -38,6 +38,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
+    public DbSet<Review.Batches.ReviewBatch> ReviewBatches => Set<Review.Batches.ReviewBatch>();
+
+    public DbSet<Review.Batches.ReviewDecision> ReviewDecisions => Set<Review.Batches.ReviewDecision>();
+
+    public DbSet<Review.Disputes.ReviewDispute> ReviewDisputes => Set<Review.Disputes.ReviewDispute>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -75,6 +81,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(j => j.LeaseMinutes).HasDefaultValue(JobRules.DefaultLeaseMinutes);
             e.Property(j => j.MinBoxSize).HasDefaultValue(JobRules.DefaultMinBoxSize);
             e.Property(j => j.MaxBoxes).HasDefaultValue(JobRules.DefaultMaxBoxes);
+            e.Property(j => j.RejectionReasons).HasDefaultValueSql("ARRAY['Wrong label', 'Box missing or misplaced', 'Did not follow the instructions']::text[]");
             e.Property(j => j.ReviewPolicy).HasColumnType("jsonb").HasConversion(policy => policy.ToJson(), json => ReviewPolicy.FromJson(json));
             e.Property(j => j.QualityPolicy).HasColumnType("jsonb").HasConversion(policy => policy.ToJson(), json => Quality.Gold.QualityPolicy.FromJson(json));
             e.ToTable(t =>
@@ -131,6 +138,44 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(a => new { a.WorkerId, a.Status });
             e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
             e.HasIndex(a => new { a.JobId, a.LeaseExpiresAt }).HasFilter("status = 'Leased'").HasDatabaseName("ix_assignments_live_leases");
+
+            // Reviewers' batches read only this: submissions waiting for a person and in no open batch.
+            e.HasIndex(a => new { a.JobId, a.SubmittedAt }, "ix_assignments_awaiting_reviewer")
+                .HasFilter("review_state IN ('NeedsReview', 'Disputed') AND review_batch_id IS NULL");
+            e.HasOne<Review.Batches.ReviewBatch>().WithMany().HasForeignKey(a => a.ReviewBatchId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        builder.Entity<Review.Batches.ReviewBatch>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(b => b.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(b => b.ReviewerId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(b => b.Status).HasConversion<string>().HasMaxLength(20);
+
+            // One open batch per reviewer, guaranteed by the database (two tabs claiming at once).
+            e.HasIndex(b => b.ReviewerId).IsUnique().HasFilter("status = 'Open'").HasDatabaseName("ix_review_batches_one_open");
+            e.HasIndex(b => b.LeaseExpiresAt).HasFilter("status = 'Open'");
+        });
+
+        builder.Entity<Review.Batches.ReviewDecision>(e =>
+        {
+            e.HasOne<Assignment>().WithMany().HasForeignKey(d => d.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Review.Batches.ReviewBatch>().WithMany().HasForeignKey(d => d.BatchId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(d => d.ReviewerId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(d => d.Decision).HasConversion<string>().HasMaxLength(20);
+            e.Property(d => d.Reason).HasMaxLength(Review.Batches.ReviewDecision.MaxReasonLength);
+            e.HasIndex(d => new { d.AssignmentId, d.DecidedAt });
+            e.HasIndex(d => new { d.ReviewerId, d.DecidedAt });
+        });
+
+        builder.Entity<Review.Disputes.ReviewDispute>(e =>
+        {
+            e.HasOne<Assignment>().WithOne().HasForeignKey<Review.Disputes.ReviewDispute>(d => d.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(d => d.WorkerId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(d => d.Note).HasMaxLength(Review.Disputes.ReviewDispute.MaxNoteLength);
+            e.Property(d => d.Outcome).HasConversion<string>().HasMaxLength(20);
+
+            // One dispute per answer, guaranteed by the database.
+            e.HasIndex(d => d.AssignmentId).IsUnique();
         });
 
         builder.Entity<Verdict>(e =>

@@ -55,6 +55,9 @@ public sealed class Job
     /// <summary>When the final labels were last recomputed.</summary>
     public DateTimeOffset? FinalLabelsAt { get; set; }
 
+    /// <summary>The reasons a reviewer picks from when rejecting an answer of this job (free text is allowed too).</summary>
+    public List<string> RejectionReasons { get; set; } = [.. JobRules.DefaultRejectionReasons];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LaunchedAt { get; set; }

@@ -14,6 +14,11 @@ public static class JobRules
     public const int MaxLeaseMinutes = 24 * 60;
     public const int DefaultMinBoxSize = 4;
     public const int DefaultMaxBoxes = 500;
+    public const int MaxRejectionReasons = 9;
+    public const int MaxRejectionReasonLength = 120;
+
+    /// <summary>A new job's rejection reasons; the researcher edits them on the job's dashboard.</summary>
+    public static readonly IReadOnlyList<string> DefaultRejectionReasons = ["Wrong label", "Box missing or misplaced", "Did not follow the instructions"];
     public const int MaxBoxesLimit = 2_000;
     public const int MaxTextLength = 10_000;
 

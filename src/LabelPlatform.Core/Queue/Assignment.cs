@@ -12,6 +12,9 @@ public enum AssignmentStatus
 
     /// <summary>The worker was blocked from the job while the answer waited for review: it no longer counts and its slot went back.</summary>
     Discarded,
+
+    /// <summary>A reviewer (or the model, where the job allows) rejected the submitted answer: the slot went back to the queue and the answer no longer counts.</summary>
+    Rejected,
 }
 
 /// <summary>One worker's turn at one item: leased, then submitted or returned.</summary>
@@ -41,6 +44,9 @@ public sealed class Assignment
 
     /// <summary>Where the answer stands with the job's review model; null when the job has none.</summary>
     public Review.Verdicts.ReviewState? ReviewState { get; set; }
+
+    /// <summary>The reviewer's batch this submission is in (see <see cref="Review.Batches.ReviewBatch"/>), or was decided in.</summary>
+    public Guid? ReviewBatchId { get; set; }
 
     /// <summary>Why the worker skipped the item, when they did.</summary>
     public string? SkipReason { get; set; }

@@ -29,6 +29,14 @@ public static class ReviewSetup
         builder.Services.AddTransient<Prefilter.PrefilterSweep>();
         builder.Services.AddTransient<Prefilter.PrefilterSummaries>();
         builder.Services.AddTransient<Flagged.FlaggedSubmissions>();
+        builder.Services.AddTransient<Batches.ClaimReviewBatch>();
+        builder.Services.AddTransient<Batches.LoadReviewBatch>();
+        builder.Services.AddTransient<Batches.DecideReviewBatch>();
+        builder.Services.AddTransient<Batches.ExpireReviewBatches>();
+        builder.Services.AddTransient<Batches.ExpireReviewBatchesJob>();
+        builder.Services.AddTransient<Batches.SetRejectionReasons>();
+        builder.Services.AddTransient<Disputes.DisputeRejection>();
+        builder.Services.AddTransient<Disputes.MyRejectedAnswers>();
         return builder;
     }
 }

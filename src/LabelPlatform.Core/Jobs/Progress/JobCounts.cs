@@ -4,12 +4,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Jobs.Progress;
 
-/// <summary>Where a job's answers stand with its review model: waiting for it, accepted by it, sent to a reviewer, rejected by it.</summary>
-public sealed record ReviewCounts(int Pending, int Accepted, int NeedsReview, int Rejected)
+/// <summary>
+/// Where a job's answers stand with review: waiting for the model, accepted by it, sent to a reviewer,
+/// rejected (by the model or a reviewer), approved by a reviewer, disputed by their worker.
+/// </summary>
+public sealed record ReviewCounts(int Pending, int Accepted, int NeedsReview, int Rejected, int Approved = 0, int Disputed = 0)
 {
     public static readonly ReviewCounts None = new(0, 0, 0, 0);
 
-    public int Total => Pending + Accepted + NeedsReview + Rejected;
+    public int Total => Pending + Accepted + NeedsReview + Rejected + Approved + Disputed;
 }
 
 /// <summary>
@@ -57,7 +60,9 @@ public sealed class GetJobCounts(IDbContextFactory<AppDbContext> dbFactory)
                 g.Where(r => r.State == ReviewState.Pending).Sum(r => r.Count),
                 g.Where(r => r.State == ReviewState.Accepted).Sum(r => r.Count),
                 g.Where(r => r.State == ReviewState.NeedsReview).Sum(r => r.Count),
-                g.Where(r => r.State == ReviewState.Rejected).Sum(r => r.Count)));
+                g.Where(r => r.State == ReviewState.Rejected).Sum(r => r.Count),
+                g.Where(r => r.State == ReviewState.Approved).Sum(r => r.Count),
+                g.Where(r => r.State == ReviewState.Disputed).Sum(r => r.Count)));
         return rows.ToDictionary(
             r => r.JobId,
             r => new JobCounts(r.Items, r.Answers, r.AnswersNeeded, r.ItemsDone, r.ItemsStarted, r.ActiveLeases, review.GetValueOrDefault(r.JobId, ReviewCounts.None)));

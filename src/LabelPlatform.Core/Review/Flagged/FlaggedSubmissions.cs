@@ -33,7 +33,7 @@ public sealed record FlaggedJob(Guid JobId, string JobName, int Flagged);
 public sealed record FlaggedList(IReadOnlyList<FlaggedJob> Jobs, IReadOnlyList<FlaggedSubmission> Submissions);
 
 /// <summary>
-/// The reviewers' queue: submissions whose review state is NeedsReview, by job. Reviewers and
+/// The reviewers' queue: submissions whose review state is NeedsReview (or Disputed), by job. Reviewers and
 /// admins only; nobody is shown their own answers (a reviewer may also label as a worker).
 /// </summary>
 public sealed class FlaggedSubmissions(IDbContextFactory<AppDbContext> dbFactory)
@@ -50,7 +50,7 @@ public sealed class FlaggedSubmissions(IDbContextFactory<AppDbContext> dbFactory
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var flagged = db.Assignments.Where(a => a.ReviewState == ReviewState.NeedsReview && a.WorkerId != userId);
+        var flagged = db.Assignments.Where(a => (a.ReviewState == ReviewState.NeedsReview || a.ReviewState == ReviewState.Disputed) && a.WorkerId != userId);
         var jobs = await (
                 from g in flagged.GroupBy(a => a.JobId).Select(g => new { JobId = g.Key, Count = g.Count() })
                 join j in db.Jobs on g.JobId equals j.Id

@@ -11,6 +11,14 @@ public sealed class ReviewOptions
     /// <summary>How many pending submissions one review job takes.</summary>
     public int BatchSize { get; set; } = 64;
 
+    /// <summary>How many submissions of one job a reviewer gets in one batch (at most <see cref="MaxReviewBatchSize"/>).</summary>
+    public int ReviewBatchSize { get; set; } = 20;
+
+    public const int MaxReviewBatchSize = 50;
+
+    /// <summary>How long a reviewer holds a batch before its undecided submissions go back to the queue.</summary>
+    public int ReviewBatchLeaseMinutes { get; set; } = 30;
+
     /// <summary>Threads for one inference (0: ONNX Runtime's default, one per core).</summary>
     public int IntraOpThreads { get; set; }
 }

@@ -17,7 +17,8 @@ namespace LabelPlatform.Review.Verdicts;
 /// model-sized copies (<see cref="ReviewInputs"/>), one batched inference, and every verdict
 /// written in the same transaction that took the answers. A crash anywhere rolls the batch back to
 /// waiting: nothing is lost and nothing is judged twice (a unique index on the verdict's assignment
-/// is the last guard).
+/// is the last guard). An answer the model rejects on its own (where the job allows it) stops
+/// counting and its slot goes back to the queue, as a reviewer's rejection does.
 /// </summary>
 public sealed class ReviewPending(
     NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
@@ -48,8 +49,15 @@ public sealed class ReviewPending(
         ), verdicts AS (
             INSERT INTO verdicts (id, assignment_id, job_id, model_id, model_version, outcome, reason, model_label, confidence, evidence, created_at)
             SELECT id, assignment_id, $8, $9, $10, outcome, reason, model_label, confidence, evidence, $11 FROM input
+        ), judged AS (
+            UPDATE assignments
+            SET review_state = input.outcome, status = CASE WHEN input.outcome = 'Rejected' THEN 'Rejected' ELSE assignments.status END
+            FROM input WHERE assignments.id = input.assignment_id
+            RETURNING assignments.item_id, input.outcome
         )
-        UPDATE assignments SET review_state = input.outcome FROM input WHERE assignments.id = input.assignment_id
+        UPDATE items SET remaining_slots = items.remaining_slots + rejected.n
+        FROM (SELECT item_id, count(*)::int AS n FROM judged WHERE outcome = 'Rejected' GROUP BY item_id) rejected
+        WHERE items.id = rejected.item_id
         """;
 
     /// <summary>Reviews one batch; returns how many answers got a verdict (0: nothing was waiting).</summary>

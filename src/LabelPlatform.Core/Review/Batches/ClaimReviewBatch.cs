@@ -1,0 +1,146 @@
+using System.Security.Claims;
+using LabelPlatform.Common;
+using LabelPlatform.Review.Inference;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace LabelPlatform.Review.Batches;
+
+/// <summary>A batch a reviewer holds: which job, until when, and its submissions.</summary>
+public sealed record ClaimedBatch(Guid BatchId, Guid JobId, DateTimeOffset LeaseExpiresAt, IReadOnlyList<Guid> AssignmentIds);
+
+/// <summary>
+/// A reviewer takes a batch: up to <c>Review:ReviewBatchSize</c> submissions of one job that wait
+/// for a person, never their own and never one they decided before (so a dispute goes to someone
+/// else), locked with SKIP LOCKED and tied to the new batch row in the same transaction: two
+/// reviewers never share a submission. A reviewer who already holds a live batch gets it back.
+/// Returns null when nothing waits for this reviewer.
+/// </summary>
+public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<ReviewOptions> options, TimeProvider clock)
+{
+    // What waits for reviewer $1. The gold audit of reviewers (and low-accuracy workers' answers)
+    // will mix in here as one more review state, or a union, once gold items exist.
+    private const string Eligible = """
+        a.review_state IN ('NeedsReview', 'Disputed') AND a.review_batch_id IS NULL AND a.worker_id <> $1
+        AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.assignment_id = a.id AND d.reviewer_id = $1)
+        """;
+
+    // One claim per reviewer at a time (two tabs, a double click): the second waits for the first
+    // to commit, then finds its batch instead of finding every submission locked and nothing to do.
+    private const string OneAtATimeSql = "SELECT pg_advisory_xact_lock(hashtextextended('review-batch-claim:' || $1, 0))";
+
+    private const string HeldSql = """
+        SELECT b.id, b.job_id, b.lease_expires_at, ARRAY(SELECT a.id FROM assignments a WHERE a.review_batch_id = b.id ORDER BY a.submitted_at, a.id)
+        FROM review_batches b WHERE b.reviewer_id = $1 AND b.status = 'Open' AND b.lease_expires_at > $2
+        """;
+
+    private const string PickJobSql = $"SELECT a.job_id FROM assignments a WHERE {Eligible} ORDER BY a.submitted_at LIMIT 1";
+
+    // Disputes first: a worker waits on them.
+    private const string TakeSql = $"""
+        WITH taken AS (
+            SELECT a.id FROM assignments a
+            WHERE a.job_id = $2 AND {Eligible}
+            ORDER BY a.review_state = 'Disputed' DESC, a.submitted_at, a.id
+            LIMIT $3
+            FOR UPDATE SKIP LOCKED
+        ), batch AS (
+            INSERT INTO review_batches (id, job_id, reviewer_id, status, lease_expires_at, created_at)
+            SELECT $4, $2, $1, 'Open', $6, $5 WHERE EXISTS (SELECT 1 FROM taken)
+        )
+        UPDATE assignments SET review_batch_id = $4 FROM taken WHERE assignments.id = taken.id
+        RETURNING assignments.id
+        """;
+
+    public async Task<Result<ClaimedBatch?>> HandleAsync(ClaimsPrincipal user, Guid? jobId, CancellationToken ct = default)
+    {
+        if (Reviewers.IdOf(user) is not { } reviewerId)
+        {
+            return Error.Forbidden("Only reviewers get review batches.");
+        }
+
+        // The unique open-batch index is the last guard behind the per-reviewer lock: a refused insert finds the first batch.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await ClaimAsync(reviewerId, jobId, ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && attempt < 2)
+            {
+            }
+        }
+    }
+
+    private async Task<ClaimedBatch?> ClaimAsync(string reviewerId, Guid? jobId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var size = Math.Clamp(options.Value.ReviewBatchSize, 1, ReviewOptions.MaxReviewBatchSize);
+        var expires = now.AddMinutes(Math.Max(1, options.Value.ReviewBatchLeaseMinutes));
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var oneAtATime = ReviewBatchSql.Command(connection, tx, OneAtATimeSql, reviewerId))
+        {
+            await oneAtATime.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var expire = ReviewBatchSql.Command(connection, tx, ReviewBatchSql.Expire, now))
+        {
+            await expire.ExecuteNonQueryAsync(ct);
+        }
+
+        await using (var held = ReviewBatchSql.Command(connection, tx, HeldSql, reviewerId, now))
+        await using (var reader = await held.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                var batch = new ClaimedBatch(reader.GetGuid(0), reader.GetGuid(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<Guid[]>(3));
+                await reader.CloseAsync();
+                await tx.CommitAsync(ct);
+                return batch;
+            }
+        }
+
+        // "Any job": the job of the oldest submission waiting for this reviewer. Another reviewer may
+        // lock all of it first; then look again, a few times.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var job = jobId;
+            if (job is null)
+            {
+                await using var pick = ReviewBatchSql.Command(connection, tx, PickJobSql, reviewerId);
+                job = await pick.ExecuteScalarAsync(ct) as Guid?;
+                if (job is null)
+                {
+                    break;
+                }
+            }
+
+            var batchId = Guid.CreateVersion7();
+            var taken = new List<Guid>();
+            await using (var take = ReviewBatchSql.Command(connection, tx, TakeSql, reviewerId, job.Value, size, batchId, now, expires))
+            await using (var reader = await take.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    taken.Add(reader.GetGuid(0));
+                }
+            }
+
+            if (taken.Count > 0)
+            {
+                await tx.CommitAsync(ct);
+                return new ClaimedBatch(batchId, job.Value, expires, taken);
+            }
+
+            if (jobId is not null)
+            {
+                break;
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        return null;
+    }
+}

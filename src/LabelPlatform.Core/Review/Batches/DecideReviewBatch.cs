@@ -1,0 +1,132 @@
+using System.Security.Claims;
+using LabelPlatform.Common;
+using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Review.Verdicts;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LabelPlatform.Review.Batches;
+
+/// <summary>How a decided batch came out.</summary>
+public sealed record BatchDecided(int Approved, int Rejected);
+
+/// <summary>
+/// The reviewer decides their batch, once, while its lease is live: the submissions they mark are
+/// rejected (the slot goes back to the queue and the worker reads why), all the others approved.
+/// This is the one place an answer becomes payable by a person's decision: the ledger postings
+/// (worker payable, escrow) belong in this transaction when billing arrives.
+/// </summary>
+public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    public static readonly Error Expired = new("batch_expired", "Your time on this batch ran out and its submissions went back to the reviewers' queue. Get a new batch.");
+
+    private const string BatchSql = "SELECT job_id, reviewer_id, status, lease_expires_at FROM review_batches WHERE id = $1 FOR UPDATE";
+
+    private const string MembersSql = "SELECT id, review_state FROM assignments WHERE review_batch_id = $1 ORDER BY id FOR UPDATE";
+
+    private const string WriteSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[])
+                AS t(id, decision, reason, status, review_state, slot_back, dispute)
+        ), decided AS (
+            INSERT INTO review_decisions (id, assignment_id, batch_id, reviewer_id, decision, reason, decided_at)
+            SELECT gen_random_uuid(), id, $8, $9, decision, reason, $10 FROM input
+        ), disputes AS (
+            UPDATE review_disputes SET outcome = input.dispute, decided_at = $10
+            FROM input WHERE review_disputes.assignment_id = input.id AND input.dispute IS NOT NULL
+        ), slots AS (
+            UPDATE items SET remaining_slots = items.remaining_slots + returned.n
+            FROM (SELECT a.item_id, count(*)::int AS n FROM input JOIN assignments a ON a.id = input.id WHERE input.slot_back GROUP BY a.item_id) returned
+            WHERE items.id = returned.item_id
+        ), batch AS (
+            UPDATE review_batches SET status = 'Decided', closed_at = $10 WHERE id = $8
+        )
+        UPDATE assignments SET status = input.status, review_state = input.review_state
+        FROM input WHERE assignments.id = input.id
+        """;
+
+    public async Task<Result<BatchDecided>> HandleAsync(ClaimsPrincipal user, Guid batchId, IReadOnlyList<Rejection> rejections, CancellationToken ct = default)
+    {
+        if (Reviewers.IdOf(user) is not { } reviewerId)
+        {
+            return Error.Forbidden("Only reviewers decide review batches.");
+        }
+
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        Guid jobId;
+        await using (var batch = ReviewBatchSql.Command(connection, tx, BatchSql, batchId))
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return Error.NotFound("The review batch");
+            }
+
+            jobId = reader.GetGuid(0);
+            if (reader.GetString(1) != reviewerId)
+            {
+                return Error.Forbidden("This batch belongs to another reviewer.");
+            }
+
+            switch (Enum.Parse<ReviewBatchStatus>(reader.GetString(2)))
+            {
+                case ReviewBatchStatus.Decided:
+                    return Error.Conflict("This batch was already decided.");
+                case ReviewBatchStatus.Expired:
+                    return Expired;
+            }
+
+            if (reader.GetFieldValue<DateTimeOffset>(3) <= now)
+            {
+                await reader.CloseAsync();
+                await using var expire = ReviewBatchSql.Command(connection, tx, ReviewBatchSql.Expire, now);
+                await expire.ExecuteNonQueryAsync(ct);
+                await tx.CommitAsync(ct);
+                return Expired;
+            }
+        }
+
+        var members = new List<BatchMember>();
+        await using (var read = ReviewBatchSql.Command(connection, tx, MembersSql, batchId))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                members.Add(new BatchMember(reader.GetGuid(0), Enum.Parse<ReviewState>(reader.GetString(1))));
+            }
+        }
+
+        var decision = BatchDecision.Decide(members, rejections);
+        if (decision.Error is { } invalid)
+        {
+            return invalid;
+        }
+
+        var outcomes = decision.Value!;
+        await using (var write = ReviewBatchSql.Command(
+            connection,
+            tx,
+            WriteSql,
+            outcomes.Select(o => o.AssignmentId).ToArray(),
+            outcomes.Select(o => o.Decision.ToString()).ToArray(),
+            new NpgsqlParameter { Value = outcomes.Select(o => o.Reason).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            outcomes.Select(o => o.Status.ToString()).ToArray(),
+            outcomes.Select(o => o.State.ToString()).ToArray(),
+            outcomes.Select(o => o.SlotBack).ToArray(),
+            new NpgsqlParameter { Value = outcomes.Select(o => o.Dispute?.ToString()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            batchId,
+            reviewerId,
+            now))
+        {
+            await write.ExecuteNonQueryAsync(ct);
+        }
+
+        // Dashboards, the reviewers' overview and the claim queue (returned slots) hear of it once committed.
+        await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
+        await tx.CommitAsync(ct);
+        var rejected = outcomes.Count(o => o.State == ReviewState.Rejected);
+        return new BatchDecided(outcomes.Count - rejected, rejected);
+    }
+}

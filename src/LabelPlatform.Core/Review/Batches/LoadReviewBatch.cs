@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using LabelPlatform.Common;
+using LabelPlatform.Data;
+using LabelPlatform.Queue;
+using LabelPlatform.Review.Flagged;
+using LabelPlatform.Review.Verdicts;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Review.Batches;
+
+/// <summary>Another worker's answer to the same item, for comparison (workers stay anonymous).</summary>
+public sealed record OtherAnswer(string? Label, string? AnswerJson, AssignmentStatus Status, ReviewState? State);
+
+/// <summary>One submission as the reviewer weighs it: the model's verdict and evidence, other answers to the item, and a dispute when there is one.</summary>
+public sealed record ReviewCard(FlaggedSubmission Submission, ReviewState State, string? RejectedFor, string? DisputeNote, IReadOnlyList<OtherAnswer> Others);
+
+public sealed record ReviewBatchView(
+    Guid BatchId, Guid JobId, string JobName, ReviewBatchStatus Status, DateTimeOffset LeaseExpiresAt, IReadOnlyList<string> RejectionReasons, IReadOnlyList<ReviewCard> Cards);
+
+/// <summary>A reviewer's batch with everything its cards show; only its reviewer may see it.</summary>
+public sealed class LoadReviewBatch(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>The batch this reviewer holds now, if any: the page shows it again after a reload.</summary>
+    public async Task<Guid?> HeldAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    {
+        if (Reviewers.IdOf(user) is not { } reviewerId)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ReviewBatches.Where(b => b.ReviewerId == reviewerId && b.Status == ReviewBatchStatus.Open && b.LeaseExpiresAt > now)
+            .Select(b => (Guid?)b.Id).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<Result<ReviewBatchView>> HandleAsync(ClaimsPrincipal user, Guid batchId, CancellationToken ct = default)
+    {
+        if (Reviewers.IdOf(user) is not { } reviewerId)
+        {
+            return Error.Forbidden("Only reviewers see review batches.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var batch = await db.ReviewBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId, ct);
+        if (batch is null)
+        {
+            return Error.NotFound("The review batch");
+        }
+
+        if (batch.ReviewerId != reviewerId)
+        {
+            return Error.Forbidden("This batch belongs to another reviewer.");
+        }
+
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == batch.JobId).Select(j => new { j.Name, j.RejectionReasons }).SingleAsync(ct);
+        var rows = await (
+                from a in db.Assignments
+                where a.ReviewBatchId == batchId
+                join i in db.Items on a.ItemId equals i.Id
+                from v in db.Verdicts.Where(v => v.AssignmentId == a.Id).DefaultIfEmpty()
+                orderby a.SubmittedAt, a.Id
+                select new
+                {
+                    Submission = new FlaggedSubmission(
+                        a.Id, batch.JobId, job.Name, i.Id, i.SourceName, a.Label, a.AnswerJson, a.SubmittedAt,
+                        v == null ? "" : v.Reason, v == null ? null : v.ModelLabel, v == null ? 0 : v.Confidence, v == null ? 0 : v.ModelVersion,
+                        v == null ? "{}" : v.Evidence, v == null ? a.SubmittedAt ?? batch.CreatedAt : v.CreatedAt),
+                    State = a.ReviewState!.Value,
+                    RejectedFor = db.ReviewDecisions.Where(d => d.AssignmentId == a.Id && d.Decision == ReviewDecisionKind.Rejected)
+                        .OrderByDescending(d => d.DecidedAt).Select(d => d.Reason).FirstOrDefault(),
+                    DisputeNote = db.ReviewDisputes.Where(d => d.AssignmentId == a.Id).Select(d => d.Note).FirstOrDefault(),
+                })
+            .AsNoTracking()
+            .ToListAsync(ct);
+
+        var itemIds = rows.Select(r => r.Submission.ItemId).Distinct().ToList();
+        var memberIds = rows.Select(r => r.Submission.AssignmentId).ToList();
+        var others = (await db.Assignments.AsNoTracking()
+                .Where(a => itemIds.Contains(a.ItemId) && !memberIds.Contains(a.Id) && (a.Status == AssignmentStatus.Submitted || a.Status == AssignmentStatus.Rejected))
+                .OrderBy(a => a.SubmittedAt)
+                .Select(a => new { a.ItemId, Answer = new OtherAnswer(a.Label, a.AnswerJson, a.Status, a.ReviewState) })
+                .ToListAsync(ct))
+            .ToLookup(o => o.ItemId, o => o.Answer);
+
+        var cards = rows.Select(r => new ReviewCard(
+                r.Submission,
+                r.State,
+                r.State == ReviewState.Disputed ? r.RejectedFor ?? (r.Submission.Reason.Length > 0 ? $"rejected by the model: {r.Submission.Reason}" : null) : null,
+                r.DisputeNote,
+                others[r.Submission.ItemId].ToList()))
+            .ToList();
+        return new ReviewBatchView(batch.Id, batch.JobId, job.Name, batch.Status, batch.LeaseExpiresAt, job.RejectionReasons, cards);
+    }
+}
