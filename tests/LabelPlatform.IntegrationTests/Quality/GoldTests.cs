@@ -207,4 +207,29 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
         Assert.Equal((null, 2), (item.GoldAnswer, item.RemainingSlots));
         Assert.Equal(global::LabelPlatform.Common.Error.NotFound("The gold item"), await factory.Services.GetRequiredService<GoldItems>().UnmarkAsync(job.Id, job.OrganisationId, gold.Id));
     }
+
+    [Fact]
+    public async Task Submit_WorkerBelowTheReviewAccuracy_AnswersGoToAReviewerOthersDoNot()
+    {
+        var checks = QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, MinGoldAnswers = 2, ReviewBelowAccuracy = 0.6 };
+        var (_, job) = await JobAsync(items: 8, gold: 4, checks);
+        var careless = await factory.SignUpAsync(AccountKind.Worker);
+        var careful = await factory.SignUpAsync(AccountKind.Worker);
+        foreach (var (worker, label) in new[] { (careless, "dog"), (careful, "cat") })
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                await factory.SubmitAsync((await factory.ClaimAsync(job, worker)).Value!, worker, label);
+            }
+        }
+
+        Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(job.Id, job.OrganisationId, checks with { GoldRate = 0, NewWorkerGoldRate = 0 }));
+        var doubtful = (await factory.ClaimAsync(job, careless)).Value!;
+        var trusted = (await factory.ClaimAsync(job, careful)).Value!;
+        await factory.SubmitAsync(doubtful, careless, "cat");
+        await factory.SubmitAsync(trusted, careful, "cat");
+
+        Assert.Equal(ReviewState.NeedsReview, (await factory.AssignmentAsync(doubtful.AssignmentId)).ReviewState);
+        Assert.Null((await factory.AssignmentAsync(trusted.AssignmentId)).ReviewState);
+    }
 }

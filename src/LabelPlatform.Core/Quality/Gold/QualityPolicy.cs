@@ -29,6 +29,7 @@ public enum AggregationMethod
 /// <param name="Aggregation">How answers become an item's final label.</param>
 /// <param name="MaxAnswersPerItem">Dynamic overlap: items start with the job's answers per item and get one more at a time, up to this, while their final label is less sure than <paramref name="TargetConfidence"/>; 0 (or the job's answers per item) keeps overlap fixed.</param>
 /// <param name="TargetConfidence">The final label's confidence that settles an item under dynamic overlap.</param>
+/// <param name="ReviewBelowAccuracy">Answers of workers estimated below this accuracy (after <paramref name="MinGoldAnswers"/>) go to a reviewer; 0: none.</param>
 public sealed record QualityPolicy(
     double GoldRate,
     double NewWorkerGoldRate,
@@ -39,7 +40,8 @@ public sealed record QualityPolicy(
     double QualificationPass,
     AggregationMethod Aggregation = AggregationMethod.MajorityVote,
     int MaxAnswersPerItem = 0,
-    double TargetConfidence = 0.9)
+    double TargetConfidence = 0.9,
+    double ReviewBelowAccuracy = 0)
 {
     public static readonly QualityPolicy Default = new(0.1, 0.3, 0, 5, false, 0, 0.8);
 
@@ -62,11 +64,16 @@ public sealed record QualityPolicy(
         : QualificationPass is < 0 or > 1 ? "The pass mark is a share between 0 and 1 (0.8: 8 of 10 right)."
         : MaxAnswersPerItem is < 0 or > 20 ? "The most answers per item is between 0 (fixed overlap) and 20."
         : TargetConfidence is <= 0 or > 1 ? "The target confidence is above 0 and at most 1."
+        : ReviewBelowAccuracy is < 0 or > 1 ? "The review threshold is an accuracy between 0 and 1 (0 sends nobody's answers to review)."
         : null;
 
     /// <summary>The share of claims that are gold for a worker with this many gold answers in the job.</summary>
     public double RateFor(int goldAnswers) =>
         goldAnswers < QualificationItems ? 1 : goldAnswers < MinGoldAnswers ? NewWorkerGoldRate : GoldRate;
+
+    /// <summary>Whether a worker's answers go to a reviewer because of their record on gold.</summary>
+    public bool SendsToReviewer(int goldAnswers, int goldCorrect) =>
+        ReviewBelowAccuracy > 0 && goldAnswers >= MinGoldAnswers && Accuracy(goldAnswers, goldCorrect) < ReviewBelowAccuracy;
 
     /// <summary>The posterior mean of a worker's accuracy: Beta(right + 1, wrong + 1).</summary>
     public static double Accuracy(int goldAnswers, int goldCorrect) => (goldCorrect + PriorRight) / (goldAnswers + PriorRight + PriorWrong);

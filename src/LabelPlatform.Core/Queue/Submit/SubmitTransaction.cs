@@ -23,8 +23,9 @@ internal static class SubmitTransaction
         SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
                j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height,
                (SELECT m.descriptor->>'kind' FROM review_models m WHERE m.job_id = j.id ORDER BY m.version DESC LIMIT 1) AS model_kind,
-               i.gold_answer::text, i.gold_explanation, j.quality_policy::text
+               i.gold_answer::text, i.gold_explanation, j.quality_policy::text, coalesce(q.gold_answers, 0), coalesce(q.gold_correct, 0)
         FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
+        LEFT JOIN worker_job_quality q ON q.worker_id = a.worker_id AND q.job_id = a.job_id
         WHERE a.id = ANY($1)
         ORDER BY a.id
         FOR UPDATE OF a
@@ -149,7 +150,9 @@ internal static class SubmitTransaction
                 // Answers the job's review model can judge wait for it; the others need no model. Gold is scored here instead.
                 var goldAnswer = reader.IsDBNull(14) ? null : Answer.FromJson(reader.GetString(14));
                 var reviewed = goldAnswer is null && !reader.IsDBNull(13) && Enum.TryParse<ModelKind>(reader.GetString(13), out var modelKind) && ReviewModel.CanJudge(modelKind, schema.Kind);
-                rows[assignment.Id] = new Row(assignment, schema, reviewed, goldAnswer, reader.IsDBNull(15) ? null : reader.GetString(15), QualityPolicy.FromJson(reader.GetString(16)));
+                var policy = QualityPolicy.FromJson(reader.GetString(16));
+                var doubtful = goldAnswer is null && policy.SendsToReviewer(reader.GetInt32(17), reader.GetInt32(18));
+                rows[assignment.Id] = new Row(assignment, schema, reviewed, goldAnswer, reader.IsDBNull(15) ? null : reader.GetString(15), policy, doubtful);
             }
         }
 
@@ -179,7 +182,13 @@ internal static class SubmitTransaction
                     submitted.Select(d => d.Answer!.SingleLabel).ToArray(),
                     answers,
                     now,
-                    submitted.Select(d => rows[d.AssignmentId].Reviewed ? nameof(ReviewState.Pending) : null).ToArray(),
+                    submitted.Select(d => rows[d.AssignmentId] switch
+                    {
+                        // A worker whose record on gold is doubtful: a person checks, whatever a model would say.
+                        { Doubtful: true } => nameof(ReviewState.NeedsReview),
+                        { Reviewed: true } => nameof(ReviewState.Pending),
+                        _ => null,
+                    }).ToArray(),
                     new NpgsqlParameter
                     {
                         Value = submitted.Select(d => gold.Where(g => g.Decision == d).Select(g => (bool?)g.Correct).FirstOrDefault()).ToArray(),
@@ -320,7 +329,7 @@ internal static class SubmitTransaction
         Expire,
     }
 
-    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed, Answer? Gold, string? GoldExplanation, QualityPolicy Policy);
+    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed, Answer? Gold, string? GoldExplanation, QualityPolicy Policy, bool Doubtful);
 
     private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, Answer? Answer, Write Write, Error? Error)
     {

@@ -21,7 +21,7 @@ public partial class QualityPanel
     private string? _goldMessage;
     private List<string> _goldProblems = [];
     private string? _policyMessage;
-    private double _goldRate, _newRate, _minAccuracy, _pass, _target;
+    private double _goldRate, _newRate, _minAccuracy, _pass, _target, _reviewBelow;
     private int _minGold, _qualification, _maxAnswers;
     private bool _feedback;
     private AggregationMethod _method;
@@ -48,7 +48,7 @@ public partial class QualityPanel
         {
             var p = Job.QualityPolicy;
             (_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass) = (p.GoldRate, p.NewWorkerGoldRate, p.MinAccuracy, p.MinGoldAnswers, p.Feedback, p.QualificationItems, p.QualificationPass);
-            (_method, _maxAnswers, _target) = (p.Aggregation, p.MaxAnswersPerItem, p.TargetConfidence);
+            (_method, _maxAnswers, _target, _reviewBelow) = (p.Aggregation, p.MaxAnswersPerItem, p.TargetConfidence, p.ReviewBelowAccuracy);
             _shownPolicyOf = Job.Id;
         }
 
@@ -123,7 +123,7 @@ public partial class QualityPanel
     private async Task SavePolicyAsync()
     {
         var user = await CurrentUser.GetAsync();
-        var policy = new QualityPolicy(_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass, _method, _maxAnswers, _target);
+        var policy = new QualityPolicy(_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass, _method, _maxAnswers, _target, _reviewBelow);
         var error = await SetPolicy.HandleAsync(Job.Id, user.OrganisationId!.Value, policy);
         _policyMessage = error?.Message ?? "Saved: claims, checks and final labels follow these settings from now on.";
     }
