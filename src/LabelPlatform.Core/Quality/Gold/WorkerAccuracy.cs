@@ -27,11 +27,16 @@ public sealed class WorkerAccuracy(IDbContextFactory<AppDbContext> dbFactory)
     public async Task<IReadOnlyList<WorkerAccuracyRow>> ForJobAsync(Guid jobId, Guid organisationId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.WorkerJobQuality.AsNoTracking()
+        var rows = await db.WorkerJobQuality.AsNoTracking()
             .Where(q => q.JobId == jobId && db.Jobs.Any(j => j.Id == jobId && j.OrganisationId == organisationId))
-            .Join(db.Users, q => q.WorkerId, u => u.Id, (q, u) => new WorkerAccuracyRow(q.WorkerId, u.DisplayName, q.GoldAnswers, q.GoldCorrect, q.BlockedAt, q.BlockReason))
-            .OrderBy(r => r.BlockedAt == null).ThenBy(r => (double)(r.GoldCorrect + 1) / (r.GoldAnswers + 2))
+            .Join(db.Users, q => q.WorkerId, u => u.Id, (q, u) => new { q.WorkerId, u.DisplayName, q.GoldAnswers, q.GoldCorrect, q.BlockedAt, q.BlockReason })
             .ToListAsync(ct);
+
+        // Blocked first, then the least accurate: who needs the researcher's attention.
+        return [.. rows
+            .Select(r => new WorkerAccuracyRow(r.WorkerId, r.DisplayName, r.GoldAnswers, r.GoldCorrect, r.BlockedAt, r.BlockReason))
+            .OrderBy(r => r.BlockedAt is null)
+            .ThenBy(r => r.Accuracy)];
     }
 
     /// <summary>Every job's gold pooled: a worker's overall record.</summary>

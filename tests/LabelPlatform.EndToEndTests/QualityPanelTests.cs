@@ -1,0 +1,70 @@
+using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Jobs;
+using LabelPlatform.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace LabelPlatform.EndToEndTests;
+
+/// <summary>A researcher uploads gold answers and turns on feedback; a worker who misses a gold item is told the known answer, and shows up in the workers' table.</summary>
+[Collection(WorkspaceCollection.Name)]
+public sealed class QualityPanelTests(BrowserFixture app)
+{
+    [Fact]
+    public async Task ResearcherUploadsGoldWithFeedback_WorkerMissesOne_SeesTheAnswerAndTheTableShowsTheirRecord()
+    {
+        var researcher = await app.SignUpAsync(AccountKind.Researcher);
+        var job = await app.CreateJobAsync(researcher, answersPerItem: 1, labels: ["cat", "dog", "bird"]);
+        using (var zip = TestZips.Images(6))
+        {
+            Assert.True((await app.ImportAsync(job, zip)).Succeeded);
+        }
+
+        var page = await app.SignInAsync(researcher);
+        await page.GotoAsync($"/jobs/{job.Id}");
+        var panel = page.Locator(".lp-quality");
+        var gold = Path.Combine(Path.GetTempPath(), $"gold-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(gold, "item,label,explanation\nimg/000.png,cat,Look at the ears.\nimg/001.png,cat,Look at the ears.\nimg/002.png,horse,\n");
+        await Assertions.Expect(page.Locator(".lp-examples-editor")).ToBeVisibleAsync();
+        await panel.Locator("input[type=file]").Last.SetInputFilesAsync(gold);
+        try
+        {
+            await panel.Locator(".lp-gold-message").WaitForAsync(new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            // A file handed over before the page's connection was up is lost; a person cannot pick one that fast.
+            await panel.Locator("input[type=file]").Last.SetInputFilesAsync(gold);
+        }
+
+        await Assertions.Expect(panel.Locator(".lp-gold-message")).ToContainTextAsync("line 4: \"horse\" is not one of this job's labels");
+
+        await File.WriteAllTextAsync(gold, "item,label,explanation\nimg/000.png,cat,Look at the ears.\nimg/001.png,cat,Look at the ears.\n");
+        await panel.Locator("input[type=file]").Last.SetInputFilesAsync(gold);
+        await Assertions.Expect(panel.Locator(".lp-gold-message")).ToHaveTextAsync("2 items are gold now.");
+        await Assertions.Expect(panel.Locator(".lp-gold-count")).ToHaveTextAsync("2");
+
+        await panel.GetByLabel("Gold share", new() { Exact = true }).FillAsync("1");
+        await panel.GetByLabel("Gold share, new workers").FillAsync("1");
+        await panel.Locator(".mud-switch").Filter(new() { HasText = "Tell workers at once" }).ClickAsync();
+        await panel.Locator(".lp-save-quality").ClickAsync();
+        await Assertions.Expect(panel.Locator(".lp-quality-message")).ToContainTextAsync("Saved");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
+        await using (var db = app.Database.CreateContext())
+        {
+            var stored = await db.Jobs.SingleAsync(j => j.Id == job.Id);
+            Assert.Equal((JobStatus.Running, true, 1.0), (stored.Status, stored.QualityPolicy.Feedback, stored.QualityPolicy.GoldRate));
+        }
+
+        var worker = await app.OpenWorkspaceAsync(job);
+        await WorkspaceSteps.NextItemAsync(worker);
+        await worker.Keyboard.PressAsync("2"); // dog, where the known answer is cat
+        await worker.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(worker.Locator(".lp-gold-feedback")).ToContainTextAsync("a check with a known answer: cat. Look at the ears.");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".lp-worker-accuracy")).ToContainTextAsync("0 / 1 right");
+        await WorkspaceSteps.SaveScreenshotAsync(page, "quality-panel.png");
+    }
+}
