@@ -491,6 +491,30 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("drafts", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Quality.Gold.ReviewerQuality", b =>
+                {
+                    b.Property<string>("ReviewerId")
+                        .HasColumnType("text")
+                        .HasColumnName("reviewer_id");
+
+                    b.Property<int>("Audited")
+                        .HasColumnType("integer")
+                        .HasColumnName("audited");
+
+                    b.Property<int>("Correct")
+                        .HasColumnType("integer")
+                        .HasColumnName("correct");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("ReviewerId")
+                        .HasName("pk_reviewer_quality");
+
+                    b.ToTable("reviewer_quality", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Quality.Gold.WorkerJobQuality", b =>
                 {
                     b.Property<string>("WorkerId")
@@ -1324,6 +1348,16 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_drafts_assignments_assignment_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Quality.Gold.ReviewerQuality", b =>
+                {
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_reviewer_quality_asp_net_users_reviewer_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Quality.Gold.WorkerJobQuality", b =>

@@ -36,6 +36,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Quality.Gold.WorkerJobQuality> WorkerJobQuality => Set<Quality.Gold.WorkerJobQuality>();
 
+    public DbSet<Quality.Gold.ReviewerQuality> ReviewerQuality => Set<Quality.Gold.ReviewerQuality>();
+
     public DbSet<ItemReport> ItemReports => Set<ItemReport>();
 
     public DbSet<Review.Batches.ReviewBatch> ReviewBatches => Set<Review.Batches.ReviewBatch>();
@@ -189,6 +191,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(v => v.Reason).HasMaxLength(300);
             e.Property(v => v.ModelLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(v => v.Evidence).HasColumnType("jsonb");
+        });
+
+        builder.Entity<Quality.Gold.ReviewerQuality>(e =>
+        {
+            e.ToTable("reviewer_quality");
+            e.HasKey(q => q.ReviewerId);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(q => q.ReviewerId).OnDelete(DeleteBehavior.Cascade);
+            e.Ignore(q => q.Accuracy);
         });
 
         builder.Entity<Quality.Gold.WorkerJobQuality>(e =>

@@ -52,6 +52,21 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
         RETURNING assignments.id
         """;
 
+    // Gold items' answers this reviewer has not judged, scored already at submit: a reviewer's check.
+    private const string AuditSql = """
+        WITH audit AS (
+            SELECT a.id FROM assignments a JOIN items i ON i.id = a.item_id
+            WHERE a.job_id = $2 AND i.gold_answer IS NOT NULL AND a.status = 'Submitted' AND a.gold_correct IS NOT NULL
+              AND a.review_batch_id IS NULL AND a.worker_id <> $1
+              AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.assignment_id = a.id AND d.reviewer_id = $1)
+            ORDER BY md5(a.id::text || $1)
+            LIMIT $3
+            FOR UPDATE OF a SKIP LOCKED
+        )
+        UPDATE assignments SET review_batch_id = $4 FROM audit WHERE assignments.id = audit.id
+        RETURNING assignments.id
+        """;
+
     public async Task<Result<ClaimedBatch?>> HandleAsync(ClaimsPrincipal user, Guid? jobId, CancellationToken ct = default)
     {
         if (Reviewers.IdOf(user) is not { } reviewerId)
@@ -130,6 +145,17 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
 
             if (taken.Count > 0)
             {
+                // The reviewer's own audit: answers to gold items, whose rightness is known, in among the rest.
+                var audits = (taken.Count + Quality.Gold.ReviewerQuality.AuditEvery - 1) / Quality.Gold.ReviewerQuality.AuditEvery;
+                await using (var audit = ReviewBatchSql.Command(connection, tx, AuditSql, reviewerId, job.Value, audits, batchId))
+                await using (var reader = await audit.ExecuteReaderAsync(ct))
+                {
+                    while (await reader.ReadAsync(ct))
+                    {
+                        taken.Add(reader.GetGuid(0));
+                    }
+                }
+
                 await tx.CommitAsync(ct);
                 return new ClaimedBatch(batchId, job.Value, expires, taken);
             }

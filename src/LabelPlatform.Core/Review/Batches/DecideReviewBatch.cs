@@ -22,7 +22,28 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
 
     private const string BatchSql = "SELECT job_id, reviewer_id, status, lease_expires_at FROM review_batches WHERE id = $1 FOR UPDATE";
 
-    private const string MembersSql = "SELECT id, review_state FROM assignments WHERE review_batch_id = $1 ORDER BY id FOR UPDATE";
+    // Gold answers in the batch are the reviewer's audit: judged like the rest, scored against what is known.
+    private const string MembersSql = """
+        SELECT a.id, coalesce(a.review_state, 'NeedsReview'), a.gold_correct
+        FROM assignments a JOIN items i ON i.id = a.item_id
+        WHERE a.review_batch_id = $1 AND (i.gold_answer IS NULL OR a.gold_correct IS NOT NULL)
+        ORDER BY a.id
+        FOR UPDATE OF a
+        """;
+
+    // The reviewer's judgement of an audit answer is kept like any other, so it is never shown to them again.
+    private const string RememberAuditSql = """
+        INSERT INTO review_decisions (id, assignment_id, batch_id, reviewer_id, decision, reason, decided_at)
+        SELECT gen_random_uuid(), t.id, $3, $4, t.decision, 'audit', $5 FROM unnest($1::uuid[], $2::text[]) AS t(id, decision)
+        """;
+
+    private const string AuditSql = """
+        WITH released AS (
+            UPDATE assignments SET review_batch_id = NULL WHERE id = ANY($4)
+        )
+        INSERT INTO reviewer_quality AS q (reviewer_id, audited, correct, updated_at) VALUES ($1, $2, $3, $5)
+        ON CONFLICT (reviewer_id) DO UPDATE SET audited = q.audited + excluded.audited, correct = q.correct + excluded.correct, updated_at = excluded.updated_at
+        """;
 
     private const string WriteSql = """
         WITH input AS (
@@ -89,12 +110,17 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         }
 
         var members = new List<BatchMember>();
+        var audits = new Dictionary<Guid, bool>();
         await using (var read = ReviewBatchSql.Command(connection, tx, MembersSql, batchId))
         await using (var reader = await read.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
                 members.Add(new BatchMember(reader.GetGuid(0), Enum.Parse<ReviewState>(reader.GetString(1))));
+                if (!reader.IsDBNull(2))
+                {
+                    audits[reader.GetGuid(0)] = reader.GetBoolean(2);
+                }
             }
         }
 
@@ -104,7 +130,17 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
             return invalid;
         }
 
-        var outcomes = decision.Value!;
+        // The audit's answers stay as their worker left them (already scored on gold); only the reviewer is scored.
+        var audited = decision.Value!.Where(o => audits.ContainsKey(o.AssignmentId)).ToList();
+        var outcomes = decision.Value!.Where(o => !audits.ContainsKey(o.AssignmentId)).ToList();
+        if (audited.Count > 0)
+        {
+            var right = audited.Count(o => (o.Decision == ReviewDecisionKind.Approved) == audits[o.AssignmentId]);
+            await using var audit = ReviewBatchSql.Command(connection, tx, AuditSql, reviewerId, audited.Count, right, audited.Select(o => o.AssignmentId).ToArray(), now);
+            await audit.ExecuteNonQueryAsync(ct);
+            await using var remember = ReviewBatchSql.Command(connection, tx, RememberAuditSql, audited.Select(o => o.AssignmentId).ToArray(), audited.Select(o => o.Decision.ToString()).ToArray(), batchId, reviewerId, now);
+            await remember.ExecuteNonQueryAsync(ct);
+        }
         await using (var write = ReviewBatchSql.Command(
             connection,
             tx,
@@ -126,7 +162,7 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         // Dashboards, the reviewers' overview and the claim queue (returned slots) hear of it once committed.
         await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
         await tx.CommitAsync(ct);
-        var rejected = outcomes.Count(o => o.State == ReviewState.Rejected);
-        return new BatchDecided(outcomes.Count - rejected, rejected);
+        var rejected = decision.Value!.Count(o => o.Decision == ReviewDecisionKind.Rejected);
+        return new BatchDecided(decision.Value!.Count - rejected, rejected);
     }
 }

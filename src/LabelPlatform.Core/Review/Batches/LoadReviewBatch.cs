@@ -66,7 +66,7 @@ public sealed class LoadReviewBatch(IDbContextFactory<AppDbContext> dbFactory, T
                         a.Id, batch.JobId, job.Name, i.Id, i.SourceName, a.Label, a.AnswerJson, a.SubmittedAt,
                         v == null ? "" : v.Reason, v == null ? null : v.ModelLabel, v == null ? 0 : v.Confidence, v == null ? 0 : v.ModelVersion,
                         v == null ? "{}" : v.Evidence, v == null ? a.SubmittedAt ?? batch.CreatedAt : v.CreatedAt),
-                    State = a.ReviewState!.Value,
+                    State = a.ReviewState ?? ReviewState.NeedsReview, // an audit answer (gold) shows as any other waiting for a person
                     RejectedFor = db.ReviewDecisions.Where(d => d.AssignmentId == a.Id && d.Decision == ReviewDecisionKind.Rejected)
                         .OrderByDescending(d => d.DecidedAt).Select(d => d.Reason).FirstOrDefault(),
                     DisputeNote = db.ReviewDisputes.Where(d => d.AssignmentId == a.Id).Select(d => d.Note).FirstOrDefault(),

@@ -3,7 +3,7 @@ using LabelPlatform.Accounts;
 
 namespace LabelPlatform.Review.Batches;
 
-internal static class Reviewers
+public static class Reviewers
 {
     /// <summary>The user's id when they may review (reviewers and admins), else null.</summary>
     public static string? IdOf(ClaimsPrincipal user) =>

@@ -4,6 +4,7 @@ using LabelPlatform.Review.Flagged;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 
 namespace LabelPlatform.Web.Components.Pages.Reviewer;
@@ -62,6 +63,11 @@ public partial class Flagged
 
     [Inject] private FlaggedSubmissions Overview { get; set; } = default!;
 
+    [Inject] private IDbContextFactory<LabelPlatform.Data.AppDbContext> DbFactory { get; set; } = default!;
+
+    // The reviewer's own record on audits (answers with known rightness mixed into batches).
+    private LabelPlatform.Quality.Gold.ReviewerQuality? _audit;
+
     [Inject] private ClaimReviewBatch Claim { get; set; } = default!;
 
     [Inject] private LoadReviewBatch Load { get; set; } = default!;
@@ -113,8 +119,14 @@ public partial class Flagged
 
     private async Task LoadOverviewAsync()
     {
-        var result = await Overview.HandleAsync((await AuthState).User, new FlaggedQuery(Take: 1));
+        var user = (await AuthState).User;
+        var result = await Overview.HandleAsync(user, new FlaggedQuery(Take: 1));
         (_overview, _error) = (result.Value, result.Error?.Message);
+        if (Reviewers.IdOf(user) is { } reviewerId)
+        {
+            await using var db = await DbFactory.CreateDbContextAsync();
+            _audit = await db.ReviewerQuality.AsNoTracking().FirstOrDefaultAsync(q => q.ReviewerId == reviewerId);
+        }
     }
 
     private async Task GetBatchAsync()
