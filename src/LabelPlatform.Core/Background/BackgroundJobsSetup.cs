@@ -16,7 +16,8 @@ public static class BackgroundJobsSetup
     public static IHostApplicationBuilder AddBackgroundJobs(this IHostApplicationBuilder builder, string role, params string[] queues)
     {
         var connectionString = DataSetup.GetConnectionString(builder.Configuration);
-        builder.Services.AddHangfire(c => c
+        builder.Services.AddHangfire((services, c) => c
+            .UseLogProvider(new HostLogProvider(services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()

@@ -26,6 +26,8 @@ public partial class QualityPanel
     private bool _feedback;
     private AggregationMethod _method;
     private Guid _shownPolicyOf;
+    private List<MudBlazor.ChartSeries<double>> _bought = [];
+    private string[] _boughtLabels = [];
 
     private sealed record Candidate(Guid ItemId, string SourceName, Answer Answer, string Final, double Confidence);
 
@@ -63,6 +65,11 @@ public partial class QualityPanel
         var answered = await db.Assignments.Where(a => a.JobId == Job.Id && a.Status == AssignmentStatus.Submitted && !db.Items.Any(i => i.Id == a.ItemId && i.GoldAnswer != null))
             .GroupBy(a => a.ItemId).Select(g => g.Count()).ToListAsync();
         _answersPerItem = answered.Count == 0 ? null : answered.Average();
+
+        // How many items got 1, 2, 3… answers: with dynamic overlap the money goes where the crowd disagrees.
+        var most = answered.Count == 0 ? 0 : answered.Max();
+        _boughtLabels = [.. Enumerable.Range(1, most).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        _bought = most == 0 ? [] : [new() { Name = "Items", Data = Enumerable.Range(1, most).Select(n => (double)answered.Count(c => c == n)).ToArray() }];
         var settled = await db.Items.AsNoTracking()
             .Where(i => i.JobId == Job.Id && i.GoldAnswer == null && i.FinalAnswer != null && i.FinalConfidence >= 0.9f)
             .OrderByDescending(i => i.FinalConfidence).ThenBy(i => i.Ordinal).Take(10)
