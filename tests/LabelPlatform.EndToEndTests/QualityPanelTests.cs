@@ -63,6 +63,8 @@ public sealed class QualityPanelTests(BrowserFixture app)
         await worker.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(worker.Locator(".lp-gold-feedback")).ToContainTextAsync("a check with a known answer: cat. Look at the ears.");
+        await worker.GotoAsync("/work");
+        await Assertions.Expect(worker.Locator(".lp-my-accuracy")).ToHaveTextAsync("Your accuracy on checks: 33% (0 of 1)");
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator(".lp-worker-accuracy")).ToContainTextAsync("0 / 1 right");
         await WorkspaceSteps.SaveScreenshotAsync(page, "quality-panel.png");

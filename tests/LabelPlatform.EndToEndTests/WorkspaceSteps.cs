@@ -111,23 +111,36 @@ public static class WorkspaceSteps
 
     /// <summary>
     /// Hands files to the dashboard's upload once the dashboard has settled (its panels loaded), and
-    /// once more if the upload has not started 10 s later: under load, a file set while the page
-    /// was still re-rendering after the job's creation was seen lost (1 run in about 10); a person
-    /// cannot pick a file that fast.
+    /// again (up to three times) while no import summary has appeared 20 s later: under load, a file
+    /// set while the page was still re-rendering was seen lost (about 1 run in 10), before or after
+    /// its progress bar showed; a person cannot pick a file that fast. The upload button is disabled
+    /// while an upload runs, so a file handed over again never imports twice.
     /// </summary>
     public static async Task UploadItemsAsync(IPage page, Func<ILocator, Task> setFiles)
     {
         await Assertions.Expect(page.Locator(".lp-examples-editor")).ToBeVisibleAsync();
-        var input = page.Locator(".lp-upload-items input[type=file]");
-        var started = page.Locator(".lp-upload-items .mud-progress-linear, .lp-import-summary");
-        await setFiles(input);
-        try
-        {
-            await started.First.WaitForAsync(new() { Timeout = 10_000 });
-        }
-        catch (TimeoutException)
+        await Assertions.Expect(page.Locator(".lp-quality")).ToBeVisibleAsync();
+        var input = page.Locator(".lp-upload-items input[type=file]").Last;
+        var summary = page.Locator(".lp-upload-items .lp-import-summary");
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
             await setFiles(input);
+            try
+            {
+                await summary.WaitForAsync(new() { Timeout = 20_000 });
+                return;
+            }
+            catch (TimeoutException)
+            {
+                // Nothing reported yet: still running only slowly (its summary will come), or the file was lost (hand it over again).
+                if (await page.Locator(".lp-upload-items .mud-progress-linear").IsVisibleAsync())
+                {
+                    await summary.WaitForAsync(new() { Timeout = 60_000 });
+                    return;
+                }
+            }
         }
+
+        await Assertions.Expect(summary).ToBeVisibleAsync();
     }
 }
