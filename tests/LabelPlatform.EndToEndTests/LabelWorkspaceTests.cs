@@ -3,6 +3,7 @@ using LabelPlatform.Labelling;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.Skip;
 using LabelPlatform.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace LabelPlatform.EndToEndTests;
@@ -81,6 +82,20 @@ public sealed class LabelWorkspaceTests(BrowserFixture app)
         await page.Keyboard.PressAsync("3");
         await ExpectCheckedAsync(page, "dog", "bird");
         await WorkspaceSteps.WaitForLocalDraftAsync(page, """a => a.labels.join() === "dog,bird" """);
+
+        // The server's copy lands a moment later; a person does not reload within milliseconds of a key.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var db = app.Database.CreateContext();
+            var drafts = await db.Drafts.Where(d => db.Assignments.Any(a => a.Id == d.AssignmentId && a.JobId == job.Id)).Select(d => d.AnswerJson).ToListAsync();
+            if (drafts.Any(json => Answer.FromJson(json)?.Labels.SequenceEqual(["dog", "bird"]) == true))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
 
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("img[data-item]")).ToHaveAttributeAsync("data-item", itemId!);

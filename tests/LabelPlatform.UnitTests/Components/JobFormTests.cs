@@ -86,7 +86,7 @@ public class JobFormTests : ComponentTestContext
         form.Find("form").Submit();
 
         Assert.Empty(_submitted);
-        Assert.Contains("Enter a price like 0.05", form.Markup);
+        form.WaitForAssertion(() => Assert.Contains("Enter a price like 0.05", form.Markup));
         Assert.DoesNotContain("at least 0.01", form.Markup);
         var error = Assert.Single(form.Instance.Errors);
         Assert.Equal(nameof(JobDraft.PricePerAnswer), error.Field);
