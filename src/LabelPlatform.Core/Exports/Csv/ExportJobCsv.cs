@@ -51,7 +51,7 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
             {
                 row.AddRange(["", "", itemAnswers.Count.ToString(CultureInfo.InvariantCulture), ""]);
                 row.AddRange(job.Labels.Select(l => parsed.Sum(p => p.Answer.Boxes.Count(b => b.Label == l)).ToString(CultureInfo.InvariantCulture)));
-                row.Add(string.Join('|', parsed.Select(p => $"{p.WorkerId}={System.Text.Json.JsonSerializer.Serialize(p.Answer.Boxes.Select(b => new { b.Label, b.X, b.Y, b.W, b.H }))}")));
+                row.Add(string.Join('|', parsed.Select(p => $"{p.WorkerId}={BoxesJson(p.Answer.Boxes)}")));
             }
             else if (job.Kind.AllowsManyLabels())
             {
@@ -78,11 +78,15 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
 
             // The background aggregation's answer (the job's method: majority, weighted vote, Dawid–Skene, box clusters).
             var final = Answer.FromJson(item.FinalAnswer);
-            row.Add(final is null ? "" : final.Boxes.Count > 0 ? System.Text.Json.JsonSerializer.Serialize(final.Boxes.Select(b => new { b.Label, b.X, b.Y, b.W, b.H })) : string.Join('|', final.Labels));
+            row.Add(final is null ? "" : final.Boxes.Count > 0 ? BoxesJson(final.Boxes) : string.Join('|', final.Labels));
             row.Add(item.FinalConfidence?.ToString("0.####", CultureInfo.InvariantCulture) ?? "");
             await output.WriteLineAsync(CsvField.Line(row));
         }
 
         return null;
     }
+
+    /// <summary>Boxes in image pixels as the CSV carries them: label and geometry, without the suggestion mark.</summary>
+    private static string BoxesJson(IEnumerable<BoundingBox> boxes) =>
+        System.Text.Json.JsonSerializer.Serialize(boxes.Select(b => new { b.Label, b.X, b.Y, b.W, b.H }));
 }

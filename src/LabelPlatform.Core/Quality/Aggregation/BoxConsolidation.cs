@@ -80,21 +80,6 @@ public static class BoxConsolidation
             .OrderByDescending(b => b.Confidence)];
     }
 
-    /// <summary>Intersection over union of two boxes; 0 when either has no area.</summary>
-    public static double Iou(double ax, double ay, double aw, double ah, double bx, double by, double bw, double bh)
-    {
-        var width = Math.Min(ax + aw, bx + bw) - Math.Max(ax, bx);
-        var height = Math.Min(ay + ah, by + bh) - Math.Max(ay, by);
-        if (width <= 0 || height <= 0)
-        {
-            return 0;
-        }
-
-        var intersection = width * height;
-        var union = (aw * ah) + (bw * bh) - intersection;
-        return union > 0 ? intersection / union : 0;
-    }
-
     private sealed class Cluster(string label)
     {
         private double _x;
@@ -108,7 +93,7 @@ public static class BoxConsolidation
         public List<int> Workers { get; } = [];
 
         public double Iou(BoundingBox box) =>
-            BoxConsolidation.Iou(_x / _weight, _y / _weight, _w / _weight, _h / _weight, box.X, box.Y, box.W, box.H);
+            Common.Boxes.Iou(_x / _weight, _y / _weight, _w / _weight, _h / _weight, box.X, box.Y, box.W, box.H);
 
         public void Add(BoundingBox box, int worker, double weight)
         {

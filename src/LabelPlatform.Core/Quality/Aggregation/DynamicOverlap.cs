@@ -22,21 +22,25 @@ public enum OverlapDecision
 public sealed record DynamicOverlap(int MinAnswers, int MaxAnswers, double TargetConfidence, bool SettleOnlyWhenUnanimous = false)
 {
     /// <summary>What an item needs next, from its answers so far and its current final label.</summary>
-    public OverlapDecision Decide(ReadOnlySpan<int> labels, FinalLabel current)
+    public OverlapDecision Decide(ReadOnlySpan<int> labels, FinalLabel current) =>
+        Decide(labels.Length, current, !SettleOnlyWhenUnanimous || Unanimous(labels));
+
+    /// <summary>The same, from how many answers the item has; <paramref name="unanimous"/> matters only with <see cref="SettleOnlyWhenUnanimous"/>.</summary>
+    public OverlapDecision Decide(int answers, FinalLabel current, bool unanimous = true)
     {
         if (MinAnswers < 1 || MaxAnswers < MinAnswers)
         {
             throw new InvalidOperationException($"Dynamic overlap needs 1 ≤ minimum ≤ maximum answers, not {MinAnswers}–{MaxAnswers}.");
         }
 
-        if (labels.Length < MinAnswers)
+        if (answers < MinAnswers)
         {
             return OverlapDecision.AskForOneMore;
         }
 
-        var sure = current.HasLabel && current.Confidence >= TargetConfidence && (!SettleOnlyWhenUnanimous || Unanimous(labels));
+        var sure = current.HasLabel && current.Confidence >= TargetConfidence && (!SettleOnlyWhenUnanimous || unanimous);
         return sure ? OverlapDecision.Settled
-            : labels.Length >= MaxAnswers ? OverlapDecision.Exhausted
+            : answers >= MaxAnswers ? OverlapDecision.Exhausted
             : OverlapDecision.AskForOneMore;
     }
 

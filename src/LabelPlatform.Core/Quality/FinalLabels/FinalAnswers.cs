@@ -74,7 +74,7 @@ public static class FinalAnswers
     {
         var policy = job.QualityPolicy;
         var rule = new DynamicOverlap(job.AnswersPerItem, Math.Max(job.AnswersPerItem, policy.MaxAnswersPerItem), policy.TargetConfidence);
-        return rule.Decide(new int[item.Answers], new FinalLabel(item.Label is null ? -1 : 0, item.Confidence));
+        return rule.Decide(item.Answers, new FinalLabel(item.Label is null ? -1 : 0, item.Confidence));
     }
 
     private static ItemFinal ManyLabels(Guid itemId, List<CrowdAnswer> answers, IReadOnlyList<string> labels)

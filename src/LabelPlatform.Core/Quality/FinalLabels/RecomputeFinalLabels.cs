@@ -33,13 +33,6 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.id AND a.status = 'Leased')
         """;
 
-    private const string CompleteSql = """
-        UPDATE jobs j SET status = 'Completed', completed_at = $2
-        WHERE j.id = $1 AND j.status IN ('Running', 'Paused')
-          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
-          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status = 'Leased')
-        """;
-
     public async Task<RecomputeOutcome> HandleAsync(Guid jobId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -86,10 +79,11 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
                 asked = await ask.ExecuteNonQueryAsync(ct);
             }
 
-            await using var complete = new NpgsqlCommand(CompleteSql, connection, transaction);
-            complete.Parameters.Add(new NpgsqlParameter { Value = jobId });
+            await using var complete = new NpgsqlCommand(Jobs.Lifecycle.JobCompletion.Sql, connection, transaction);
+            complete.Parameters.Add(new NpgsqlParameter { Value = new[] { jobId } });
             complete.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            completed = await complete.ExecuteNonQueryAsync(ct) > 0;
+            complete.Parameters.Add(new NpgsqlParameter { Value = true });
+            completed = await complete.ExecuteScalarAsync(ct) is not null;
         }
 
         await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Agreement, agreement).SetProperty(j => j.FinalLabelsAt, now), ct);

@@ -84,7 +84,6 @@ internal static class SubmitTransaction
         WHERE items.id = d.item_id AND items.gold_answer IS NULL
         """;
 
-    // A job with dynamic overlap is completed by the final-labels job instead, once no item wants more answers.
     // Once a job has no open slot, its last submissions could commit side by side, each seeing the
     // other's lease as open, and nobody would complete the job: so they take the job's row lock,
     // one after the other, and the next statement (a new snapshot) sees every one before it.
@@ -93,15 +92,6 @@ internal static class SubmitTransaction
         WHERE j.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
         ORDER BY j.id
         FOR NO KEY UPDATE
-        """;
-
-    private const string CompleteSql = """
-        UPDATE jobs j SET status = 'Completed', completed_at = $2
-        WHERE j.id = ANY($1) AND j.status IN ('Running', 'Paused')
-          AND coalesce((j.quality_policy->>'MaxAnswersPerItem')::int, 0) <= j.answers_per_item
-          AND NOT EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
-          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status = 'Leased')
-        RETURNING j.id
         """;
 
     public static async Task<IReadOnlyList<Result<SubmitOutcome>>> RunAsync(
@@ -161,9 +151,11 @@ internal static class SubmitTransaction
         var submitted = decisions.Where(d => d.Write == Write.Submit).ToList();
         var expired = decisions.Where(d => d.Write == Write.Expire).ToList();
         var jobs = submitted.Select(d => d.JobId).Distinct().ToArray();
-        var gold = submitted.Where(d => rows[d.AssignmentId].Gold is not null)
-            .Select(d => (Decision: d, Row: rows[d.AssignmentId], Correct: GoldScoring.Matches(rows[d.AssignmentId].Schema.Kind, rows[d.AssignmentId].Gold!, d.Answer!)))
+        var gold = submitted.Select(d => (Decision: d, Row: rows[d.AssignmentId]))
+            .Where(g => g.Row.Gold is not null)
+            .Select(g => (g.Decision, g.Row, Correct: GoldScoring.Matches(g.Row.Schema.Kind, g.Row.Gold!, g.Decision.Answer!)))
             .ToList();
+        var goldCorrect = gold.ToDictionary(g => g.Decision.AssignmentId, g => g.Correct);
 
         var completed = new HashSet<Guid>();
         var goldRecords = new List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)>();
@@ -191,7 +183,7 @@ internal static class SubmitTransaction
                     }).ToArray(),
                     new NpgsqlParameter
                     {
-                        Value = submitted.Select(d => gold.Where(g => g.Decision == d).Select(g => (bool?)g.Correct).FirstOrDefault()).ToArray(),
+                        Value = submitted.Select(d => goldCorrect.TryGetValue(d.AssignmentId, out var correct) ? correct : (bool?)null).ToArray(),
                         NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean,
                     }));
                 write.BatchCommands.Add(QueueSql.Command(DropDraftsSql, submitted.Select(d => d.AssignmentId).ToArray()));
@@ -215,7 +207,8 @@ internal static class SubmitTransaction
             if (jobs.Length > 0)
             {
                 write.BatchCommands.Add(QueueSql.Command(LockFinishingJobsSql, jobs));
-                write.BatchCommands.Add(QueueSql.Command(CompleteSql, jobs, now));
+                // A job with dynamic overlap is completed by the final-labels job instead, once no item wants more answers.
+                write.BatchCommands.Add(QueueSql.Command(Jobs.Lifecycle.JobCompletion.Sql, jobs, now, false));
                 foreach (var jobId in jobs)
                 {
                     write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));

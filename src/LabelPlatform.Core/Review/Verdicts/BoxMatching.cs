@@ -85,17 +85,5 @@ public static class BoxMatching
     }
 
     /// <summary>Intersection over union of two boxes; 0 when either has no area.</summary>
-    public static double Iou(BoundingBox a, ModelBox b)
-    {
-        var width = Math.Min(a.X + a.W, b.X + b.W) - Math.Max(a.X, b.X);
-        var height = Math.Min(a.Y + a.H, b.Y + b.H) - Math.Max(a.Y, b.Y);
-        if (width <= 0 || height <= 0)
-        {
-            return 0;
-        }
-
-        var intersection = width * height;
-        var union = (a.W * a.H) + (b.W * b.H) - intersection;
-        return union > 0 ? intersection / union : 0;
-    }
+    public static double Iou(BoundingBox a, ModelBox b) => Common.Boxes.Iou(a.X, a.Y, a.W, a.H, b.X, b.Y, b.W, b.H);
 }

@@ -77,11 +77,9 @@ public partial class QualityPanel
             .ToListAsync();
         _candidates = [.. settled.Select(s => (s, answer: Answer.FromJson(s.FinalAnswer)))
             .Where(x => x.answer is not null)
-            .Select(x => new Candidate(x.s.Id, x.s.SourceName, x.answer!, Describe(x.answer!), x.s.FinalConfidence ?? 0))];
+            .Select(x => new Candidate(x.s.Id, x.s.SourceName, x.answer!, GoldScoring.Describe(x.answer!), x.s.FinalConfidence ?? 0))];
         _workers = await Accuracy.ForJobAsync(Job.Id, user.OrganisationId!.Value);
     }
-
-    private static string Describe(Answer answer) => GoldScoring.Describe(answer);
 
     private async Task UploadGoldAsync(IBrowserFile? file)
     {
