@@ -215,4 +215,22 @@ public class PrefilterTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         Assert.Equal(run.Id, summary!.Run.Id);
         Assert.Equal(new AuditAccuracy(audit.Count, audit.Count, audit.Count - 1), summary.Audit);
     }
+
+    [Fact]
+    public async Task Run_GoldItem_GetsASuggestionButNoMachineLabelAndStaysOutOfTheQueue()
+    {
+        var (researcher, job, digits) = await DigitsJobAsync(10);
+        var gold = (await factory.ItemsAsync(job.Id))[0];
+        Assert.Null(await factory.Services.GetRequiredService<global::LabelPlatform.Quality.Gold.GoldItems>()
+            .MarkAsync(job.Id, job.OrganisationId, gold.Id, Answer.OneLabel(digits[0].Label.ToString(System.Globalization.CultureInfo.InvariantCulture)), null));
+        var run = await StartAsync(researcher, job, new PrefilterRequest(0.01f, 0f, MachineLabels: true));
+
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(run.Id, CancellationToken.None);
+
+        var item = await factory.ItemAsync(gold.Id);
+        Assert.Equal((null, 0), (item.MachineLabel, item.RemainingSlots));
+        Assert.NotNull(item.PreAnnotation);
+        await using var db = await DbAsync();
+        Assert.Equal(9, (await db.PrefilterRuns.SingleAsync(r => r.Id == run.Id)).MachineLabelled);
+    }
 }

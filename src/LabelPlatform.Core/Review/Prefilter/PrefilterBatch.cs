@@ -28,16 +28,17 @@ public sealed class PrefilterBatch(
         """;
 
     private const string ItemsSql = """
-        SELECT id, storage_key, width, height FROM items
+        SELECT id, storage_key, width, height, gold_answer IS NOT NULL FROM items
         WHERE job_id = $1 AND prefilter_run_id IS DISTINCT FROM $2
         ORDER BY ordinal LIMIT $3
         FOR UPDATE SKIP LOCKED
         """;
 
+    // Gold items keep their known answer and stay out of the crowd's queue: the model only pre-annotates them.
     private const string WriteItemsSql = """
-        UPDATE items SET pre_annotation = input.pre_annotation, machine_label = input.machine_label,
-               machine_confidence = input.confidence, machine_audit = input.audit,
-               remaining_slots = CASE WHEN input.machine_label IS NOT NULL AND NOT input.audit THEN 0 ELSE $6 END,
+        UPDATE items SET pre_annotation = input.pre_annotation,
+               machine_label = input.machine_label, machine_confidence = input.confidence, machine_audit = input.audit,
+               remaining_slots = CASE WHEN items.gold_answer IS NOT NULL OR (input.machine_label IS NOT NULL AND NOT input.audit) THEN 0 ELSE $6 END,
                prefilter_run_id = $7
         FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::boolean[]) AS input(id, pre_annotation, machine_label, confidence, audit)
         WHERE items.id = input.id
@@ -82,7 +83,7 @@ public sealed class PrefilterBatch(
             return 0;
         }
 
-        var batch = new List<(Guid Id, string StorageKey, int Width, int Height)>();
+        var batch = new List<(Guid Id, string StorageKey, int Width, int Height, bool Gold)>();
         await using (var items = new NpgsqlCommand(ItemsSql, connection, tx))
         {
             items.Parameters.Add(new() { Value = jobId });
@@ -91,7 +92,7 @@ public sealed class PrefilterBatch(
             await using var reader = await items.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                batch.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+                batch.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(4)));
             }
         }
 
@@ -149,7 +150,7 @@ public sealed class PrefilterBatch(
     private sealed record ItemResult(string? PreAnnotation, string? MachineLabel, float? Confidence, bool Audit, bool Unreadable);
 
     private async Task<List<ItemResult>> PredictAsync(
-        List<(Guid Id, string StorageKey, int Width, int Height)> batch, ModelDescriptor descriptor, Microsoft.ML.OnnxRuntime.InferenceSession session, PrefilterRequest request, CancellationToken ct)
+        List<(Guid Id, string StorageKey, int Width, int Height, bool Gold)> batch, ModelDescriptor descriptor, Microsoft.ML.OnnxRuntime.InferenceSession session, PrefilterRequest request, CancellationToken ct)
     {
         var inputs = new float[batch.Count * ImagePreprocessor.ValuesPerImage(descriptor)];
         var readable = await reviewInputs.FillAsync(batch.ConvertAll(b => b.StorageKey), descriptor, inputs, ct);
@@ -179,7 +180,7 @@ public sealed class PrefilterBatch(
             }
 
             var preAnnotation = p.Label is null ? null : Answer.OneLabel(p.Label).ToJson();
-            var sure = request.MachineLabels && p.Label is not null && p.Confidence >= request.Threshold;
+            var sure = request.MachineLabels && !item.Gold && p.Label is not null && p.Confidence >= request.Threshold;
             return new ItemResult(preAnnotation, sure ? p.Label : null, p.Confidence, sure && AuditSample.Draws(item.Id, request.AuditShare), false);
         })];
     }

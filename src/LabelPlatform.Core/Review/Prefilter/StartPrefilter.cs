@@ -88,7 +88,7 @@ public sealed class StartPrefilter(IDbContextFactory<AppDbContext> dbFactory, IB
         }
 
         // Nobody has claimed anything before launch, so every item can simply go back to needing people.
-        await db.Items.Where(i => i.JobId == jobId && i.MachineLabel != null)
+        await db.Items.Where(i => i.JobId == jobId && i.MachineLabel != null && i.GoldAnswer == null)
             .ExecuteUpdateAsync(u => u
                 .SetProperty(i => i.MachineLabel, (string?)null)
                 .SetProperty(i => i.MachineConfidence, (float?)null)
