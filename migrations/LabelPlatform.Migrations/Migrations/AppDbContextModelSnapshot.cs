@@ -143,6 +143,389 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("organisations", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Billing.Funding.CheckoutSession", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_checkout_sessions");
+
+                    b.HasIndex("OrganisationId", "CreatedAt")
+                        .HasDatabaseName("ix_checkout_sessions_organisation_id_created_at");
+
+                    b.ToTable("checkout_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerAccount", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("Balance")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_accounts");
+
+                    b.HasIndex("Kind", "Owner", "Currency")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_accounts_kind_owner_currency");
+
+                    b.ToTable("ledger_accounts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ledger_accounts_balance_not_negative", "balance IS NULL OR balance >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transaction_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_entries");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_ledger_entries_account_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("AccountId"), new[] { "Amount" });
+
+                    b.HasIndex("TransactionId")
+                        .HasDatabaseName("ix_ledger_entries_transaction_id");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerTransaction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AssignmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<Guid?>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Memo")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("memo");
+
+                    b.Property<Guid?>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<Guid?>("PayoutId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payout_id");
+
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_transactions");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_transactions_idempotency_key");
+
+                    b.HasIndex("PayoutId")
+                        .HasDatabaseName("ix_ledger_transactions_payout_id");
+
+                    b.HasIndex("JobId", "Kind")
+                        .HasDatabaseName("ix_ledger_transactions_job_id_kind");
+
+                    b.HasIndex("OrganisationId", "CreatedAt")
+                        .HasDatabaseName("ix_ledger_transactions_organisation_id_created_at");
+
+                    b.HasIndex("WorkerId", "CreatedAt")
+                        .HasDatabaseName("ix_ledger_transactions_worker_id_created_at");
+
+                    b.ToTable("ledger_transactions", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Payouts.Payout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("AmountReversed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_reversed");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeAccountId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stripe_account_id");
+
+                    b.Property<string>("StripeTransferId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stripe_transfer_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payouts");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_payouts_pending")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payouts_idempotency_key");
+
+                    b.HasIndex("StripeTransferId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payouts_stripe_transfer_id");
+
+                    b.HasIndex("WorkerId", "CreatedAt")
+                        .HasDatabaseName("ix_payouts_worker_id_created_at");
+
+                    b.HasIndex("WorkerId", "Currency")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payouts_one_pending")
+                        .HasFilter("status = 'Pending'");
+
+                    b.ToTable("payouts", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Payouts.PayoutAccount", b =>
+                {
+                    b.Property<string>("WorkerId")
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("PayoutsEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("payouts_enabled");
+
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("requirements");
+
+                    b.Property<string>("StripeAccountId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stripe_account_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("WorkerId")
+                        .HasName("pk_payout_accounts");
+
+                    b.HasIndex("StripeAccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payout_accounts_stripe_account_id");
+
+                    b.ToTable("payout_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Webhooks.StripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stripe_events");
+
+                    b.ToTable("stripe_events", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Jobs.Examples.JobExample", b =>
                 {
                     b.Property<Guid>("Id")
@@ -357,6 +740,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("character(3)")
                         .HasColumnName("currency")
                         .IsFixedLength();
+
+                    b.Property<long>("FeePerAnswer")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fee_per_answer");
 
                     b.Property<DateTimeOffset?>("FinalLabelsAt")
                         .HasColumnType("timestamp with time zone")
@@ -1308,6 +1695,53 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasConstraintName("fk_asp_net_users_organisations_organisation_id");
 
                     b.Navigation("Organisation");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Funding.CheckoutSession", b =>
+                {
+                    b.HasOne("LabelPlatform.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_checkout_sessions_organisations_organisation_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerEntry", b =>
+                {
+                    b.HasOne("LabelPlatform.Billing.Ledger.LedgerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_entries_ledger_accounts_account_id");
+
+                    b.HasOne("LabelPlatform.Billing.Ledger.LedgerTransaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_entries_ledger_transactions_transaction_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Payouts.Payout", b =>
+                {
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payouts_asp_net_users_worker_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Payouts.PayoutAccount", b =>
+                {
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithOne()
+                        .HasForeignKey("LabelPlatform.Billing.Payouts.PayoutAccount", "WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payout_accounts_asp_net_users_worker_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Jobs.Examples.JobExample", b =>

@@ -48,9 +48,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Billing.Ledger.LedgerAccount> LedgerAccounts => Set<Billing.Ledger.LedgerAccount>();
+
+    public DbSet<Billing.Ledger.LedgerTransaction> LedgerTransactions => Set<Billing.Ledger.LedgerTransaction>();
+
+    public DbSet<Billing.Ledger.LedgerEntry> LedgerEntries => Set<Billing.Ledger.LedgerEntry>();
+
+    public DbSet<Billing.Payouts.PayoutAccount> PayoutAccounts => Set<Billing.Payouts.PayoutAccount>();
+
+    public DbSet<Billing.Payouts.Payout> Payouts => Set<Billing.Payouts.Payout>();
+
+    public DbSet<Billing.Funding.CheckoutSession> CheckoutSessions => Set<Billing.Funding.CheckoutSession>();
+
+    public DbSet<Billing.Webhooks.StripeEvent> StripeEvents => Set<Billing.Webhooks.StripeEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        Billing.BillingModel.ConfigureBilling(builder);
 
         // Roles are reference data: they exist wherever the schema does.
         builder.Entity<IdentityRole>().HasData(Accounts.Roles.All.Select(r => new IdentityRole(r)

@@ -26,6 +26,9 @@ public sealed class Job
 
     public string Currency { get; set; } = "USD";
 
+    /// <summary>The platform's fee on each answer in minor units, fixed when the job is launched (see <see cref="Billing.Pricing"/>).</summary>
+    public long FeePerAnswer { get; set; }
+
     public JobStatus Status { get; set; }
 
     /// <summary>Higher first; jobs of equal priority share the crowd evenly, whatever their size.</summary>

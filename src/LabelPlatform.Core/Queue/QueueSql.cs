@@ -35,19 +35,5 @@ internal static class QueueSql
     }
 
     /// <summary>A batch command with positional parameters; times are sent as timestamptz; a ready parameter goes as it is.</summary>
-    public static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(value switch
-            {
-                NpgsqlParameter given => given,
-                DateTimeOffset at => new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                _ => new NpgsqlParameter { Value = value },
-            });
-        }
-
-        return command;
-    }
+    public static NpgsqlBatchCommand Command(string sql, params object[] values) => Common.Sql.BatchCommand(sql, values);
 }

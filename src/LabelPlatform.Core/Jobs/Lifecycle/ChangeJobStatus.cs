@@ -1,7 +1,12 @@
+using LabelPlatform.Billing;
+using LabelPlatform.Billing.Escrow;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs.Progress;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace LabelPlatform.Jobs.Lifecycle;
 
@@ -13,7 +18,11 @@ public enum JobAction
     Cancel,
 }
 
-public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+/// <summary>
+/// Launch, pause, resume or cancel a job. Launching reserves the job's budget in escrow and cancelling
+/// returns what is left, in the same transaction as the change of status.
+/// </summary>
+public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<BillingOptions> billing)
 {
     public async Task<Result<JobStatus>> HandleAsync(Guid jobId, Guid organisationId, JobAction action, CancellationToken ct = default)
     {
@@ -40,7 +49,19 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
             return error;
         }
 
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
+        if (action == JobAction.Launch && await JobBudget.ReserveAsync(connection, npgsqlTx, job, billing.Value, clock.GetUtcNow(), ct) is { } refused)
+        {
+            return refused;
+        }
+
         await db.SaveChangesAsync(ct);
+        if (action == JobAction.Cancel)
+        {
+            await JobBudget.ReleaseAsync(connection, npgsqlTx, job.Id, job.OrganisationId, job.Currency, job.PricePerAnswer + job.FeePerAnswer, clock.GetUtcNow(), ct);
+        }
+
         await JobChanges.AnnounceAsync(db, jobId, ct);
         await tx.CommitAsync(ct);
         return job.Status;

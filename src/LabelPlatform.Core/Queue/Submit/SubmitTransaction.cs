@@ -157,6 +157,9 @@ internal static class SubmitTransaction
             .ToList();
         var goldCorrect = gold.ToDictionary(g => g.Decision.AssignmentId, g => g.Correct);
 
+        // Answers nobody reviews are accepted as they arrive, and paid in this transaction.
+        var accepted = submitted.Where(d => ReviewStateOf(rows[d.AssignmentId]) is null).Select(d => d.AssignmentId).ToList();
+
         var completed = new HashSet<Guid>();
         var goldRecords = new List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)>();
         await using (var write = new NpgsqlBatch(connection))
@@ -174,13 +177,7 @@ internal static class SubmitTransaction
                     submitted.Select(d => d.Answer!.SingleLabel).ToArray(),
                     answers,
                     now,
-                    submitted.Select(d => rows[d.AssignmentId] switch
-                    {
-                        // A worker whose record on gold is doubtful: a person checks, whatever a model would say.
-                        { Doubtful: true } => nameof(ReviewState.NeedsReview),
-                        { Reviewed: true } => nameof(ReviewState.Pending),
-                        _ => null,
-                    }).ToArray(),
+                    submitted.Select(d => ReviewStateOf(rows[d.AssignmentId])).ToArray(),
                     new NpgsqlParameter
                     {
                         Value = submitted.Select(d => goldCorrect.TryGetValue(d.AssignmentId, out var correct) ? correct : (bool?)null).ToArray(),
@@ -216,8 +213,8 @@ internal static class SubmitTransaction
             }
 
             // The commit travels with the writes: a worker hears "stored" only once it is durable.
-            // With gold in the batch it waits for one more round trip, which may block workers.
-            if (gold.Count == 0)
+            // With gold or pay in the batch it waits for more round trips: blocks, then the ledger.
+            if (gold.Count == 0 && accepted.Count == 0)
             {
                 write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             }
@@ -251,7 +248,12 @@ internal static class SubmitTransaction
 
         if (gold.Count > 0)
         {
-            await BlockAndCommitAsync(connection, goldRecords, gold, now);
+            await BlockAsync(connection, goldRecords, gold, now, commit: accepted.Count == 0);
+        }
+
+        if (accepted.Count > 0)
+        {
+            await Billing.Ledger.Earnings.PostAsync(connection, null, accepted, now, CancellationToken.None, commit: true);
         }
 
         // The job's last answer in this batch is the one that completed it.
@@ -261,12 +263,13 @@ internal static class SubmitTransaction
         return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d), missed.GetValueOrDefault(d))) : d.Error).ToList();
     }
 
-    /// <summary>Round trip 3, only for batches with gold: workers whose record now falls short are blocked, then COMMIT.</summary>
-    private static async Task BlockAndCommitAsync(
+    /// <summary>Round trip 3, only for batches with gold: workers whose record now falls short are blocked (then COMMIT, unless answers are still to be paid).</summary>
+    private static async Task BlockAsync(
         NpgsqlConnection connection,
         List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)> records,
         List<(Decision Decision, Row Row, bool Correct)> gold,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        bool commit)
     {
         var policies = gold.GroupBy(g => g.Decision.JobId).ToDictionary(g => g.Key, g => g.First().Row.Policy);
         var blocks = records
@@ -284,12 +287,29 @@ internal static class SubmitTransaction
             }
         }
 
-        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        if (commit)
+        {
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        }
+
+        if (write.BatchCommands.Count == 0)
+        {
+            return;
+        }
+
         await using var reader = await write.ExecuteReaderAsync();
         while (await reader.NextResultAsync())
         {
         }
     }
+
+    private static string? ReviewStateOf(Row row) => row switch
+    {
+        // A worker whose record on gold is doubtful: a person checks, whatever a model would say.
+        { Doubtful: true } => nameof(ReviewState.NeedsReview),
+        { Reviewed: true } => nameof(ReviewState.Pending),
+        _ => null,
+    };
 
     private static Decision Decide(SubmitRequest request, Dictionary<Guid, Row> rows, DateTimeOffset now)
     {

@@ -13,8 +13,8 @@ public sealed record BatchDecided(int Approved, int Rejected);
 /// <summary>
 /// The reviewer decides their batch, once, while its lease is live: the submissions they mark are
 /// rejected (the slot goes back to the queue and the worker reads why), all the others approved.
-/// This is the one place an answer becomes payable by a person's decision: the ledger postings
-/// (worker payable, escrow) belong in this transaction when billing arrives.
+/// This is the one place an answer becomes payable by a person's decision: its earning is posted
+/// to the ledger (escrow → worker payable and fee) in the same transaction.
 /// </summary>
 public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -158,6 +158,9 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         {
             await write.ExecuteNonQueryAsync(ct);
         }
+
+        // Approved answers are paid in the same transaction as the approval.
+        await Billing.Ledger.Earnings.PostAsync(connection, tx, outcomes.Where(o => o.State == ReviewState.Approved).Select(o => o.AssignmentId).ToList(), now, ct);
 
         // Dashboards, the reviewers' overview and the claim queue (returned slots) hear of it once committed.
         await JobChanges.AnnounceAsync(connection, tx, jobId, ct);

@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LabelPlatform.Review.Batches;
 
@@ -24,20 +23,6 @@ internal static class ReviewBatchSql
         SELECT count(*)::int FROM expired
         """;
 
-    public static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] values)
-    {
-        var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(value switch
-            {
-                NpgsqlParameter given => given,
-                DateTimeOffset at => new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
-                null => new NpgsqlParameter { Value = DBNull.Value },
-                _ => new NpgsqlParameter { Value = value },
-            });
-        }
-
-        return command;
-    }
+    public static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] values) =>
+        Common.Sql.Command(connection, tx, sql, values);
 }

@@ -138,6 +138,9 @@ public sealed class ReviewPending(
             await write.ExecuteNonQueryAsync(ct);
         }
 
+        // The model's acceptance makes an answer payable: the worker is paid in the same transaction.
+        await Billing.Ledger.Earnings.PostAsync(connection, tx, rows.Where(r => r.Outcome == ReviewState.Accepted).Select(r => r.AssignmentId).ToList(), now, ct);
+
         // Dashboards and the reviewers' queue hear of the new verdicts once they are committed.
         await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
 

@@ -1,0 +1,340 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace LabelPlatform.Migrations.Migrations
+{
+    /// <inheritdoc />
+    public partial class Billing : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "fee_per_answer",
+                table: "jobs",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.CreateTable(
+                name: "checkout_sessions",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    created_by = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_checkout_sessions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_checkout_sessions_organisations_organisation_id",
+                        column: x => x.organisation_id,
+                        principalTable: "organisations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_accounts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    owner = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    balance = table.Column<long>(type: "bigint", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ledger_accounts", x => x.id);
+                    table.CheckConstraint("ck_ledger_accounts_balance_not_negative", "balance IS NULL OR balance >= 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_transactions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    organisation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    job_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    worker_id = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    assignment_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    payout_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    memo = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    created_by = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ledger_transactions", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payout_accounts",
+                columns: table => new
+                {
+                    worker_id = table.Column<string>(type: "text", nullable: false),
+                    stripe_account_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    payouts_enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    requirements = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payout_accounts", x => x.worker_id);
+                    table.ForeignKey(
+                        name: "fk_payout_accounts_asp_net_users_worker_id",
+                        column: x => x.worker_id,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payouts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    worker_id = table.Column<string>(type: "text", nullable: false),
+                    stripe_account_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    stripe_transfer_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    amount_reversed = table.Column<long>(type: "bigint", nullable: false),
+                    failure_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payouts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_payouts_asp_net_users_worker_id",
+                        column: x => x.worker_id,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stripe_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stripe_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    transaction_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    account_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ledger_entries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_ledger_entries_ledger_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "ledger_accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_ledger_entries_ledger_transactions_transaction_id",
+                        column: x => x.transaction_id,
+                        principalTable: "ledger_transactions",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_checkout_sessions_organisation_id_created_at",
+                table: "checkout_sessions",
+                columns: new[] { "organisation_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_accounts_kind_owner_currency",
+                table: "ledger_accounts",
+                columns: new[] { "kind", "owner", "currency" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_entries_account_id",
+                table: "ledger_entries",
+                column: "account_id")
+                .Annotation("Npgsql:IndexInclude", new[] { "amount" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_entries_transaction_id",
+                table: "ledger_entries",
+                column: "transaction_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transactions_idempotency_key",
+                table: "ledger_transactions",
+                column: "idempotency_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transactions_job_id_kind",
+                table: "ledger_transactions",
+                columns: new[] { "job_id", "kind" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transactions_organisation_id_created_at",
+                table: "ledger_transactions",
+                columns: new[] { "organisation_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transactions_payout_id",
+                table: "ledger_transactions",
+                column: "payout_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transactions_worker_id_created_at",
+                table: "ledger_transactions",
+                columns: new[] { "worker_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payout_accounts_stripe_account_id",
+                table: "payout_accounts",
+                column: "stripe_account_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_idempotency_key",
+                table: "payouts",
+                column: "idempotency_key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_one_pending",
+                table: "payouts",
+                columns: new[] { "worker_id", "currency" },
+                unique: true,
+                filter: "status = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_pending",
+                table: "payouts",
+                column: "created_at",
+                filter: "status = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_stripe_transfer_id",
+                table: "payouts",
+                column: "stripe_transfer_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_worker_id_created_at",
+                table: "payouts",
+                columns: new[] { "worker_id", "created_at" });
+
+            // The ledger's rules, kept by the database whatever the code does (ADR 0013).
+            migrationBuilder.Sql("""
+                CREATE FUNCTION ledger_entries_check() RETURNS trigger LANGUAGE plpgsql AS $$
+                DECLARE unbalanced uuid;
+                BEGIN
+                    SELECT e.transaction_id INTO unbalanced
+                    FROM ledger_entries e
+                    WHERE e.transaction_id IN (SELECT DISTINCT transaction_id FROM new_entries)
+                    GROUP BY e.transaction_id
+                    HAVING sum(e.amount) <> 0 OR count(DISTINCT e.currency) > 1
+                    LIMIT 1;
+                    IF unbalanced IS NOT NULL THEN
+                        RAISE EXCEPTION 'ledger transaction % does not balance: its entries must sum to zero in one currency', unbalanced
+                            USING ERRCODE = '23514';
+                    END IF;
+                    IF EXISTS (SELECT 1 FROM new_entries n JOIN ledger_accounts a ON a.id = n.account_id WHERE a.currency <> n.currency) THEN
+                        RAISE EXCEPTION 'a ledger entry''s currency differs from its account''s' USING ERRCODE = '23514';
+                    END IF;
+                    -- Balances are the sums of entries; the CHECK on ledger_accounts refuses a negative one.
+                    UPDATE ledger_accounts a SET balance = a.balance + d.total
+                    FROM (SELECT account_id, sum(amount) AS total FROM new_entries GROUP BY account_id) d
+                    WHERE a.id = d.account_id AND a.balance IS NOT NULL AND d.total <> 0;
+                    RETURN NULL;
+                END $$;
+
+                CREATE TRIGGER ledger_entries_check AFTER INSERT ON ledger_entries
+                    REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_check();
+
+                CREATE FUNCTION ledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'the ledger is append-only: % on % is not allowed; post a correcting transaction', TG_OP, TG_TABLE_NAME
+                        USING ERRCODE = '42501';
+                END $$;
+
+                CREATE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries
+                    FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+                CREATE TRIGGER ledger_transactions_append_only BEFORE UPDATE OR DELETE ON ledger_transactions
+                    FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only();
+                """);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("""
+                DROP TRIGGER IF EXISTS ledger_entries_check ON ledger_entries;
+                DROP TRIGGER IF EXISTS ledger_entries_append_only ON ledger_entries;
+                DROP TRIGGER IF EXISTS ledger_transactions_append_only ON ledger_transactions;
+                DROP FUNCTION IF EXISTS ledger_entries_check();
+                DROP FUNCTION IF EXISTS ledger_append_only();
+                """);
+
+            migrationBuilder.DropTable(
+                name: "checkout_sessions");
+
+            migrationBuilder.DropTable(
+                name: "ledger_entries");
+
+            migrationBuilder.DropTable(
+                name: "payout_accounts");
+
+            migrationBuilder.DropTable(
+                name: "payouts");
+
+            migrationBuilder.DropTable(
+                name: "stripe_events");
+
+            migrationBuilder.DropTable(
+                name: "ledger_accounts");
+
+            migrationBuilder.DropTable(
+                name: "ledger_transactions");
+
+            migrationBuilder.DropColumn(
+                name: "fee_per_answer",
+                table: "jobs");
+        }
+    }
+}

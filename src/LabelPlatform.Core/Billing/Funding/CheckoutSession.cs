@@ -1,0 +1,23 @@
+namespace LabelPlatform.Billing.Funding;
+
+/// <summary>A researcher's top-up through Stripe Checkout; credited once, when Stripe says it was paid.</summary>
+public sealed class CheckoutSession
+{
+    /// <summary>Stripe's id (cs_...).</summary>
+    public string Id { get; set; } = "";
+
+    public Guid OrganisationId { get; set; }
+
+    public long Amount { get; set; }
+
+    public string Currency { get; set; } = "";
+
+    /// <summary>Open, Completed or Expired.</summary>
+    public string Status { get; set; } = "Open";
+
+    public string CreatedBy { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+}

@@ -1,0 +1,116 @@
+using LabelPlatform.Common;
+using LabelPlatform.Jobs;
+using Npgsql;
+
+namespace LabelPlatform.Billing.Ledger;
+
+public enum PostOutcome
+{
+    Posted,
+
+    /// <summary>A transaction with this key exists: the action happened before (a retry, a replay); nothing was written.</summary>
+    AlreadyPosted,
+}
+
+/// <summary>
+/// Writes postings inside the caller's transaction. Accounts are created on first use, the tracked
+/// ones locked in one order (escrow, funds, payable, in transit) so concurrent postings never
+/// deadlock, and a posting that would take a tracked balance below zero is refused with the balance
+/// named, before anything is written. The database checks the same rules again (ADR 0013).
+/// </summary>
+internal static class LedgerWriter
+{
+    /// <summary>The lock order of tracked kinds; every path that locks more than one account follows it.</summary>
+    public const string LockOrder = "array_position(ARRAY['JobEscrow','ResearcherFunds','WorkerPayable','PayoutsInTransit'], kind::text), id";
+
+    private const string EnsureAndLockSql = $"""
+        WITH wanted AS (
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[]) AS t(id, kind, owner, tracked)
+        ), created AS (
+            INSERT INTO ledger_accounts (id, kind, owner, currency, balance, created_at)
+            SELECT id, kind, owner, $5, CASE WHEN tracked THEN 0 END, $6 FROM wanted
+            ON CONFLICT DO NOTHING
+        )
+        SELECT id, balance FROM ledger_accounts
+        WHERE id IN (SELECT id FROM wanted WHERE tracked)
+        ORDER BY {LockOrder}
+        FOR UPDATE
+        """;
+
+    private const string ExistsSql = "SELECT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = $1)";
+
+    private const string InsertSql = """
+        WITH tx AS (
+            INSERT INTO ledger_transactions (id, idempotency_key, kind, currency, organisation_id, job_id, worker_id, assignment_id, payout_id, memo, created_by, created_at)
+            VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id
+        )
+        INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
+        SELECT tx.id, e.account, e.amount, $3 FROM tx, unnest($12::uuid[], $13::bigint[]) AS e(account, amount)
+        """;
+
+    public static async Task<Result<PostOutcome>> PostAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Posting posting, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!posting.IsBalanced)
+        {
+            throw new InvalidOperationException($"Posting {posting.Key} does not balance.");
+        }
+
+        var lines = posting.Lines.Where(l => l.Amount != 0).ToList();
+        if (lines.Count == 0)
+        {
+            return PostOutcome.AlreadyPosted;
+        }
+
+        var ids = lines.Select(l => LedgerAccount.IdOf(l.Kind, l.Owner, posting.Currency)).ToArray();
+        var balances = new Dictionary<Guid, long>();
+        await using (var ensure = Sql.Command(connection, tx, EnsureAndLockSql,
+            ids, lines.Select(l => l.Kind.ToString()).ToArray(), lines.Select(l => l.Owner).ToArray(),
+            lines.Select(l => LedgerAccount.IsTracked(l.Kind)).ToArray(), posting.Currency, now))
+        await using (var reader = await ensure.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                balances[reader.GetGuid(0)] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+            }
+        }
+
+        await using (var exists = Sql.Command(connection, tx, ExistsSql, posting.Key))
+        {
+            if ((bool)(await exists.ExecuteScalarAsync(ct))!)
+            {
+                return PostOutcome.AlreadyPosted;
+            }
+        }
+
+        for (var i = 0; i < lines.Count; i++)
+        {
+            // An account this statement just created is not in the locked set: it holds nothing yet.
+            var balance = balances.GetValueOrDefault(ids[i]);
+            if (LedgerAccount.IsTracked(lines[i].Kind) && balance + lines[i].Amount < 0)
+            {
+                return Short(lines[i].Kind, balance, -lines[i].Amount, posting.Currency);
+            }
+        }
+
+        await using var insert = Sql.Command(connection, tx, InsertSql,
+            posting.Key, posting.Kind.ToString(), posting.Currency, posting.OrganisationId, posting.JobId, posting.WorkerId,
+            posting.AssignmentId, posting.PayoutId, posting.Memo, posting.CreatedBy, now, ids, lines.Select(l => l.Amount).ToArray());
+        return await insert.ExecuteNonQueryAsync(ct) > 0 ? PostOutcome.Posted : PostOutcome.AlreadyPosted;
+    }
+
+    /// <summary>The refusal a user reads when a movement would overdraw an account.</summary>
+    public static Error Short(LedgerAccountKind kind, long balance, long needed, string currency)
+    {
+        var have = MoneyFormat.Format(balance, currency);
+        var need = MoneyFormat.Format(needed, currency);
+        return kind switch
+        {
+            LedgerAccountKind.ResearcherFunds => new Error("insufficient_funds", $"This needs {need} but your organisation's funds are {have}. Add funds on the Billing page first."),
+            LedgerAccountKind.WorkerPayable => new Error("insufficient_balance", $"This needs {need} but the worker's available balance is {have}."),
+            LedgerAccountKind.JobEscrow => new Error("insufficient_escrow", $"This needs {need} but the job's escrow holds {have}."),
+            _ => new Error("insufficient_balance", $"This needs {need} but the account holds {have}."),
+        };
+    }
+}

@@ -1,0 +1,19 @@
+namespace LabelPlatform.Billing.Payouts;
+
+/// <summary>A worker's Stripe Connect Express account; payouts go only where Stripe says transfers can land.</summary>
+public sealed class PayoutAccount
+{
+    public string WorkerId { get; set; } = "";
+
+    public string StripeAccountId { get; set; } = "";
+
+    /// <summary>Stripe reports the account's transfers capability active and payouts enabled.</summary>
+    public bool PayoutsEnabled { get; set; }
+
+    /// <summary>What Stripe still wants from the worker, as Stripe lists it; empty when nothing.</summary>
+    public string Requirements { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
