@@ -1,6 +1,7 @@
 using Hangfire;
 using LabelPlatform.Accounts;
 using LabelPlatform.Background;
+using LabelPlatform.Billing;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
@@ -29,6 +30,7 @@ public static class WebSetup
         builder.AddJobs();
         builder.AddQueue();
         builder.AddReview();
+        builder.AddBilling();
         // Model review runs on worker machines; a single-node install can let the web process take it too.
         builder.AddBackgroundJobs("web", builder.Configuration.GetValue("BackgroundJobs:ServeReviewQueue", false)
             ? [BackgroundJobsSetup.DefaultQueue, BackgroundJobsSetup.ReviewQueue]
@@ -86,7 +88,7 @@ public static class WebSetup
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(Console.Out);
         }
 
-        RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>());
+        RecurringJobs.Register(app.Services.GetRequiredService<IRecurringJobManager>(), app.Configuration[$"{BillingOptions.Section}:SettlementCron"] ?? new BillingOptions().SettlementCron);
     }
 
     public static WebApplication UseLabelPlatformPipeline(this WebApplication app)
@@ -111,6 +113,7 @@ public static class WebSetup
     {
         app.MapAccountApi();
         app.MapJobFilesApi();
+        app.MapBillingApi();
         app.MapHub<QueueHub>(QueueHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         app.UseHangfireDashboard("/admin/hangfire", new DashboardOptions

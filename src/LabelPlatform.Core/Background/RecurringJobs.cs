@@ -8,7 +8,7 @@ namespace LabelPlatform.Background;
 /// <summary>Every recurring job, in one place.</summary>
 public static class RecurringJobs
 {
-    public static void Register(IRecurringJobManager jobs)
+    public static void Register(IRecurringJobManager jobs, string settlementCron = "0 3 * * *")
     {
         jobs.AddOrUpdate<ExpireLeasesJob>("expire-leases", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
 
@@ -17,5 +17,7 @@ public static class RecurringJobs
         jobs.AddOrUpdate<Quality.FinalLabels.FinalLabelsSweep>("final-labels", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<Review.Batches.ExpireReviewBatchesJob>("expire-review-batches", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<Review.Prefilter.PrefilterSweep>("prefilter-sweep", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<Billing.Escrow.EscrowSweep>("escrow-sweep", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<Billing.Settlement.SettlementJob>("settlement", j => j.RunAsync(CancellationToken.None), settlementCron);
     }
 }

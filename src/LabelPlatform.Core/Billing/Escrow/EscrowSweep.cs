@@ -1,0 +1,85 @@
+using Hangfire;
+using LabelPlatform.Billing.Ledger;
+using LabelPlatform.Common;
+using LabelPlatform.Jobs.Progress;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace LabelPlatform.Billing.Escrow;
+
+/// <summary>
+/// Minutely: finished and cancelled jobs give back what their escrow holds beyond the answers still in
+/// hand; running jobs whose escrow no longer covers the work still to come (more answers per item
+/// under dynamic overlap, more gold than budgeted) are topped up from funds, or paused when the funds
+/// run out. Safe to run twice: every step works from locked balances.
+/// </summary>
+public sealed class EscrowSweep(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<EscrowSweep> logger)
+{
+    private const string JobsSql = """
+        SELECT j.id, j.organisation_id, j.currency, j.price_per_answer + j.fee_per_answer, j.status, e.balance
+        FROM jobs j JOIN ledger_accounts e ON e.id = md5('JobEscrow:' || j.id::text || ':' || j.currency)::uuid
+        WHERE (j.status IN ('Completed', 'Cancelled') AND e.balance > 0) OR j.status = 'Running'
+        """;
+
+    private const string PauseSql = "UPDATE jobs SET status = 'Paused' WHERE id = $1 AND status = 'Running'";
+
+    private sealed record Candidate(Guid JobId, Guid OrganisationId, string Currency, long Unit, string Status);
+
+    [AutomaticRetry(Attempts = 1)]
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var candidates = new List<Candidate>();
+        await using (var read = dataSource.CreateCommand(JobsSql))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                candidates.Add(new Candidate(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4)));
+            }
+        }
+
+        foreach (var job in candidates)
+        {
+            await SweepAsync(job, ct);
+        }
+    }
+
+    private async Task SweepAsync(Candidate job, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (job.Status != "Running")
+        {
+            await JobBudget.ReleaseAsync(connection, tx, job.JobId, job.OrganisationId, job.Currency, job.Unit, now, ct);
+            await tx.CommitAsync(ct);
+            return;
+        }
+
+        var escrow = await Balances.LockedAsync(connection, tx, LedgerAccount.Escrow(job.JobId, job.Currency), ct);
+        var outstanding = await JobBudget.OutstandingAsync(connection, tx, job.JobId, ct);
+        var shortfall = ((outstanding.OpenSlots + outstanding.InHand) * job.Unit) - escrow;
+        if (shortfall <= 0)
+        {
+            return;
+        }
+
+        var funds = await Balances.LockedAsync(connection, tx, LedgerAccount.Funds(job.OrganisationId, job.Currency), ct);
+        var topUp = Math.Min(funds, shortfall);
+        if (topUp > 0)
+        {
+            await LedgerWriter.PostAsync(connection, tx,
+                Postings.Escrow($"topup:{job.JobId}:{Guid.NewGuid()}", job.OrganisationId, job.JobId, job.Currency, topUp, "Topped up for more answers per item"), now, ct);
+        }
+
+        if (topUp < shortfall)
+        {
+            await using var pause = Sql.Command(connection, tx, PauseSql, job.JobId);
+            await pause.ExecuteNonQueryAsync(ct);
+            await JobChanges.AnnounceAsync(connection, tx, job.JobId, ct);
+            logger.LogWarning("Job {JobId} paused: its organisation's funds cannot cover the work still to come", job.JobId);
+        }
+
+        await tx.CommitAsync(ct);
+    }
+}

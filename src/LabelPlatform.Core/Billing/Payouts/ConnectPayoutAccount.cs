@@ -1,0 +1,76 @@
+using LabelPlatform.Billing.Stripe;
+using LabelPlatform.Common;
+using LabelPlatform.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace LabelPlatform.Billing.Payouts;
+
+/// <summary>
+/// A worker connects (or finishes connecting) a Stripe Connect Express account: the account is made
+/// once by API, and each call returns a fresh onboarding link, as Stripe's links are single-use.
+/// </summary>
+public sealed class ConnectPayoutAccount(IDbContextFactory<AppDbContext> dbFactory, IStripeGateway stripe, IOptions<StripeOptions> stripeOptions, TimeProvider clock)
+{
+    public async Task<Result<string>> HandleAsync(string workerId, CancellationToken ct = default)
+    {
+        if (!stripeOptions.Value.IsConfigured)
+        {
+            return Error.Conflict("Payouts are not configured on this platform yet (Stripe:SecretKey).");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var worker = await db.Users.SingleOrDefaultAsync(u => u.Id == workerId, ct);
+        if (worker is null)
+        {
+            return Error.NotFound("The worker");
+        }
+
+        var account = await db.PayoutAccounts.SingleOrDefaultAsync(a => a.WorkerId == workerId, ct);
+        if (account is null)
+        {
+            // Keyed by the worker: two clicks make one Stripe account.
+            var created = await stripe.CreateExpressAccountAsync(worker.Email ?? "", $"account:{workerId}", ct);
+            account = new PayoutAccount { WorkerId = workerId, StripeAccountId = created.Id, CreatedAt = clock.GetUtcNow() };
+            Apply(account, created, clock.GetUtcNow());
+            db.PayoutAccounts.Add(account);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                account = await db.PayoutAccounts.SingleAsync(a => a.WorkerId == workerId, ct);
+            }
+        }
+
+        var site = stripeOptions.Value.PublicUrl.TrimEnd('/');
+        return await stripe.CreateOnboardingLinkAsync(account.StripeAccountId, $"{site}/work/earnings?connect=refresh", $"{site}/work/earnings?connect=done", ct);
+    }
+
+    public static void Apply(PayoutAccount account, ConnectedAccount stripeAccount, DateTimeOffset now)
+    {
+        account.PayoutsEnabled = stripeAccount.PayoutsEnabled;
+        account.Requirements = stripeAccount.Requirements.Length <= 1000 ? stripeAccount.Requirements : stripeAccount.Requirements[..1000];
+        account.UpdatedAt = now;
+    }
+}
+
+/// <summary>Reads the worker's account from Stripe again (on return from onboarding; webhooks do the same).</summary>
+public sealed class RefreshPayoutAccount(IDbContextFactory<AppDbContext> dbFactory, IStripeGateway stripe, TimeProvider clock)
+{
+    public async Task<PayoutAccount?> HandleAsync(string workerId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var account = await db.PayoutAccounts.SingleOrDefaultAsync(a => a.WorkerId == workerId, ct);
+        if (account is null)
+        {
+            return null;
+        }
+
+        ConnectPayoutAccount.Apply(account, await stripe.GetAccountAsync(account.StripeAccountId, ct), clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return account;
+    }
+}

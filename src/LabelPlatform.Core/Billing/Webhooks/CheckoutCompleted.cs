@@ -1,0 +1,46 @@
+using global::Stripe;
+using LabelPlatform.Billing.Ledger;
+using LabelPlatform.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace LabelPlatform.Billing.Webhooks;
+
+/// <summary>A paid Checkout session credits the organisation that started it, with what Stripe says was paid.</summary>
+public sealed class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStripeEventHandler
+{
+    private const string CompleteSql = """
+        UPDATE checkout_sessions SET status = 'Completed', completed_at = $2
+        WHERE id = $1 AND status <> 'Completed'
+        RETURNING organisation_id, amount, currency
+        """;
+
+    public string EventType => "checkout.session.completed";
+
+    public async Task HandleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Event stripeEvent, DateTimeOffset now, CancellationToken ct)
+    {
+        if (stripeEvent.Data.Object is not global::Stripe.Checkout.Session session || session.PaymentStatus != "paid")
+        {
+            return;
+        }
+
+        await using var complete = Sql.Command(connection, tx, CompleteSql, session.Id, now);
+        await using var reader = await complete.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            logger.LogWarning("Checkout session {Session} is not one of ours or was credited already", session.Id);
+            return;
+        }
+
+        var (organisationId, amount, currency) = (reader.GetGuid(0), reader.GetInt64(1), reader.GetString(2));
+        await reader.CloseAsync();
+        if (session.AmountTotal is { } paid && paid != amount)
+        {
+            // Stripe's figure is what the card was charged; credit that, and say so.
+            logger.LogWarning("Checkout session {Session} was for {Expected} but Stripe reports {Paid}; crediting what was paid", session.Id, amount, paid);
+            amount = paid;
+        }
+
+        await LedgerWriter.PostAsync(connection, tx, Postings.Funding(organisationId, currency, amount, session.Id), now, ct);
+    }
+}

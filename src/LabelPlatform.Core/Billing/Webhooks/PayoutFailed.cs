@@ -1,0 +1,35 @@
+using global::Stripe;
+using LabelPlatform.Common;
+using Npgsql;
+
+namespace LabelPlatform.Billing.Webhooks;
+
+/// <summary>
+/// A worker's bank refused Stripe's payout from their connected account. The money stays in that
+/// Stripe account (our transfer stood), so the ledger does not move; the worker is told to fix their
+/// bank details, and the payout row shows why.
+/// </summary>
+public sealed class PayoutFailed : IStripeEventHandler
+{
+    private const string NoteSql = """
+        WITH account AS (
+            UPDATE payout_accounts SET requirements = $2, updated_at = $3 WHERE stripe_account_id = $1 RETURNING worker_id
+        )
+        UPDATE payouts SET failure_reason = $2, updated_at = $3
+        WHERE id = (SELECT p.id FROM payouts p JOIN account a ON a.worker_id = p.worker_id WHERE p.status = 'Paid' ORDER BY p.sent_at DESC LIMIT 1)
+        """;
+
+    public string EventType => "payout.failed";
+
+    public async Task HandleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Event stripeEvent, DateTimeOffset now, CancellationToken ct)
+    {
+        if (stripeEvent.Data.Object is not global::Stripe.Payout payout || stripeEvent.Account is null)
+        {
+            return;
+        }
+
+        var reason = $"Your bank refused a payout ({payout.FailureMessage ?? payout.FailureCode ?? "no reason given"}). Update your bank details in Stripe; the money waits in your Stripe account.";
+        await using var note = Sql.Command(connection, tx, NoteSql, stripeEvent.Account, reason.Length <= 500 ? reason : reason[..500], now);
+        await note.ExecuteNonQueryAsync(ct);
+    }
+}
