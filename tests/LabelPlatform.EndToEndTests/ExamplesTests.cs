@@ -22,7 +22,7 @@ public sealed class ExamplesTests(BrowserFixture app)
             Assert.True((await app.ImportAsync(job, zip)).Succeeded);
         }
 
-        Assert.True((await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        await app.LaunchAsync(job);
         var page = await app.SignInAsync(researcher);
         await page.GotoAsync($"/jobs/{job.Id}");
 

@@ -35,6 +35,7 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
 
         await WorkspaceSteps.UploadItemsAsync(researcher, input => input.SetInputFilesAsync(zipPath));
         await Assertions.Expect(researcher.Locator(".lp-import-summary")).ToContainTextAsync("Imported 5 items", new() { Timeout = 60_000 });
+        await app.FundJobAsync(Guid.Parse(jobId));
         await researcher.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
 

@@ -49,6 +49,7 @@ public sealed class QualityPanelTests(BrowserFixture app)
         await panel.Locator(".mud-switch").Filter(new() { HasText = "Tell workers at once" }).ClickAsync();
         await panel.Locator(".lp-save-quality").ClickAsync();
         await Assertions.Expect(panel.Locator(".lp-quality-message")).ToContainTextAsync("Saved");
+        await app.FundJobAsync(job.Id);
         await page.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
         await using (var db = app.Database.CreateContext())

@@ -65,7 +65,7 @@ public sealed class SuggestionTests(BrowserFixture app)
             await db.Items.Where(i => i.JobId == job.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.PreAnnotation, suggestion.ToJson()));
         }
 
-        Assert.True((await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        await app.LaunchAsync(job);
         return job;
     }
 

@@ -47,6 +47,7 @@ public sealed class TextJobTests(BrowserFixture app)
             Buffer = Encoding.UTF8.GetBytes(csv),
         }));
         await Assertions.Expect(researcher.Locator(".lp-import-summary")).ToHaveTextAsync("Imported 3 items.");
+        await app.FundJobAsync(jobId);
         await researcher.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
 

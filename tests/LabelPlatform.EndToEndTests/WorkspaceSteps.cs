@@ -31,8 +31,7 @@ public static class WorkspaceSteps
         var job = await app.CreateJobAsync(researcher, answersPerItem: 1, labels, kind: kind);
         var report = await app.ImportAsync(job, zip);
         Assert.True(report.Succeeded, report.Summary);
-        var launched = await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
-        Assert.True(launched.IsSuccess, launched.Error?.Message);
+        await app.LaunchAsync(job);
         return job;
     }
 

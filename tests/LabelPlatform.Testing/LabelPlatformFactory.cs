@@ -1,5 +1,6 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Billing.Funding;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.ImportItems;
@@ -68,9 +69,34 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
         using var zip = TestZips.Images(items);
         var report = await ImportAsync(job, zip);
         Assert.True(report.Succeeded, report.Summary);
+        await LaunchAsync(job);
+        return job;
+    }
+
+    /// <summary>Credits the organisation by hand (as an admin would for an invoiced customer).</summary>
+    public async Task FundAsync(Guid organisationId, long amount = 1_000_000_00, string currency = "USD")
+    {
+        var credited = await Services.GetRequiredService<CreditOrganisation>()
+            .HandleAsync(organisationId, amount, currency, "Test credit", "test-admin", Guid.NewGuid());
+        Assert.True(credited.IsSuccess, credited.Error?.Message);
+    }
+
+    /// <summary>Funds the organisation of the job (by id) generously, so its Launch button works.</summary>
+    public async Task FundJobAsync(Guid jobId)
+    {
+        await using var db = await Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Data.AppDbContext>>().CreateDbContextAsync();
+        var job = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Jobs, j => j.Id == jobId);
+        await FundAsync(job.OrganisationId, currency: job.Currency);
+    }
+
+    /// <summary>Funds the job's organisation generously, then launches it (its budget goes to escrow).</summary>
+    public async Task<JobStatus> LaunchAsync(Job job)
+    {
+        await FundAsync(job.OrganisationId, currency: job.Currency);
         var launched = await Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
         Assert.True(launched.IsSuccess, launched.Error?.Message);
-        return job;
+        job.Status = launched.Value;
+        return launched.Value;
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -24,12 +24,14 @@ public sealed class DemoSeeder(
     RegisterModel registerModel,
     ChangeJobStatus changeStatus,
     Review.Prefilter.StartPrefilter startPrefilter,
+    Billing.Funding.CreditOrganisation credit,
     IHostEnvironment environment)
 {
     public const string Password = "labelplatform-demo";
     public const string JobName = "Handwritten digits";
     public const int DigitCount = 200;
     public const string PrefilteredJobName = "Handwritten digits, model first";
+    public const long DemoCredit = 500_00;
 
     public static readonly (string Email, string Role)[] Accounts =
     [
@@ -48,6 +50,9 @@ public sealed class DemoSeeder(
 
         var researcher = await users.FindByEmailAsync(Accounts[1].Email) ?? throw new InvalidOperationException("Researcher missing.");
         var orgId = researcher.OrganisationId!.Value;
+
+        // The demo organisation starts with an invoiced credit, so its jobs can launch (keyed: seeding twice credits once).
+        await credit.HandleAsync(orgId, DemoCredit, "USD", "Demo credit (invoice DEMO-1)", "demo-seed", new Guid("d3e0c0de-0000-4000-8000-000000000001"), ct);
         if (!await db.Jobs.AnyAsync(j => j.OrganisationId == orgId && j.Name == JobName, ct))
         {
             await CreateDigitsJobAsync(orgId, researcher.Id, ct);

@@ -56,7 +56,7 @@ public class DetectionReviewTests(LabelPlatformFactory factory) : IClassFixture<
             Assert.True((await factory.ImportAsync(job, zip)).Succeeded);
         }
 
-        Assert.True((await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        await factory.LaunchAsync(job);
         var register = factory.Services.GetRequiredService<RegisterModel>();
         var onnx = TestModels.ConstantOutputs("images", ["N", 3, 64, 64], DetectionTensors.YoloV8("output0", Scene));
         var wrongKind = await register.HandleAsync(job.Id, job.OrganisationId, researcher.Id, "yolo.onnx", onnx, Yolo with { Kind = ModelKind.Classification, OutputName = "output0" });

@@ -116,7 +116,7 @@ public class PrefilterTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         var batch = factory.Services.GetRequiredService<PrefilterBatch>();
         var first = await batch.RunOnceAsync(run.Id);
 
-        Assert.True((await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        await factory.LaunchAsync(job);
         var after = await batch.RunOnceAsync(run.Id);
 
         await using var db = await DbAsync();
@@ -165,7 +165,7 @@ public class PrefilterTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         var (researcher, job, _) = await DigitsJobAsync(2, withModel: problem != "no model");
         if (problem == "running")
         {
-            await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
+            await factory.LaunchAsync(job);
         }
 
         var organisation = problem == "stranger" ? (await factory.SignUpAsync(AccountKind.Researcher)).OrganisationId!.Value : job.OrganisationId;
@@ -184,7 +184,7 @@ public class PrefilterTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         var (researcher, job, _) = await DigitsJobAsync(40);
         var run = await StartAsync(researcher, job, new PrefilterRequest(0.8f, 0.5f, MachineLabels: true));
         await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(run.Id, CancellationToken.None);
-        Assert.True((await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        await factory.LaunchAsync(job);
 
         // People label every audit item: the machine's label on all but the first, where they disagree.
         List<Item> audit;

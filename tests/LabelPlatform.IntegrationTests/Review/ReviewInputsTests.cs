@@ -106,7 +106,7 @@ public class ReviewInputsTests(LabelPlatformFactory factory) : IClassFixture<Lab
             Assert.True((await factory.ImportAsync(job, zip)).Succeeded);
         }
 
-        Assert.True((await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        await factory.LaunchAsync(job);
         var model = await factory.Services.GetRequiredService<RegisterModel>()
             .HandleAsync(job.Id, job.OrganisationId, researcher.Id, "digits.onnx", File.ReadAllBytes(SeedData("models/digits-mlp.onnx")), DigitsDescriptor);
         Assert.True(model.IsSuccess, model.Error?.Message);

@@ -79,9 +79,7 @@ public static class QueueData
 
         if (launch)
         {
-            var launched = await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
-            Assert.True(launched.IsSuccess, launched.Error?.Message);
-            job.Status = launched.Value;
+            await factory.LaunchAsync(job);
         }
 
         return job;

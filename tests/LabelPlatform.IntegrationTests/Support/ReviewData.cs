@@ -36,8 +36,7 @@ public static class ReviewData
             Assert.True(report.Succeeded, report.Summary);
         }
 
-        var launched = await factory.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch);
-        Assert.True(launched.IsSuccess, launched.Error?.Message);
+        await factory.LaunchAsync(job);
         var model = await factory.Services.GetRequiredService<RegisterModel>()
             .HandleAsync(job.Id, job.OrganisationId, researcher.Id, "digits-mlp.onnx", File.ReadAllBytes(SeedData("models/digits-mlp.onnx")), DemoSeeder.DigitsModel);
         Assert.True(model.IsSuccess, model.Error?.Message);
