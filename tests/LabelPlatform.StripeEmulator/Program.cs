@@ -19,8 +19,11 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 
 await using var emulator = await StripeEmulator.StartAsync(options);
 Console.WriteLine($"Stripe emulator listening on {emulator.BaseUrl} (API key {options.ApiKey}, webhook secret {options.WebhookSecret})");
-var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-await stop.Task;
+try
+{
+    await Task.Delay(Timeout.Infinite, emulator.Stopping);
+}
+catch (OperationCanceledException)
+{
+}
 return 0;

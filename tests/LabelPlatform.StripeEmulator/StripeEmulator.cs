@@ -53,6 +53,9 @@ public sealed class StripeEmulator : IAsyncDisposable
     public IReadOnlyList<EmulatedEvent> Events => Webhooks.Events;
     public int HeldCount => Holds.HeldCount;
 
+    /// <summary>Cancelled when the host is asked to stop (Ctrl+C or SIGTERM when run standalone).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     public EmulatorStats Stats => new(Interlocked.Read(ref _requests), Interlocked.Read(ref _writes),
         Interlocked.Read(ref _http429), State.Transfers.Count, Interlocked.Read(ref _replays));
 
