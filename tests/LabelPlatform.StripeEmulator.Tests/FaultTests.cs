@@ -10,9 +10,9 @@ public sealed class FaultTests : EmulatorTestBase
     public async Task CreateTransfer_AboveRate_Gets429RateLimitError()
     {
         var account = await OnboardedAccountAsync();
-        Emulator.WritesPerSecond = 5;
+        Emulator.WritesPerSecond = 2;
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
         {
             try
             {
@@ -34,7 +34,7 @@ public sealed class FaultTests : EmulatorTestBase
             Assert.Equal("rate_limit", e.StripeError.Code);
         });
         Assert.Equal(limited.Count, Emulator.Stats.Http429);
-        Assert.Equal(12 - limited.Count, Emulator.Transfers.Count);
+        Assert.Equal(20 - limited.Count, Emulator.Transfers.Count);
     }
 
     [Fact]
@@ -115,6 +115,31 @@ public sealed class FaultTests : EmulatorTestBase
         Assert.Equal(0, Emulator.HeldCount);
         var replay = await TransferAsync(account.Id, 700, "payout-held");
         Assert.Equal(stored.Id, replay.Id);
+    }
+
+    [Fact]
+    public async Task CreateTransfer_HeldClientGivesUp_RetryWithSameKeyReplaysCommittedTransfer()
+    {
+        var account = await OnboardedAccountAsync();
+        Emulator.HoldAfterCommit("/v1/transfers");
+        using var crash = new CancellationTokenSource();
+
+        var pending = Client.V1.Transfers.CreateAsync(
+            new TransferCreateOptions { Amount = 900, Currency = "usd", Destination = account.Id },
+            new RequestOptions { IdempotencyKey = "payout-crash" }, crash.Token);
+        await Emulator.WaitForHeldAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await crash.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        for (var i = 0; i < 100 && Emulator.HeldCount > 0; i++)
+        {
+            await Task.Delay(20);
+        }
+        Emulator.ReleaseHeld();
+        var retried = await TransferAsync(account.Id, 900, "payout-crash");
+
+        Assert.Equal(0, Emulator.HeldCount);
+        Assert.Equal(retried.Id, Assert.Single(Emulator.Transfers).Id);
+        Assert.Equal(1, Emulator.Stats.Replays);
     }
 
     [Fact]

@@ -39,7 +39,8 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
 
     private JsonObject CreateAccount(FormParams p)
     {
-        p.OnlyAllow("type", "email", "country", "capabilities", "metadata", "business_type", "controller");
+        p.OnlyAllow("type", "email", "country", "capabilities", "metadata", "business_type", "controller",
+            "business_profile", "settings", "tos_acceptance", "individual", "company", "default_currency", "external_account");
         var type = p.Get("type") ?? "express";
         if (type is not ("express" or "standard" or "custom"))
         {
@@ -145,7 +146,8 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
     private JsonObject CreateCheckoutSession(FormParams p)
     {
         p.OnlyAllow("mode", "success_url", "cancel_url", "client_reference_id", "customer_email", "metadata", "line_items",
-            "payment_method_types", "payment_intent_data", "locale", "expires_at", "customer", "submit_type");
+            "payment_method_types", "payment_intent_data", "locale", "expires_at", "customer", "submit_type", "customer_creation",
+            "allow_promotion_codes", "billing_address_collection", "invoice_creation", "ui_mode", "automatic_tax");
         var mode = p.Require("mode");
         if (mode is not ("payment" or "setup" or "subscription"))
         {
