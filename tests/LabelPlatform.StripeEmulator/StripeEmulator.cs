@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LabelPlatform.StripeEmulator;
+
+/// <summary>
+/// A Stripe-compatible HTTP server on 127.0.0.1, run in-process. Point Stripe.net's ApiBase at <see cref="BaseUrl"/>.
+/// The methods here are the same knobs as the /_emulator control API.
+/// </summary>
+public sealed class StripeEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ApiHandlers _handlers;
+    private long _requests, _writes, _http429, _replays;
+
+    private StripeEmulator(EmulatorOptions options, WebApplication app)
+    {
+        Options = options;
+        _app = app;
+        State = new EmulatorState(options);
+        Webhooks = new WebhookSender(options);
+        Latency = options.Latency;
+        Bucket.Rate = options.WritesPerSecond;
+        _handlers = new ApiHandlers(State, Webhooks, () => BaseUrl);
+    }
+
+    public EmulatorOptions Options { get; }
+    public Uri BaseUrl { get; private set; } = null!;
+    public EmulatorState State { get; }
+    public WebhookSender Webhooks { get; }
+    internal TokenBucket Bucket { get; } = new();
+    internal FailureInjector Failures { get; } = new();
+    internal HoldGate Holds { get; } = new();
+    internal IdempotencyStore Idempotency { get; } = new();
+
+    public TimeSpan Latency { get; set; }
+
+    public int? WritesPerSecond
+    {
+        get => Bucket.Rate;
+        set => Bucket.Rate = value;
+    }
+
+    public IReadOnlyList<EmulatedAccount> Accounts => State.Accounts;
+    public IReadOnlyList<EmulatedTransfer> Transfers => State.Transfers;
+    public IReadOnlyList<EmulatedCheckoutSession> CheckoutSessions => State.CheckoutSessions;
+    public IReadOnlyList<EmulatedEvent> Events => Webhooks.Events;
+    public int HeldCount => Holds.HeldCount;
+
+    /// <summary>Cancelled when the host is asked to stop (Ctrl+C or SIGTERM when run standalone).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
+    public EmulatorStats Stats => new(Interlocked.Read(ref _requests), Interlocked.Read(ref _writes),
+        Interlocked.Read(ref _http429), State.Transfers.Count, Interlocked.Read(ref _replays));
+
+    public static async Task<StripeEmulator> StartAsync(EmulatorOptions? options = null)
+    {
+        options ??= new EmulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(StripeEmulator).Assembly.GetName().Name,
+            Args = [],
+        });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        var app = builder.Build();
+        var emulator = new StripeEmulator(options, app);
+        var pipeline = new RequestPipeline(emulator, emulator._handlers);
+        app.Map("/v1/{**rest}", pipeline.HandleAsync);
+        ControlEndpoints.Map(app, emulator);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        emulator.BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        return emulator;
+    }
+
+    internal void Count(int requests = 0, int writes = 0, int http429 = 0, int replays = 0)
+    {
+        Interlocked.Add(ref _requests, requests);
+        Interlocked.Add(ref _writes, writes);
+        Interlocked.Add(ref _http429, http429);
+        Interlocked.Add(ref _replays, replays);
+    }
+
+    /// <summary>The next <paramref name="count"/> POSTs under <paramref name="pathPrefix"/> fail with this error and create nothing.</summary>
+    public void FailNext(string pathPrefix, int count, int status, string type, string? code, string message) =>
+        Failures.Add(pathPrefix, count, new ApiError(status, type, code, message));
+
+    /// <summary>Matching POSTs commit their effect, then do not answer until <see cref="ReleaseHeld"/> or the client goes away.</summary>
+    public void HoldAfterCommit(string pathPrefix) => Holds.Add(pathPrefix);
+
+    public Task WaitForHeldAsync() => Holds.WaitForHeldAsync();
+
+    public void ReleaseHeld() => Holds.Release();
+
+    public void SetWebhook(Uri? url, string secret) => Webhooks.Configure(url, secret);
+
+    public void CompleteOnboarding(string accountId)
+    {
+        if (State.CompleteOnboarding(accountId))
+        {
+            Webhooks.Send("account.updated", State.Read(State.GetAccount(accountId).ToJson), accountId);
+        }
+    }
+
+    public void CompleteCheckout(string sessionId)
+    {
+        if (State.CompleteCheckout(sessionId))
+        {
+            Webhooks.Send("checkout.session.completed", State.Read(State.GetSession(sessionId).ToJson));
+        }
+    }
+
+    public EmulatedReversal ReverseTransfer(string transferId, long? amount = null) =>
+        _handlers.ReverseAndNotify(transferId, amount);
+
+    /// <summary>Sends any event in the background, e.g. <c>payout.failed</c> with <paramref name="account"/> set for a connected account.</summary>
+    public EmulatedEvent SendEvent(string type, JsonObject dataObject, string? account = null) =>
+        Webhooks.Send(type, dataObject, account);
+
+    /// <summary>Records an event without sending it; deliver it later (in any order, any number of times) with <see cref="DeliverAsync"/>.</summary>
+    public EmulatedEvent CreateEvent(string type, JsonObject dataObject, string? account = null) =>
+        Webhooks.Create(type, dataObject, account);
+
+    /// <summary>One delivery now; the receiver's status code (0 when unreachable).</summary>
+    public Task<int> DeliverAsync(EmulatedEvent evt) => Webhooks.DeliverAsync(evt);
+
+    public Task<int> DeliverAsync(string eventId) => Webhooks.DeliverAsync(Webhooks.Get(eventId));
+
+    /// <summary>Forgets all objects, events, idempotency keys, injected failures and counters; releases held requests.</summary>
+    public void Reset()
+    {
+        ReleaseHeld();
+        Failures.Clear();
+        Idempotency.Clear();
+        State.Reset();
+        Webhooks.Reset();
+        Interlocked.Exchange(ref _requests, 0);
+        Interlocked.Exchange(ref _writes, 0);
+        Interlocked.Exchange(ref _http429, 0);
+        Interlocked.Exchange(ref _replays, 0);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Holds.Release();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Webhooks.Dispose();
+    }
+}
