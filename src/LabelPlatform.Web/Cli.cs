@@ -8,7 +8,8 @@ namespace LabelPlatform.Web;
 
 /// <summary>
 /// One-shot commands run with the web app's configuration:
-/// `migrate`, `seed-demo` (migrate, then seed), `create-admin EMAIL` (password from LP_ADMIN_PASSWORD).
+/// `migrate`, `seed-demo` (migrate, then seed), `create-admin EMAIL` (password from LP_ADMIN_PASSWORD),
+/// `settle` (one settlement run now, as the daily job does).
 /// </summary>
 public static class Cli
 {
@@ -34,8 +35,12 @@ public static class Cli
             case "create-admin":
                 await CreateAdminAsync(services, args.ElementAtOrDefault(1));
                 break;
+            case "settle":
+                var result = await services.GetRequiredService<Billing.Settlement.SettlePayouts>().RunAsync();
+                Console.WriteLine($"Settlement: {result.Started} payouts started, {result.Paid} paid, {result.Failed} refused, {result.StillPending} left pending.");
+                break;
             default:
-                throw new ArgumentException($"Unknown command '{command}'. Commands: migrate, seed-demo, create-admin EMAIL.");
+                throw new ArgumentException($"Unknown command '{command}'. Commands: migrate, seed-demo, create-admin EMAIL, settle.");
         }
 
         return true;

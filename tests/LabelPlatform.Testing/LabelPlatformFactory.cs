@@ -74,7 +74,7 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
     }
 
     /// <summary>Credits the organisation by hand (as an admin would for an invoiced customer).</summary>
-    public async Task FundAsync(Guid organisationId, long amount = 1_000_000_00, string currency = "USD")
+    public async Task FundAsync(Guid organisationId, long amount = 100_000_00, string currency = "USD")
     {
         var credited = await Services.GetRequiredService<CreditOrganisation>()
             .HandleAsync(organisationId, amount, currency, "Test credit", "test-admin", Guid.NewGuid());
