@@ -46,6 +46,17 @@ if [ -z "${ConnectionStrings__Default:-}" ]; then
 fi
 
 export Storage__Root="${Storage__Root:-$root/.data/items}"
+export Stripe__PublicUrl="http://localhost:$web_port"
+# No real Stripe is reachable from a demo: unless STRIPE_SECRET_KEY (a test-mode key) is set, payments
+# and payouts go to the local Stripe-compatible emulator (tests/LabelPlatform.StripeEmulator), whose
+# checkout and onboarding pages stand in for Stripe's. It keeps nothing when stopped.
+stripe_port=""
+if [ -n "${STRIPE_SECRET_KEY:-}" ]; then
+  export Stripe__SecretKey="$STRIPE_SECRET_KEY" Stripe__WebhookSecret="${STRIPE_WEBHOOK_SECRET:-}"
+else
+  stripe_port=$(free_port 12111)
+  export Stripe__SecretKey=sk_test_emulator Stripe__WebhookSecret=whsec_emulator Stripe__ApiBase="http://127.0.0.1:$stripe_port"
+fi
 # A local demo over plain http: cookies cannot require https here. Put TLS in front in production.
 export Auth__RequireSecureCookies=false
 
@@ -54,6 +65,15 @@ dotnet build LabelPlatform.sln -c Release -nologo -v q -clp:ErrorsOnly
 bin=Release/net10.0
 web_dll="src/LabelPlatform.Web/bin/$bin/LabelPlatform.Web.dll"
 worker_dll="src/LabelPlatform.Worker/bin/$bin/LabelPlatform.Worker.dll"
+emulator_dll="tests/LabelPlatform.StripeEmulator/bin/$bin/LabelPlatform.StripeEmulator.dll"
+
+mkdir -p .data
+if [ -n "$stripe_port" ]; then
+  dotnet "$emulator_dll" --port "$stripe_port" --api-key sk_test_emulator --webhook-secret whsec_emulator \
+    --webhook-url "http://localhost:$web_port/api/stripe/webhook" >.data/stripe-emulator.log 2>&1 &
+  pids+=($!)
+  echo "Stripe emulator: http://127.0.0.1:$stripe_port (log: .data/stripe-emulator.log)"
+fi
 
 echo "Applying migrations and seeding the demo..."
 # Each process runs from its build folder, so it finds its appsettings.json.
@@ -81,6 +101,8 @@ $credentials
              "Handwritten digits, model first" shows the model's pre-filter, then Launch.
  Worker:     "Start labelling", then press a digit key and Enter.
  Reviewer:   /review lists the answers the model flagged, with its evidence.
+ Billing:    researchers add funds on /billing (card payments go to ${stripe_port:+the local Stripe emulator}${stripe_port:-Stripe test mode});
+             workers connect a payout account on /work/earnings; admins settle and reconcile on /admin/billing.
  Press Ctrl+C to stop.
 ========================================================================
 MSG
