@@ -18,6 +18,7 @@ public sealed class QueueSeeder(string connectionString)
 {
     public const int AnswersPerItem = 3;
     private const int HistoryItemsPerJob = 20_000;
+    private const long PricePerAnswer = 5;
     private static readonly string[] Labels = ["cat", "dog"];
 
     public async Task RunAsync(SeedPlan plan)
@@ -60,6 +61,7 @@ public sealed class QueueSeeder(string connectionString)
             var jobId = await InsertJobAsync(connection, $"Running {j + 1}", "Running", DateTimeOffset.UtcNow.AddHours(-1));
             var items = (plan.OpenItems / plan.RunningJobs) + (j < plan.OpenItems % plan.RunningJobs ? 1 : 0);
             await CopyItemsAsync(connection, jobId, items, remainingSlots: AnswersPerItem, DateTimeOffset.UtcNow.AddHours(-1));
+            await FundEscrowAsync(connection, jobId, (long)items * AnswersPerItem * PricePerAnswer);
             openJobs.Add(jobId);
         }
 
@@ -106,7 +108,7 @@ public sealed class QueueSeeder(string connectionString)
             INSERT INTO jobs (id, organisation_id, created_by_user_id, name, instructions, kind, labels, answers_per_item,
                 price_per_answer, currency, status, created_at, launched_at, completed_at)
             VALUES (@id, @org, @researcher, @name, 'Pick the animal.', 'ImageClassification', @labels, @answers,
-                5, 'USD', @status, @created, @created, CASE WHEN @status = 'Completed' THEN @created + interval '1 day' END)
+                @price, 'USD', @status, @created, @created, CASE WHEN @status = 'Completed' THEN @created + interval '1 day' END)
             """, connection);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("org", BenchIds.Organisation);
@@ -114,10 +116,39 @@ public sealed class QueueSeeder(string connectionString)
         command.Parameters.AddWithValue("name", name);
         command.Parameters.AddWithValue("labels", Labels);
         command.Parameters.AddWithValue("answers", AnswersPerItem);
+        command.Parameters.AddWithValue("price", PricePerAnswer);
         command.Parameters.AddWithValue("status", status);
         command.Parameters.AddWithValue("created", createdAt);
         await command.ExecuteNonQueryAsync();
         return id;
+    }
+
+    /// <summary>
+    /// A launched job's escrow, as launching would leave it (the budget arrived from Stripe), so submits pay
+    /// answers as they do in production. Triggers are off while seeding: the balance is written with the entries.
+    /// </summary>
+    private static async Task FundEscrowAsync(NpgsqlConnection connection, Guid jobId, long budget)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH accounts AS (
+                INSERT INTO ledger_accounts (id, kind, owner, currency, balance, created_at) VALUES
+                    (md5('JobEscrow:' || @job::text || ':USD')::uuid, 'JobEscrow', @job::text, 'USD', @budget, now()),
+                    (md5('StripeClearing::USD')::uuid, 'StripeClearing', '', 'USD', NULL, now())
+                ON CONFLICT DO NOTHING
+            ), tx AS (
+                INSERT INTO ledger_transactions (id, idempotency_key, kind, currency, organisation_id, job_id, memo, created_at)
+                VALUES (gen_random_uuid(), 'bench-launch:' || @job::text, 'Escrow', 'USD', @org, @job, 'Bench seed', now())
+                RETURNING id
+            )
+            INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
+            SELECT tx.id, e.account, e.amount, 'USD' FROM tx, (VALUES
+                (md5('JobEscrow:' || @job::text || ':USD')::uuid, @budget),
+                (md5('StripeClearing::USD')::uuid, -@budget)) AS e(account, amount)
+            """, connection);
+        command.Parameters.AddWithValue("job", jobId);
+        command.Parameters.AddWithValue("org", BenchIds.Organisation);
+        command.Parameters.AddWithValue("budget", budget);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<Guid[]> CopyItemsAsync(NpgsqlConnection connection, Guid jobId, int count, int remainingSlots, DateTimeOffset createdAt)
