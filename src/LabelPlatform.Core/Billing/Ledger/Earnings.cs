@@ -137,7 +137,10 @@ internal static class Earnings
 
     private static async Task CoverAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Need need, long shortfall, DateTimeOffset now, CancellationToken ct)
     {
-        var funds = await Balances.LockedAsync(connection, tx, LedgerAccount.Funds(need.OrganisationId, need.Currency), ct);
+        // Escrow before funds, as every path locks them, even when this job's escrow does not exist yet.
+        var locked = await LedgerWriter.EnsureAndLockAsync(connection, tx, need.Currency,
+            [(LedgerAccountKind.JobEscrow, need.JobId.ToString()), (LedgerAccountKind.ResearcherFunds, need.OrganisationId.ToString())], now, ct);
+        var funds = locked.GetValueOrDefault(LedgerAccount.Funds(need.OrganisationId, need.Currency));
         var fromFunds = Math.Min(shortfall, funds);
         var key = Guid.NewGuid();
         if (fromFunds > 0)

@@ -64,18 +64,7 @@ internal static class LedgerWriter
         }
 
         var ids = lines.Select(l => LedgerAccount.IdOf(l.Kind, l.Owner, posting.Currency)).ToArray();
-        var balances = new Dictionary<Guid, long>();
-        await using (var ensure = Sql.Command(connection, tx, EnsureAndLockSql,
-            ids, lines.Select(l => l.Kind.ToString()).ToArray(), lines.Select(l => l.Owner).ToArray(),
-            lines.Select(l => LedgerAccount.IsTracked(l.Kind)).ToArray(), posting.Currency, now))
-        await using (var reader = await ensure.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                balances[reader.GetGuid(0)] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
-            }
-        }
-
+        var balances = await EnsureAndLockAsync(connection, tx, posting.Currency, lines.Select(l => (l.Kind, l.Owner)).ToList(), now, ct);
         await using (var exists = Sql.Command(connection, tx, ExistsSql, posting.Key))
         {
             if ((bool)(await exists.ExecuteScalarAsync(ct))!)
@@ -98,6 +87,26 @@ internal static class LedgerWriter
             posting.Key, posting.Kind.ToString(), posting.Currency, posting.OrganisationId, posting.JobId, posting.WorkerId,
             posting.AssignmentId, posting.PayoutId, posting.Memo, posting.CreatedBy, now, ids, lines.Select(l => l.Amount).ToArray());
         return await insert.ExecuteNonQueryAsync(ct) > 0 ? PostOutcome.Posted : PostOutcome.AlreadyPosted;
+    }
+
+    /// <summary>
+    /// Creates the accounts that do not exist yet and locks the tracked ones in the ledger's order;
+    /// returns their balances (an account created here holds 0 and is absent).
+    /// </summary>
+    public static async Task<Dictionary<Guid, long>> EnsureAndLockAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, string currency, IReadOnlyList<(LedgerAccountKind Kind, string Owner)> accounts, DateTimeOffset now, CancellationToken ct)
+    {
+        var balances = new Dictionary<Guid, long>();
+        await using var ensure = Sql.Command(connection, tx, EnsureAndLockSql,
+            accounts.Select(a => LedgerAccount.IdOf(a.Kind, a.Owner, currency)).ToArray(), accounts.Select(a => a.Kind.ToString()).ToArray(),
+            accounts.Select(a => a.Owner).ToArray(), accounts.Select(a => LedgerAccount.IsTracked(a.Kind)).ToArray(), currency, now);
+        await using var reader = await ensure.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            balances[reader.GetGuid(0)] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+        }
+
+        return balances;
     }
 
     /// <summary>The refusal a user reads when a movement would overdraw an account.</summary>
