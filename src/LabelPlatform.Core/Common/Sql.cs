@@ -13,6 +13,13 @@ internal static class Sql
         return command;
     }
 
+    /// <summary>Runs one statement; returns the rows it changed.</summary>
+    public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct, params object?[] values)
+    {
+        await using var command = Command(connection, tx, sql, values);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>The same, as one command of an <see cref="NpgsqlBatch"/> (several statements, one round trip).</summary>
     public static NpgsqlBatchCommand BatchCommand(string sql, params object?[] values)
     {

@@ -150,20 +150,20 @@ public sealed class SettlePayouts(
         PayoutStatus status;
         if (outcome.Succeeded)
         {
-            await ExecuteAsync(connection, tx, PaidSql, ct, due.Id, outcome.Id!, now);
+            await Sql.ExecuteAsync(connection, tx, PaidSql, ct, due.Id, outcome.Id!, now);
             await LedgerWriter.PostAsync(connection, tx, Postings.PayoutSent(due.Id, due.WorkerId, due.Currency, due.Amount, outcome.Id!), now, ct);
             status = PayoutStatus.Paid;
         }
         else if (!outcome.Transient)
         {
-            await ExecuteAsync(connection, tx, FailedSql, ct, due.Id, Truncate(outcome.Error), now);
+            await Sql.ExecuteAsync(connection, tx, FailedSql, ct, due.Id, Truncate(outcome.Error), now);
             await LedgerWriter.PostAsync(connection, tx, Postings.PayoutFailed(due.Id, due.WorkerId, due.Currency, due.Amount, Truncate(outcome.Error)), now, ct);
             logger.LogWarning("Payout {PayoutId} to {Account} refused by Stripe: {Reason}", due.Id, due.Account, outcome.Error);
             status = PayoutStatus.Failed;
         }
         else
         {
-            await ExecuteAsync(connection, tx, RetryLaterSql, ct, due.Id, Truncate(outcome.Error), now, options.Value.TransientAttempts);
+            await Sql.ExecuteAsync(connection, tx, RetryLaterSql, ct, due.Id, Truncate(outcome.Error), now, options.Value.TransientAttempts);
             logger.LogWarning("Payout {PayoutId} left pending for the next run: {Reason}", due.Id, outcome.Error);
             status = PayoutStatus.Pending;
         }
@@ -193,11 +193,6 @@ public sealed class SettlePayouts(
         return outcome;
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] values)
-    {
-        await using var command = Sql.Command(connection, tx, sql, values);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 
     private static string Truncate(string? text) => text is null ? "" : text.Length <= 500 ? text : text[..500];
 }

@@ -52,7 +52,7 @@ public sealed class TransferReversed(ILogger<TransferReversed> logger) : IStripe
         await Balances.LockedAsync(connection, tx, LedgerAccount.Payable(workerId, currency), ct);
         if (status == nameof(Payouts.PayoutStatus.Pending))
         {
-            await Execute(connection, tx, SentSql, ct, id, transfer.Id, now);
+            await Sql.ExecuteAsync(connection, tx, SentSql, ct, id, transfer.Id, now);
             await LedgerWriter.PostAsync(connection, tx, Postings.PayoutSent(id, workerId, currency, amount, transfer.Id), now, ct);
         }
 
@@ -63,12 +63,7 @@ public sealed class TransferReversed(ILogger<TransferReversed> logger) : IStripe
         }
 
         await LedgerWriter.PostAsync(connection, tx, Postings.PayoutReversed(id, workerId, currency, reversedNow - reversedBefore, reversedNow, transfer.Id), now, ct);
-        await Execute(connection, tx, ReversedSql, ct, id, reversedNow, now);
+        await Sql.ExecuteAsync(connection, tx, ReversedSql, ct, id, reversedNow, now);
     }
 
-    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, CancellationToken ct, params object?[] values)
-    {
-        await using var command = Sql.Command(connection, tx, sql, values);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 }
