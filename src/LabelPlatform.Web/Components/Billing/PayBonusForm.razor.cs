@@ -1,0 +1,108 @@
+using LabelPlatform.Billing.Ledger;
+using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Web.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+
+namespace LabelPlatform.Web.Components.Billing;
+
+/// <summary>A researcher pays a worker on one of the organisation's launched jobs a bonus.</summary>
+public partial class PayBonusForm
+{
+    private List<JobChoice> _jobs = [];
+    private Guid? _jobId;
+    private string? _worker;
+    private string? _amount;
+    private string? _note;
+    private string? _error;
+    private string? _paid;
+    private bool _busy;
+
+    // One id per filled-in form: a double click or a resubmit pays once.
+    private Guid _requestId = Guid.NewGuid();
+
+    private sealed record JobChoice(Guid Id, string Name, string Currency);
+
+    [Inject] private PayBonus PayBonus { get; set; } = default!;
+
+    [Inject] private CurrentUser CurrentUser { get; set; } = default!;
+
+    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+
+    /// <summary>Told after a bonus was paid, so the page can show the new balance.</summary>
+    [Parameter] public EventCallback OnPaid { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = await CurrentUser.GetAsync();
+        await using var db = await DbFactory.CreateDbContextAsync();
+        _jobs = await db.Jobs.AsNoTracking()
+            .Where(j => j.OrganisationId == user.OrganisationId && j.LaunchedAt != null)
+            .OrderByDescending(j => j.LaunchedAt)
+            .Select(j => new JobChoice(j.Id, j.Name, j.Currency))
+            .ToListAsync();
+        _jobId = _jobs.FirstOrDefault()?.Id;
+    }
+
+    private async Task SubmitAsync()
+    {
+        _error = null;
+        _paid = null;
+        var job = _jobs.FirstOrDefault(j => j.Id == _jobId);
+        if (job is null)
+        {
+            _error = "Pick the job the worker answered.";
+            return;
+        }
+
+        if (!MoneyFormat.TryParse(_amount, out var amount))
+        {
+            _error = "Enter a bonus like 1.00.";
+            return;
+        }
+
+        _busy = true;
+        try
+        {
+            var workerId = await FindWorkerAsync(_worker);
+            if (workerId is null)
+            {
+                _error = "No worker has that email or id.";
+                return;
+            }
+
+            var user = await CurrentUser.GetAsync();
+            var paid = await PayBonus.HandleAsync(user.OrganisationId!.Value, user.UserId, job.Id, workerId, amount, _note ?? "", _requestId);
+            if (!paid.IsSuccess)
+            {
+                _error = paid.Error!.Message;
+                return;
+            }
+
+            _paid = paid.Value == PostOutcome.AlreadyPosted
+                ? "This bonus was paid already."
+                : $"Paid {MoneyFormat.Format(amount, job.Currency)} to {_worker!.Trim()}.";
+            _requestId = Guid.NewGuid();
+            _amount = _note = null;
+            await OnPaid.InvokeAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task<string?> FindWorkerAsync(string? worker)
+    {
+        worker = worker?.Trim();
+        if (string.IsNullOrEmpty(worker))
+        {
+            return null;
+        }
+
+        await using var db = await DbFactory.CreateDbContextAsync();
+        var normalised = worker.ToUpperInvariant();
+        return await db.Users.Where(u => u.Id == worker || u.NormalizedEmail == normalised).Select(u => u.Id).FirstOrDefaultAsync();
+    }
+}
