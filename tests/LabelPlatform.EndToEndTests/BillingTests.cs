@@ -1,4 +1,8 @@
+using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Testing;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace LabelPlatform.EndToEndTests;
@@ -37,5 +41,51 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await worker.WaitForURLAsync($"{app.BaseUrl}/work/earnings?connect=done");
         await Assertions.Expect(worker.Locator(".lp-payouts-enabled")).ToContainTextAsync("Payouts enabled");
         await Assertions.Expect(worker.GetByRole(AriaRole.Button, new() { Name = "Connect payout account" })).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task AdminCreditsAnOrganisation_SettlesNow_AndReconciles()
+    {
+        var organisation = $"Invoiced {Guid.NewGuid():N}"[..20];
+        AppUser researcher;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var signedUp = await scope.ServiceProvider.GetRequiredService<SignUp>().HandleAsync(
+                new SignUpRequest($"invoiced-{Guid.NewGuid():N}@example.test", LabelPlatformFactory.Password, "Invoiced researcher", AccountKind.Researcher, organisation));
+            researcher = signedUp.Value!;
+        }
+
+        var admin = await app.SignUpAsync(AccountKind.Worker);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(admin.Id))!, Roles.Admin)).Succeeded);
+        }
+
+        var page = await app.SignInAsync(admin);
+        await page.GotoAsync("/admin/billing");
+        var credit = page.Locator(".lp-credit");
+        await credit.Locator("div.mud-select").Filter(new() { HasText = "Organisation" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = organisation }).ClickAsync();
+        await credit.GetByLabel("Amount").FillAsync("500.00");
+        await credit.Locator(".lp-credit-submit").ClickAsync();
+        await Assertions.Expect(credit.Locator(".lp-credit-error")).ToContainTextAsync("Say why");
+
+        await credit.GetByLabel("Reason (invoice number, contract)").FillAsync("Invoice INV-42");
+        await credit.Locator(".lp-credit-submit").ClickAsync();
+        await Assertions.Expect(credit.Locator(".lp-credit-done")).ToHaveTextAsync($"Credited 500.00 USD to {organisation}.");
+
+        await page.Locator(".lp-settle-now").ClickAsync();
+        await Assertions.Expect(page.Locator(".lp-settle-message")).ToContainTextAsync("Settlement is queued");
+        await Assertions.Expect(page.Locator(".lp-settle-progress-text")).ToContainTextAsync("Payouts today: 0 of 0 finished");
+
+        await page.Locator(".lp-reconcile").ClickAsync();
+        await Assertions.Expect(page.Locator(".lp-reconciled")).ToHaveTextAsync("Ledger and Stripe agree.");
+
+        var researcherPage = await app.SignInAsync(researcher);
+        await researcherPage.GotoAsync("/billing");
+        await Assertions.Expect(researcherPage.Locator("[data-currency=USD] [data-stat=available] .lp-stat-value")).ToHaveTextAsync("500.00 USD");
+        await Assertions.Expect(researcherPage.Locator(".lp-ledger-lines tbody tr").First).ToContainTextAsync("Credit from LabelPlatform");
+        await Assertions.Expect(researcherPage.Locator(".lp-ledger-lines tbody tr").First).ToContainTextAsync("Invoice INV-42");
     }
 }
