@@ -1,5 +1,9 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Labelling;
+using LabelPlatform.Queue.ClaimNext;
+using LabelPlatform.Queue.Submit;
 using LabelPlatform.Testing;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,5 +91,41 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await Assertions.Expect(researcherPage.Locator("[data-currency=USD] [data-stat=available] .lp-stat-value")).ToHaveTextAsync("500.00 USD");
         await Assertions.Expect(researcherPage.Locator(".lp-ledger-lines tbody tr").First).ToContainTextAsync("Credit from LabelPlatform");
         await Assertions.Expect(researcherPage.Locator(".lp-ledger-lines tbody tr").First).ToContainTextAsync("Invoice INV-42");
+    }
+
+    [Fact]
+    public async Task ResearcherPaysABonus_ShortOfFundsIsExplained_DoubleClickPaysOnce()
+    {
+        var researcher = await app.SignUpAsync(AccountKind.Researcher);
+        var job = await app.CreateJobAsync(researcher, answersPerItem: 1, price: 5);
+        await using (var zip = TestZips.Images(2))
+        {
+            Assert.True((await app.ImportAsync(job, zip)).Succeeded);
+        }
+
+        // Just enough for the job's budget, so a large bonus is short.
+        await app.FundAsync(job.OrganisationId, 50);
+        Assert.True((await app.Services.GetRequiredService<ChangeJobStatus>().HandleAsync(job.Id, job.OrganisationId, JobAction.Launch)).IsSuccess);
+        var worker = await app.SignUpAsync(AccountKind.Worker);
+        var claim = await app.Services.GetRequiredService<ClaimNextItem>().HandleAsync(job.Id, worker.Id);
+        Assert.True((await app.Services.GetRequiredService<SubmitAnswer>().HandleAsync(claim.Value!.AssignmentId, worker.Id, Answer.OneLabel("cat"))).IsSuccess);
+
+        var page = await app.SignInAsync(researcher);
+        await page.GotoAsync("/billing");
+        var bonus = page.Locator(".lp-pay-bonus");
+        await bonus.GetByLabel("Worker email or id").FillAsync(worker.Email!);
+        await bonus.GetByLabel("Bonus").FillAsync("5.00");
+        await bonus.Locator(".lp-pay-bonus-submit").ClickAsync();
+        await Assertions.Expect(bonus.Locator(".lp-bonus-error")).ToContainTextAsync("This needs 6.00 USD but your organisation's funds are");
+
+        await bonus.GetByLabel("Bonus").FillAsync("0.10");
+        await bonus.GetByLabel("Note to the worker (optional)").FillAsync("Careful work");
+        await bonus.Locator(".lp-pay-bonus-submit").DblClickAsync();
+        await Assertions.Expect(bonus.Locator(".lp-bonus-paid")).ToHaveTextAsync($"Paid 0.10 USD to {worker.Email}.");
+        await Assertions.Expect(bonus.Locator(".lp-bonus-error")).ToHaveCountAsync(0);
+
+        var bonusLines = page.Locator(".lp-ledger-lines tbody tr").Filter(new() { HasText = "Careful work" });
+        await Assertions.Expect(bonusLines).ToHaveCountAsync(1);
+        await Assertions.Expect(bonusLines).ToContainTextAsync("-0.12 USD");
     }
 }

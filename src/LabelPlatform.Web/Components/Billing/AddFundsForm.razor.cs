@@ -21,6 +21,12 @@ public partial class AddFundsForm
 
     private async Task SubmitAsync()
     {
+        // A second click can arrive before the disabled button is drawn.
+        if (_busy)
+        {
+            return;
+        }
+
         if (!MoneyFormat.TryParse(_amount, out var amount))
         {
             _error = "Enter an amount like 20.00.";

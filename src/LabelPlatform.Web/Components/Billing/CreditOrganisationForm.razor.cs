@@ -39,6 +39,12 @@ public partial class CreditOrganisationForm
 
     private async Task SubmitAsync()
     {
+        // A second click can arrive before the disabled button is drawn.
+        if (_busy)
+        {
+            return;
+        }
+
         _error = null;
         _done = null;
         var organisation = _organisations.FirstOrDefault(o => o.Id == _organisationId);

@@ -47,6 +47,12 @@ public partial class PayBonusForm
 
     private async Task SubmitAsync()
     {
+        // A second click can arrive before the disabled button is drawn.
+        if (_busy)
+        {
+            return;
+        }
+
         _error = null;
         _paid = null;
         var job = _jobs.FirstOrDefault(j => j.Id == _jobId);
