@@ -33,6 +33,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await Assertions.Expect(usd.Locator("[data-stat=funded] .lp-stat-value")).ToHaveTextAsync("20.00 USD");
         await Assertions.Expect(researcher.Locator(".lp-ledger-lines")).ToContainTextAsync("Card payment");
         await Assertions.Expect(researcher.Locator(".lp-ledger-lines")).ToContainTextAsync("+20.00 USD");
+        await SaveScreenshotAsync(researcher, "billing.png");
 
         var worker = await app.SignedInPageAsync(AccountKind.Worker);
         await worker.GotoAsync("/work/earnings");
@@ -45,6 +46,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await worker.WaitForURLAsync($"{app.BaseUrl}/work/earnings?connect=done");
         await Assertions.Expect(worker.Locator(".lp-payouts-enabled")).ToContainTextAsync("Payouts enabled");
         await Assertions.Expect(worker.GetByRole(AriaRole.Button, new() { Name = "Connect payout account" })).ToHaveCountAsync(0);
+        await SaveScreenshotAsync(worker, "earnings.png");
     }
 
     [Fact]
@@ -85,6 +87,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
 
         await page.Locator(".lp-reconcile").ClickAsync();
         await Assertions.Expect(page.Locator(".lp-reconciled")).ToHaveTextAsync("Ledger and Stripe agree.");
+        await SaveScreenshotAsync(page, "admin-billing.png");
 
         var researcherPage = await app.SignInAsync(researcher);
         await researcherPage.GotoAsync("/billing");
@@ -94,7 +97,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
     }
 
     [Fact]
-    public async Task ResearcherPaysABonus_ShortOfFundsIsExplained_DoubleClickPaysOnce()
+    public async Task ResearcherPaysABonus_ShortOfFundsIsExplained_ResubmittingPaysOnce()
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);
         var job = await app.CreateJobAsync(researcher, answersPerItem: 1, price: 5);
@@ -121,11 +124,26 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await bonus.GetByLabel("Bonus").FillAsync("0.10");
         await bonus.GetByLabel("Note to the worker (optional)").FillAsync("Careful work");
         await bonus.Locator(".lp-pay-bonus-submit").DblClickAsync();
-        await Assertions.Expect(bonus.Locator(".lp-bonus-paid")).ToHaveTextAsync($"Paid 0.10 USD to {worker.Email}.");
+        await Assertions.Expect(bonus.Locator(".lp-bonus-paid")).ToContainTextAsync($"Paid 0.10 USD to {worker.Email}.");
         await Assertions.Expect(bonus.Locator(".lp-bonus-error")).ToHaveCountAsync(0);
+
+        // The same form sent again (a slow double click, a retry) is the same bonus.
+        await bonus.Locator(".lp-pay-bonus-submit").ClickAsync();
+        await Assertions.Expect(bonus.Locator(".lp-bonus-paid")).ToContainTextAsync("It was paid once; change the form to pay another bonus.");
 
         var bonusLines = page.Locator(".lp-ledger-lines tbody tr").Filter(new() { HasText = "Careful work" });
         await Assertions.Expect(bonusLines).ToHaveCountAsync(1);
         await Assertions.Expect(bonusLines).ToContainTextAsync("-0.12 USD");
+        await SaveScreenshotAsync(page, "billing-bonus.png");
+    }
+
+    private static async Task SaveScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("LP_SCREENSHOTS");
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
+        }
     }
 }

@@ -20,7 +20,7 @@ public partial class CreditOrganisationForm
     private string? _done;
     private bool _busy;
 
-    // One id per filled-in form: a double click or a resubmit credits once.
+    // One id per filled-in form: a double click or a resubmit credits once; changing any field makes it a new credit.
     private Guid _requestId = Guid.NewGuid();
 
     private sealed record OrganisationChoice(Guid Id, string Name);
@@ -30,6 +30,23 @@ public partial class CreditOrganisationForm
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
     [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+
+    private Guid? OrganisationId { get => _organisationId; set => Change(ref _organisationId, value); }
+
+    private string? Amount { get => _amount; set => Change(ref _amount, value); }
+
+    private string Currency { get => _currency; set => Change(ref _currency, value); }
+
+    private string? Reason { get => _reason; set => Change(ref _reason, value); }
+
+    private void Change<T>(ref T field, T value)
+    {
+        if (!EqualityComparer<T>.Default.Equals(field, value))
+        {
+            field = value;
+            _requestId = Guid.NewGuid();
+        }
+    }
 
     protected override async Task OnInitializedAsync()
     {
@@ -71,11 +88,8 @@ public partial class CreditOrganisationForm
                 return;
             }
 
-            _done = credited.Value == PostOutcome.AlreadyPosted
-                ? "This credit was made already."
-                : $"Credited {MoneyFormat.Format(amount, _currency)} to {organisation.Name}.";
-            _requestId = Guid.NewGuid();
-            _amount = _reason = null;
+            _done = $"Credited {MoneyFormat.Format(amount, _currency)} to {organisation.Name}."
+                + (credited.Value == PostOutcome.AlreadyPosted ? " It was credited once; change the form to make another credit." : "");
         }
         finally
         {

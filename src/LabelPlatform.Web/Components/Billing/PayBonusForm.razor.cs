@@ -19,7 +19,7 @@ public partial class PayBonusForm
     private string? _paid;
     private bool _busy;
 
-    // One id per filled-in form: a double click or a resubmit pays once.
+    // One id per filled-in form: a double click or a resubmit pays once; changing any field makes it a new bonus.
     private Guid _requestId = Guid.NewGuid();
 
     private sealed record JobChoice(Guid Id, string Name, string Currency);
@@ -32,6 +32,23 @@ public partial class PayBonusForm
 
     /// <summary>Told after a bonus was paid, so the page can show the new balance.</summary>
     [Parameter] public EventCallback OnPaid { get; set; }
+
+    private Guid? JobId { get => _jobId; set => Change(ref _jobId, value); }
+
+    private string? Worker { get => _worker; set => Change(ref _worker, value); }
+
+    private string? Amount { get => _amount; set => Change(ref _amount, value); }
+
+    private string? Note { get => _note; set => Change(ref _note, value); }
+
+    private void Change<T>(ref T field, T value)
+    {
+        if (!EqualityComparer<T>.Default.Equals(field, value))
+        {
+            field = value;
+            _requestId = Guid.NewGuid();
+        }
+    }
 
     protected override async Task OnInitializedAsync()
     {
@@ -86,11 +103,8 @@ public partial class PayBonusForm
                 return;
             }
 
-            _paid = paid.Value == PostOutcome.AlreadyPosted
-                ? "This bonus was paid already."
-                : $"Paid {MoneyFormat.Format(amount, job.Currency)} to {_worker!.Trim()}.";
-            _requestId = Guid.NewGuid();
-            _amount = _note = null;
+            _paid = $"Paid {MoneyFormat.Format(amount, job.Currency)} to {_worker!.Trim()}."
+                + (paid.Value == PostOutcome.AlreadyPosted ? " It was paid once; change the form to pay another bonus." : "");
             await OnPaid.InvokeAsync();
         }
         finally
