@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 namespace LabelPlatform.EndToEndTests;
 
 /// <summary>The web app on a real Kestrel port and Debian's Chromium driven by Playwright.</summary>
-public sealed class BrowserFixture : LabelPlatformFactory
+public class BrowserFixture : LabelPlatformFactory
 {
     private IPlaywright? _playwright;
 
