@@ -158,4 +158,26 @@ public class SettlementTests(BillingFactory factory) : IClassFixture<BillingFact
         await AssertPaidOnceAsync(worker, 2_000);
         Assert.Equal(pending.Key, (await PayoutAsync(worker.WorkerId)).Key);
     }
+
+    [Fact]
+    public async Task StartAsync_WorkerWithAPayoutInFlightEarnsMore_NoSecondPayoutUntilTheFirstIsSettled()
+    {
+        await DrainAsync();
+        var worker = (await factory.PayableWorkersAsync(1, 800))[0];
+        Assert.Equal(1, await Settle.StartAsync(CancellationToken.None));
+        var organisation = Guid.NewGuid();
+        Assert.True((await factory.PostAsync(LabelPlatform.Billing.Ledger.Postings.ManualCredit(organisation, "USD", 1_000, "Test", "admin", Guid.NewGuid()))).IsSuccess);
+        Assert.True((await factory.PostAsync(LabelPlatform.Billing.Ledger.Postings.Bonus(Guid.NewGuid(), organisation, Guid.NewGuid(), worker.WorkerId, "USD", 600, 120, "b", "r"))).IsSuccess);
+
+        var again = await Settle.StartAsync(CancellationToken.None);
+        var first = await Settle.RunAsync();
+        var second = await Settle.RunAsync();
+
+        Assert.Equal(0, again);
+        Assert.Equal((0, 1), (first.Started, first.Paid));
+        Assert.Equal((1, 1), (second.Started, second.Paid));
+        Assert.Equal(new long[] { 600, 800 }, factory.Emulator.Transfers.Where(t => t.Destination == worker.StripeAccountId).Select(t => t.Amount).Order().ToArray());
+        Assert.Equal(0, await factory.PayableAsync(worker.WorkerId));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
 }
