@@ -146,4 +146,64 @@ public class StripeWebhookTests(BillingFactory factory) : IClassFixture<BillingF
         Assert.Equal(200, delivered.Status);
         Assert.True(await factory.ScalarAsync<bool>("SELECT payouts_enabled FROM payout_accounts WHERE worker_id = $1", worker.Id));
     }
+
+    [Fact]
+    public async Task Webhook_ReversalArrivesWhileSettlementStillAwaitsStripe_AppliedAfterThePayoutIsRecorded()
+    {
+        var worker = (await factory.PayableWorkersAsync(1, 1_000))[0];
+        await Settle.RunAsync(); // pays anything earlier tests left due, so the held call is this worker's
+        var fresh = (await factory.PayableWorkersAsync(1, 900))[0];
+        factory.Emulator.HoldAfterCommit("/v1/transfers");
+        var settling = Settle.RunAsync();
+        await factory.Emulator.WaitForHeldAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Stripe made the transfer and already reversed part of it; settlement has not heard back yet.
+        var transfer = Assert.Single(factory.Emulator.Transfers, t => t.Destination == fresh.StripeAccountId);
+        factory.Emulator.ReverseTransfer(transfer.Id, 250);
+        var delivering = factory.DeliverAsync(Assert.Single(ReversalEvents(transfer.Id)));
+        await Task.Delay(300);
+        Assert.False(delivering.IsCompleted, "the webhook should wait for the payout settlement is sending");
+        factory.Emulator.ReleaseHeld();
+        var result = await settling;
+        var delivered = await delivering;
+
+        Assert.Equal(1, result.Paid);
+        Assert.Equal(200, delivered.Status);
+        var payoutId = await PayoutIdAsync(fresh.WorkerId);
+        Assert.Equal(("Paid", 250L, transfer.Id), await PayoutAsync(payoutId));
+        Assert.Equal(250, await factory.PayableAsync(fresh.WorkerId));
+        Assert.Equal(0, await factory.InTransitAsync(fresh.WorkerId));
+        Assert.Equal(1, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE payout_id = $1 AND kind = 'PayoutSent'", payoutId));
+        Assert.Single(factory.Emulator.Transfers, t => t.Destination == fresh.StripeAccountId);
+        Assert.Equal(0, await factory.PayableAsync(worker.WorkerId));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
+
+    [Fact]
+    public async Task Webhook_BankRefusedThePayout_WorkerToldWhyAndTheLedgerDoesNotMove()
+    {
+        var worker = (await factory.PayableWorkersAsync(1, 700))[0];
+        await Settle.RunAsync();
+        var payoutId = await PayoutIdAsync(worker.WorkerId);
+        var clearing = await factory.ClearingAsync();
+        var failed = factory.Emulator.CreateEvent("payout.failed", new JsonObject
+        {
+            ["id"] = "po_" + Guid.NewGuid().ToString("N")[..16],
+            ["object"] = "payout",
+            ["amount"] = 700,
+            ["currency"] = "usd",
+            ["status"] = "failed",
+            ["failure_code"] = "account_closed",
+            ["failure_message"] = "The bank account has been closed.",
+        }, worker.StripeAccountId);
+
+        var delivered = await factory.DeliverAsync(failed);
+
+        Assert.Equal(200, delivered.Status);
+        Assert.Equal("Paid", (await PayoutAsync(payoutId)).Status);
+        Assert.Contains("The bank account has been closed.", await factory.ScalarAsync<string>("SELECT failure_reason FROM payouts WHERE id = $1", payoutId));
+        Assert.Contains("bank details", await factory.ScalarAsync<string>("SELECT requirements FROM payout_accounts WHERE worker_id = $1", worker.WorkerId));
+        Assert.Equal(0, await factory.PayableAsync(worker.WorkerId));
+        Assert.Equal(clearing, await factory.ClearingAsync());
+    }
 }
