@@ -155,6 +155,31 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
     }
 
     [Fact]
+    public async Task ReviewPending_ModelAcceptsRightAnswers_PaysEachOnceEvenWhenReviewedAgain()
+    {
+        var digits = await factory.CreateDigitsJobAsync(await factory.SignUpAsync(AccountKind.Researcher), 4);
+        var workers = await factory.InsertWorkersAsync(4);
+        var ids = await factory.InsertSubmissionsAsync(digits.Job.Id, digits.Items.Select((item, i) => (item.ItemId, workers[i].Id, ReviewData.Right(item.Truth))).ToList());
+        var escrow = await factory.EscrowAsync(digits.Job.Id);
+
+        await factory.ReviewEverythingAsync();
+        await factory.ReviewEverythingAsync();
+
+        var accepted = 0;
+        foreach (var (id, worker) in ids.Zip(workers))
+        {
+            var state = (await factory.AssignmentAsync(id)).ReviewState;
+            var paid = state == LabelPlatform.Review.Verdicts.ReviewState.Accepted;
+            accepted += paid ? 1 : 0;
+            Assert.Equal(paid ? Price : 0, await factory.PayableAsync(worker.Id));
+            Assert.Equal(paid ? 1 : 0, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE assignment_id = $1 AND kind = 'Earning'", id));
+        }
+
+        Assert.True(accepted >= 3, $"the digits model accepted only {accepted} of 4 right answers");
+        Assert.Equal(escrow - (accepted * Unit), await factory.EscrowAsync(digits.Job.Id));
+    }
+
+    [Fact]
     public async Task PayBonus_WorkerOnTheJob_MovesBonusAndFeeFromFundsOnce()
     {
         var (researcher, job) = await ReadyJobAsync(items: 2, answersPerItem: 1, funds: 1_000);
@@ -222,6 +247,57 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
 
         Assert.Equal(0, await factory.EscrowAsync(job.Id));
         Assert.Equal(1_000 - (2 * Unit), await factory.FundsAsync(job.OrganisationId));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
+
+    /// <summary>A running job of 2 single-answer items whose funds cover half of 2 more answers per item (as dynamic overlap asks), after a sweep.</summary>
+    private async Task<Job> PausedForLackOfFundsAsync()
+    {
+        var job = await RunningJobAsync(items: 2, answersPerItem: 1, funds: (2 * Unit) + Unit);
+        await factory.ExecuteAsync("UPDATE items SET remaining_slots = remaining_slots + 1 WHERE job_id = $1", job.Id);
+        await Get<EscrowSweep>().RunAsync(CancellationToken.None);
+        return job;
+    }
+
+    [Fact]
+    public async Task EscrowSweep_RunningJobNeedsMoreThanTheFundsHold_TopsUpWhatTheyCoverAndPauses()
+    {
+        var job = await PausedForLackOfFundsAsync();
+
+        Assert.Equal(JobStatus.Paused, await factory.JobStatusAsync(job.Id));
+        Assert.Equal(3 * Unit, await factory.EscrowAsync(job.Id));
+        Assert.Equal(0, await factory.FundsAsync(job.OrganisationId));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
+
+    [Fact(Skip = "Product bug (reported, not fixed): Resume does not check the budget, so a job the sweep paused for lack of funds runs again at once and its answers are paid by the platform (PlatformCover) until the next sweep pauses it again.")]
+    public async Task Resume_JobPausedForLackOfFunds_RefusedUntilTheFundsCoverTheWork()
+    {
+        var job = await PausedForLackOfFundsAsync();
+
+        var resumed = await ChangeAsync(job, JobAction.Resume);
+
+        Assert.Equal("insufficient_funds", resumed.Error?.Code);
+        Assert.Equal(JobStatus.Paused, await factory.JobStatusAsync(job.Id));
+    }
+
+    [Fact]
+    public async Task Resume_JobPausedForLackOfFunds_TodayRunsAndThePlatformPaysTheShortfall()
+    {
+        // Pins today's behaviour behind the skipped test above: who pays when a resumed job outruns its escrow.
+        var job = await PausedForLackOfFundsAsync();
+        var revenue = await factory.RevenueAsync();
+        Assert.Equal(JobStatus.Running, (await ChangeAsync(job, JobAction.Resume)).Value);
+        var workers = await factory.InsertWorkersAsync(4);
+        foreach (var worker in workers)
+        {
+            await factory.AnswerNextAsync(job, worker, "cat");
+        }
+
+        Assert.Equal(0, await factory.EscrowAsync(job.Id));
+        Assert.Equal(0, await factory.FundsAsync(job.OrganisationId));
+        Assert.Equal(revenue + (4 * Fee) - Unit, await factory.RevenueAsync()); // one answer's cost came out of the platform's fees
+        Assert.Equal(1, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE job_id = $1 AND kind = 'PlatformCover'", job.Id));
         await LedgerChecks.AssertSoundAsync(factory);
     }
 }
