@@ -33,6 +33,12 @@ usage: bench/run.sh NAME
           BENCH_REVIEW_ANSWERS_PER_ITEM (8), BENCH_REVIEW_BATCHES ("1 16 64"),
           BENCH_REVIEW_THREADS (nproc), BENCH_REVIEW_COLD (1: also batch 64 without the copies),
           BENCH_REVIEW_ROUNDS (16).
+  settle  settlement of 10,000 payouts through the Stripe emulator (in-process, 20 ms latency, 100
+          writes/s): transfers/s against the limit, duplicate transfers, 429s; and reviewer
+          approvals/s with their ledger postings (batches of 50 decided by 8 reviewers at once).
+          Environment: BENCH_SETTLE_WORKERS (10000), BENCH_SETTLE_JOBS (8), BENCH_SETTLE_REVIEWERS (8),
+          BENCH_SETTLE_LATENCY_MS (20), BENCH_SETTLE_STRIPE_LIMIT (100), BENCH_SETTLE_PACE (99),
+          BENCH_SETTLE_PARALLELISM (16).
 USAGE
 }
 
@@ -127,6 +133,12 @@ case "$name" in
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
     bench_review
+    ;;
+  settle)
+    source "$root/bench/settle.sh"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    bench_settle
     ;;
   *)
     usage

@@ -3,6 +3,7 @@ using LabelPlatform.Bench.Aggregate;
 using LabelPlatform.Bench.Peers;
 using LabelPlatform.Bench.Queue;
 using LabelPlatform.Bench.Review;
+using LabelPlatform.Bench.Settle;
 using LabelPlatform.Bench.Workspace;
 
 // Driven by bench/run.sh; each command prints a human summary and one "MEASURE ..." line for the script.
@@ -81,6 +82,17 @@ switch (command)
             Cold: options.GetInt("cold", 1) != 0,
             Rounds: options.GetInt("rounds", 16)));
         break;
+    case "settle-run":
+        await SettleBench.RunAsync(Connection(), new SettlePlan(
+            Workers: options.GetInt("workers", 10_000),
+            Jobs: options.GetInt("jobs", 8),
+            Reviewers: options.GetInt("reviewers", 8),
+            LatencyMs: options.GetInt("latency-ms", 20),
+            StripeLimit: options.GetInt("stripe-limit", 100),
+            Pace: options.GetDouble("pace", 99),
+            Parallelism: options.GetInt("parallelism", 16),
+            StorageRoot: options.Get("storage")));
+        break;
     case "aggregate":
         AggregateBench.Run(new AggregatePlan(
             Items: options.GetInt("items", 100_000),
@@ -94,7 +106,7 @@ switch (command)
             TargetConfidence: options.GetDouble("target", 0.8)));
         break;
     default:
-        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run --connection CS [--name value ...]");
+        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run|settle-run --connection CS [--name value ...]");
         Console.Error.WriteLine("       LabelPlatform.Bench aggregate [--items N --answers-per-item N --workers N --labels K --cost-items N --seed N --min-answers N --max-answers N --target P]");
         Console.Error.WriteLine("       LabelPlatform.Bench workspace-run --url URL --classify-job ID --box-job ID [--name value ...]");
         return 2;

@@ -1,0 +1,130 @@
+using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Testing;
+using Npgsql;
+
+namespace LabelPlatform.IntegrationTests.Billing;
+
+/// <summary>
+/// What must hold of the whole ledger at any moment, read straight from the tables: each broken rule
+/// is reported with the rows that break it.
+/// </summary>
+public static class LedgerChecks
+{
+    // Every currency's entries sum to zero: the trial balance.
+    private const string TrialBalanceSql = "SELECT currency || ' ' || sum(amount) FROM ledger_entries GROUP BY currency HAVING sum(amount) <> 0";
+
+    private const string NegativeSql = "SELECT kind || ' ' || owner || ' ' || balance FROM ledger_accounts WHERE balance < 0";
+
+    // A tracked balance (the row the CHECK and the locks use) is the sum of its entries.
+    private const string DriftSql = """
+        SELECT a.kind || ' ' || a.owner || ': row ' || a.balance || ', entries ' || coalesce(e.total, 0)
+        FROM ledger_accounts a LEFT JOIN (SELECT account_id, sum(amount) AS total FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id
+        WHERE a.balance IS NOT NULL AND a.balance <> coalesce(e.total, 0)
+        """;
+
+    private const string UnbalancedSql = """
+        SELECT t.kind || ' ' || t.idempotency_key || ' sums to ' || coalesce(sum(e.amount), 0) || ' over ' || count(e.id) || ' entries'
+        FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+        GROUP BY t.id HAVING coalesce(sum(e.amount), 0) <> 0 OR count(e.id) < 2
+        """;
+
+    // Money an organisation's movements carry always names the organisation.
+    private const string UnattributedSql = """
+        SELECT t.kind || ' ' || t.idempotency_key FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
+        WHERE a.kind IN ('ResearcherFunds', 'JobEscrow') AND (t.organisation_id IS NULL OR (a.kind = 'ResearcherFunds' AND a.owner <> t.organisation_id::text))
+        """;
+
+    // Per organisation: credited = funds + escrow + spent on work and bonuses − what the platform covered.
+    private const string OrganisationSql = """
+        WITH m AS (
+            SELECT t.organisation_id AS org, t.kind, a.kind AS account_kind, e.amount
+            FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
+            WHERE t.organisation_id IS NOT NULL
+        ), s AS (
+            SELECT org,
+                coalesce(sum(amount) FILTER (WHERE kind IN ('Funding', 'ManualCredit') AND account_kind = 'ResearcherFunds'), 0) AS credited,
+                coalesce(sum(amount) FILTER (WHERE account_kind = 'JobEscrow'), 0) AS escrow,
+                coalesce(sum(amount) FILTER (WHERE kind IN ('Earning', 'Bonus') AND account_kind IN ('WorkerPayable', 'PlatformRevenue')), 0) AS spent,
+                coalesce(sum(amount) FILTER (WHERE kind = 'PlatformCover' AND account_kind = 'JobEscrow'), 0) AS covered
+            FROM m GROUP BY org
+        )
+        SELECT format('organisation %s: credited %s <> funds %s + escrow %s + spent %s - covered %s', s.org, credited, f.balance, escrow, spent, covered)
+        FROM s LEFT JOIN ledger_accounts f ON f.id = md5('ResearcherFunds:' || s.org::text || ':USD')::uuid
+        WHERE credited <> coalesce(f.balance, 0) + escrow + spent - covered
+        """;
+
+    // Per worker: earned + reversed back = payable + in transit + sent to Stripe.
+    private const string WorkerSql = """
+        WITH m AS (
+            SELECT t.worker_id AS w, t.kind, a.kind AS account_kind, e.amount
+            FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
+            WHERE t.worker_id IS NOT NULL
+        ), s AS (
+            SELECT w,
+                coalesce(sum(amount) FILTER (WHERE kind IN ('Earning', 'Bonus') AND account_kind = 'WorkerPayable'), 0) AS earned,
+                coalesce(sum(amount) FILTER (WHERE kind = 'PayoutSent' AND account_kind = 'StripeClearing'), 0) AS sent,
+                coalesce(-sum(amount) FILTER (WHERE kind = 'PayoutReversed' AND account_kind = 'StripeClearing'), 0) AS reversed
+            FROM m GROUP BY w
+        )
+        SELECT format('worker %s: earned %s + reversed %s <> payable %s + in transit %s + sent %s', w, earned, reversed, coalesce(p.balance, 0), coalesce(i.balance, 0), sent)
+        FROM s
+        LEFT JOIN ledger_accounts p ON p.id = md5('WorkerPayable:' || w || ':USD')::uuid
+        LEFT JOIN ledger_accounts i ON i.id = md5('PayoutsInTransit:' || w || ':USD')::uuid
+        WHERE earned + reversed <> coalesce(p.balance, 0) + coalesce(i.balance, 0) + sent
+        """;
+
+    // A payout's money: Pending ones are in transit, Paid ones were sent, Failed ones came back.
+    private const string PayoutSql = """
+        SELECT format('payout %s (%s, %s): started %s, sent %s, failed %s', p.id, p.status, p.amount,
+            coalesce(sum(e.amount) FILTER (WHERE t.kind = 'PayoutStarted' AND e.amount > 0), 0),
+            coalesce(sum(e.amount) FILTER (WHERE t.kind = 'PayoutSent' AND e.amount > 0), 0),
+            coalesce(sum(e.amount) FILTER (WHERE t.kind = 'PayoutFailed' AND e.amount > 0), 0))
+        FROM payouts p LEFT JOIN ledger_transactions t ON t.payout_id = p.id LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+        GROUP BY p.id
+        HAVING coalesce(sum(e.amount) FILTER (WHERE t.kind = 'PayoutStarted' AND e.amount > 0), 0) <> p.amount
+            OR coalesce(sum(e.amount) FILTER (WHERE t.kind = 'PayoutSent' AND e.amount > 0), 0) <> CASE WHEN p.status IN ('Paid', 'Reversed') THEN p.amount ELSE 0 END
+            OR coalesce(sum(e.amount) FILTER (WHERE t.kind = 'PayoutFailed' AND e.amount > 0), 0) <> CASE WHEN p.status = 'Failed' THEN p.amount ELSE 0 END
+        """;
+
+    private static readonly (string Rule, string Sql)[] Rules =
+    [
+        ("the trial balance is zero", TrialBalanceSql),
+        ("no tracked balance is negative", NegativeSql),
+        ("each tracked balance is the sum of its entries", DriftSql),
+        ("each transaction balances", UnbalancedSql),
+        ("organisation money names its organisation", UnattributedSql),
+        ("each organisation's money is conserved", OrganisationSql),
+        ("each worker's money is conserved", WorkerSql),
+        ("each payout's money is where its status says", PayoutSql),
+    ];
+
+    /// <summary>The broken rules, each with up to five offending rows; empty when the ledger is sound.</summary>
+    public static async Task<List<string>> BrokenAsync(LabelPlatformFactory factory)
+    {
+        var broken = new List<string>();
+        await using var connection = await factory.OpenUnpooledConnectionAsync();
+        foreach (var (rule, sql) in Rules)
+        {
+            var rows = new List<string>();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+
+            if (rows.Count > 0)
+            {
+                broken.Add($"{rule}: {string.Join("; ", rows.Take(5))}{(rows.Count > 5 ? $" (and {rows.Count - 5} more)" : "")}");
+            }
+        }
+
+        return broken;
+    }
+
+    public static async Task AssertSoundAsync(LabelPlatformFactory factory)
+    {
+        var broken = await BrokenAsync(factory);
+        Assert.True(broken.Count == 0, "The ledger broke its rules:\n" + string.Join("\n", broken));
+    }
+}
