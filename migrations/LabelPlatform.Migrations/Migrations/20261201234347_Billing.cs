@@ -262,25 +262,32 @@ namespace LabelPlatform.Migrations.Migrations
             // The ledger's rules, kept by the database whatever the code does (ADR 0013).
             migrationBuilder.Sql("""
                 CREATE FUNCTION ledger_entries_check() RETURNS trigger LANGUAGE plpgsql AS $$
-                DECLARE unbalanced uuid;
+                DECLARE
+                    unbalanced uuid;
+                    moved record;
                 BEGIN
-                    SELECT e.transaction_id INTO unbalanced
-                    FROM ledger_entries e
-                    WHERE e.transaction_id IN (SELECT DISTINCT transaction_id FROM new_entries)
-                    GROUP BY e.transaction_id
-                    HAVING sum(e.amount) <> 0 OR count(DISTINCT e.currency) > 1
+                    -- Each check goes through an index, one transaction or account at a time: the transition
+                    -- table has no statistics, and a join could scan the whole ledger on every insert.
+                    SELECT t.transaction_id INTO unbalanced
+                    FROM (SELECT DISTINCT transaction_id FROM new_entries) t
+                    CROSS JOIN LATERAL (
+                        SELECT sum(e.amount) AS total, count(DISTINCT e.currency) AS currencies
+                        FROM ledger_entries e WHERE e.transaction_id = t.transaction_id) s
+                    WHERE s.total <> 0 OR s.currencies > 1
                     LIMIT 1;
                     IF unbalanced IS NOT NULL THEN
                         RAISE EXCEPTION 'ledger transaction % does not balance: its entries must sum to zero in one currency', unbalanced
                             USING ERRCODE = '23514';
                     END IF;
-                    IF EXISTS (SELECT 1 FROM new_entries n JOIN ledger_accounts a ON a.id = n.account_id WHERE a.currency <> n.currency) THEN
+                    IF EXISTS (SELECT 1 FROM new_entries n
+                               WHERE n.currency <> (SELECT a.currency FROM ledger_accounts a WHERE a.id = n.account_id)) THEN
                         RAISE EXCEPTION 'a ledger entry''s currency differs from its account''s' USING ERRCODE = '23514';
                     END IF;
                     -- Balances are the sums of entries; the CHECK on ledger_accounts refuses a negative one.
-                    UPDATE ledger_accounts a SET balance = a.balance + d.total
-                    FROM (SELECT account_id, sum(amount) AS total FROM new_entries GROUP BY account_id) d
-                    WHERE a.id = d.account_id AND a.balance IS NOT NULL AND d.total <> 0;
+                    -- In account order, the order every posting locks them in.
+                    FOR moved IN SELECT account_id, sum(amount) AS total FROM new_entries GROUP BY account_id HAVING sum(amount) <> 0 ORDER BY account_id LOOP
+                        UPDATE ledger_accounts SET balance = balance + moved.total WHERE id = moved.account_id AND balance IS NOT NULL;
+                    END LOOP;
                     RETURN NULL;
                 END $$;
 

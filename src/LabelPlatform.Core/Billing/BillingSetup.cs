@@ -31,6 +31,7 @@ public static class BillingSetup
         builder.Services.AddTransient<EscrowSweep>();
         builder.Services.AddTransient<StripeWebhook>();
         builder.Services.AddTransient<IStripeEventHandler, CheckoutCompleted>();
+        builder.Services.AddTransient<IStripeEventHandler, CheckoutAsyncPaymentSucceeded>();
         builder.Services.AddTransient<IStripeEventHandler, AccountUpdated>();
         builder.Services.AddTransient<IStripeEventHandler, TransferReversed>();
         builder.Services.AddTransient<IStripeEventHandler, PayoutFailed>();

@@ -270,7 +270,7 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
         await LedgerChecks.AssertSoundAsync(factory);
     }
 
-    [Fact(Skip = "Product bug (reported, not fixed): Resume does not check the budget, so a job the sweep paused for lack of funds runs again at once and its answers are paid by the platform (PlatformCover) until the next sweep pauses it again.")]
+    [Fact]
     public async Task Resume_JobPausedForLackOfFunds_RefusedUntilTheFundsCoverTheWork()
     {
         var job = await PausedForLackOfFundsAsync();
@@ -282,22 +282,23 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
     }
 
     [Fact]
-    public async Task Resume_JobPausedForLackOfFunds_TodayRunsAndThePlatformPaysTheShortfall()
+    public async Task Resume_FundsAddedAfterThePause_TopsUpTheEscrowAndEveryAnswerIsPaidFromIt()
     {
-        // Pins today's behaviour behind the skipped test above: who pays when a resumed job outruns its escrow.
         var job = await PausedForLackOfFundsAsync();
+        Assert.Contains("Add funds", (await ChangeAsync(job, JobAction.Resume)).Error!.Message);
+        await factory.FundAsync(job.OrganisationId, Unit);
         var revenue = await factory.RevenueAsync();
+
         Assert.Equal(JobStatus.Running, (await ChangeAsync(job, JobAction.Resume)).Value);
-        var workers = await factory.InsertWorkersAsync(4);
-        foreach (var worker in workers)
+        Assert.Equal(4 * Unit, await factory.EscrowAsync(job.Id));
+        foreach (var worker in await factory.InsertWorkersAsync(4))
         {
             await factory.AnswerNextAsync(job, worker, "cat");
         }
 
         Assert.Equal(0, await factory.EscrowAsync(job.Id));
-        Assert.Equal(0, await factory.FundsAsync(job.OrganisationId));
-        Assert.Equal(revenue + (4 * Fee) - Unit, await factory.RevenueAsync()); // one answer's cost came out of the platform's fees
-        Assert.Equal(1, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE job_id = $1 AND kind = 'PlatformCover'", job.Id));
+        Assert.Equal(revenue + (4 * Fee), await factory.RevenueAsync());
+        Assert.Equal(0, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE job_id = $1 AND kind = 'PlatformCover'", job.Id));
         await LedgerChecks.AssertSoundAsync(factory);
     }
 }

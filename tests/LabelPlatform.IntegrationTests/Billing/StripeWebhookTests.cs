@@ -63,6 +63,24 @@ public class StripeWebhookTests(BillingFactory factory) : IClassFixture<BillingF
     }
 
     [Fact]
+    public async Task Webhook_DelayedPaymentCompletesUnpaidThenSucceeds_CreditedOnceWhenPaid()
+    {
+        var (organisation, _, paid) = await PaidCheckoutAsync(30_00);
+        var session = JsonNode.Parse(paid.Json)!["data"]!["object"]!.DeepClone().AsObject();
+        session["payment_status"] = "unpaid";
+        var completedUnpaid = factory.Emulator.CreateEvent("checkout.session.completed", session);
+        var succeeded = factory.Emulator.CreateEvent("checkout.session.async_payment_succeeded", JsonNode.Parse(paid.Json)!["data"]!["object"]!.DeepClone().AsObject());
+
+        Assert.Equal(200, (await factory.DeliverAsync(completedUnpaid)).Status);
+        Assert.Equal(0, await factory.FundsAsync(organisation));
+        Assert.Equal(200, (await factory.DeliverAsync(succeeded)).Status);
+        Assert.Equal(200, (await factory.DeliverAsync(paid)).Status);
+
+        Assert.Equal(30_00, await factory.FundsAsync(organisation));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
+
+    [Fact]
     public async Task Webhook_CheckoutCompletedReplayed_CreditsOnce()
     {
         var (organisation, _, paid) = await PaidCheckoutAsync(75_00);

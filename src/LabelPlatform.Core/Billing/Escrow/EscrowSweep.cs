@@ -56,23 +56,13 @@ public sealed class EscrowSweep(NpgsqlDataSource dataSource, TimeProvider clock,
             return;
         }
 
-        var escrow = await Balances.LockedAsync(connection, tx, LedgerAccount.Escrow(job.JobId, job.Currency), ct);
-        var outstanding = await JobBudget.OutstandingAsync(connection, tx, job.JobId, ct);
-        var shortfall = ((outstanding.OpenSlots + outstanding.InHand) * job.Unit) - escrow;
-        if (shortfall <= 0)
+        var topUp = await JobBudget.TopUpAsync(connection, tx, job.JobId, job.OrganisationId, job.Currency, job.Unit, allOrNothing: false, "Topped up for more answers per item", now, ct);
+        if (topUp.Shortfall == 0)
         {
             return;
         }
 
-        var funds = await Balances.LockedAsync(connection, tx, LedgerAccount.Funds(job.OrganisationId, job.Currency), ct);
-        var topUp = Math.Min(funds, shortfall);
-        if (topUp > 0)
-        {
-            await LedgerWriter.PostAsync(connection, tx,
-                Postings.Escrow($"topup:{job.JobId}:{Guid.NewGuid()}", job.OrganisationId, job.JobId, job.Currency, topUp, "Topped up for more answers per item"), now, ct);
-        }
-
-        if (topUp < shortfall)
+        if (topUp.Uncovered > 0)
         {
             await using var pause = Sql.Command(connection, tx, PauseSql, job.JobId);
             await pause.ExecuteNonQueryAsync(ct);

@@ -49,6 +49,56 @@ internal static class JobBudget
             : posted.Error;
     }
 
+    /// <summary>What a top-up left uncovered, and the organisation's funds it saw.</summary>
+    public sealed record TopUp(long Uncovered, long Shortfall, long Funds);
+
+    /// <summary>
+    /// Brings a running job's escrow up to the work still to come (open slots and answers in hand) from
+    /// the organisation's funds: as far as they go, or, with <paramref name="allOrNothing"/>, only if they cover all of it.
+    /// </summary>
+    public static async Task<TopUp> TopUpAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid jobId, Guid organisationId, string currency, long unit, bool allOrNothing, string memo, DateTimeOffset now, CancellationToken ct)
+    {
+        var escrow = await Balances.LockedAsync(connection, tx, LedgerAccount.Escrow(jobId, currency), ct);
+        var outstanding = await OutstandingAsync(connection, tx, jobId, ct);
+        var shortfall = ((outstanding.OpenSlots + outstanding.InHand) * unit) - escrow;
+        if (shortfall <= 0)
+        {
+            return new TopUp(0, 0, 0);
+        }
+
+        var funds = await Balances.LockedAsync(connection, tx, LedgerAccount.Funds(organisationId, currency), ct);
+        var topUp = allOrNothing ? (funds >= shortfall ? shortfall : 0) : Math.Min(funds, shortfall);
+        if (topUp > 0)
+        {
+            await LedgerWriter.PostAsync(connection, tx, Postings.Escrow($"topup:{jobId}:{Guid.NewGuid()}", organisationId, jobId, currency, topUp, memo), now, ct);
+        }
+
+        return new TopUp(shortfall - topUp, shortfall, funds);
+    }
+
+    /// <summary>
+    /// Resuming a job its funds ran out on: its escrow must cover the rest of the work first, or the resume is refused.
+    /// Jobs launched before billing (no escrow) and free jobs are not checked.
+    /// </summary>
+    public static async Task<Error?> CoverForResumeAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Job job, DateTimeOffset now, CancellationToken ct)
+    {
+        var unit = job.PricePerAnswer + job.FeePerAnswer;
+        if (unit == 0 || !await HasEscrowAsync(connection, tx, job, ct))
+        {
+            return null;
+        }
+
+        var topUp = await TopUpAsync(connection, tx, job.Id, job.OrganisationId, job.Currency, unit, allOrNothing: true, "Topped up to resume the job", now, ct);
+        return topUp.Uncovered == 0 ? null
+            : new Error("insufficient_funds", $"Resuming needs {MoneyFormat.Format(topUp.Shortfall, job.Currency)} more for the work still to come, but your organisation's funds are {MoneyFormat.Format(topUp.Funds, job.Currency)}. Add funds on the Billing page first.");
+    }
+
+    private static async Task<bool> HasEscrowAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Job job, CancellationToken ct)
+    {
+        await using var command = Sql.Command(connection, tx, "SELECT EXISTS (SELECT 1 FROM ledger_accounts WHERE id = $1)", LedgerAccount.Escrow(job.Id, job.Currency));
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>
     /// Returns to the organisation what the escrow holds beyond the answers still in hand (a leased item may
     /// still be submitted, an answer may still be approved). Safe to repeat: it works from the escrow's locked

@@ -6,8 +6,12 @@ using Npgsql;
 
 namespace LabelPlatform.Billing.Webhooks;
 
-/// <summary>A paid Checkout session credits the organisation that started it, with what Stripe says was paid.</summary>
-public sealed class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStripeEventHandler
+/// <summary>
+/// A paid Checkout session credits the organisation that started it, with what Stripe says was paid.
+/// A session paid by a delayed method (a bank debit) completes unpaid; it is credited on its later
+/// <c>async_payment_succeeded</c> event instead.
+/// </summary>
+public class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStripeEventHandler
 {
     private const string CompleteSql = """
         UPDATE checkout_sessions SET status = 'Completed', completed_at = $2
@@ -15,7 +19,7 @@ public sealed class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStri
         RETURNING organisation_id, amount, currency
         """;
 
-    public string EventType => "checkout.session.completed";
+    public virtual string EventType => "checkout.session.completed";
 
     public async Task HandleAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Event stripeEvent, DateTimeOffset now, CancellationToken ct)
     {
@@ -43,4 +47,10 @@ public sealed class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStri
 
         await LedgerWriter.PostAsync(connection, tx, Postings.Funding(organisationId, currency, amount, session.Id), now, ct);
     }
+}
+
+/// <summary>The delayed payment of a Checkout session went through: credited as a paid session is.</summary>
+public sealed class CheckoutAsyncPaymentSucceeded(ILogger<CheckoutCompleted> logger) : CheckoutCompleted(logger)
+{
+    public override string EventType => "checkout.session.async_payment_succeeded";
 }

@@ -51,9 +51,15 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
-        if (action == JobAction.Launch && await JobBudget.ReserveAsync(connection, npgsqlTx, job, billing.Value, clock.GetUtcNow(), ct) is { } refused)
+        var money = action switch
         {
-            return refused;
+            JobAction.Launch => await JobBudget.ReserveAsync(connection, npgsqlTx, job, billing.Value, clock.GetUtcNow(), ct),
+            JobAction.Resume => await JobBudget.CoverForResumeAsync(connection, npgsqlTx, job, clock.GetUtcNow(), ct),
+            _ => null,
+        };
+        if (money is not null)
+        {
+            return money;
         }
 
         await db.SaveChangesAsync(ct);
