@@ -83,32 +83,49 @@ public sealed class SettlePayouts(
 
     public async Task<SettlementResult> RunAsync(IProgress<(int Done, int Total)>? progress = null, CancellationToken ct = default)
     {
-        var started = await StartAsync(ct);
         var paid = 0;
         var failed = 0;
         var pending = 0;
         var total = await CountPendingAsync(ct);
         var tried = new System.Collections.Concurrent.ConcurrentDictionary<Guid, byte>();
+
+        // Sending starts with the first chunk written down: the write rate to Stripe, not the write-down, sets the pace.
+        var starting = StartAsync(count => Interlocked.Add(ref total, count), ct);
         var loops = Enumerable.Range(0, Math.Max(1, options.Value.SettlementParallelism)).Select(async _ =>
         {
-            while (!ct.IsCancellationRequested && await SendOneAsync(tried, ct) is { } outcome)
+            while (!ct.IsCancellationRequested)
             {
+                var finished = starting.IsCompleted;
+                if (await SendOneAsync(tried, ct) is not { } outcome)
+                {
+                    if (finished)
+                    {
+                        return;
+                    }
+
+                    await Task.WhenAny(starting, Task.Delay(50, ct));
+                    continue;
+                }
+
                 _ = outcome switch
                 {
                     PayoutStatus.Paid => Interlocked.Increment(ref paid),
                     PayoutStatus.Failed => Interlocked.Increment(ref failed),
                     _ => Interlocked.Increment(ref pending),
                 };
-                progress?.Report((paid + failed + pending, total));
+                progress?.Report((paid + failed + pending, Volatile.Read(ref total)));
             }
-        });
+        }).ToList();
+        var started = await starting;
         await Task.WhenAll(loops);
         logger.LogInformation("Settlement: {Started} payouts started, {Paid} paid, {Failed} refused by Stripe, {Pending} left for the next run", started, paid, failed, pending);
         return new SettlementResult(started, paid, failed, pending);
     }
 
     /// <summary>Step one: a Pending payout and its ledger move for every worker due one, in chunks of one transaction each.</summary>
-    public async Task<int> StartAsync(CancellationToken ct)
+    public Task<int> StartAsync(CancellationToken ct) => StartAsync(null, ct);
+
+    private async Task<int> StartAsync(Action<int>? chunkWritten, CancellationToken ct)
     {
         var started = 0;
         while (true)
@@ -119,6 +136,7 @@ public sealed class SettlePayouts(
             var entries = await command.ExecuteNonQueryAsync(ct);
             await tx.CommitAsync(ct);
             started += entries / 2;
+            chunkWritten?.Invoke(entries / 2);
             if (entries == 0)
             {
                 return started;
