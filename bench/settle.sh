@@ -46,9 +46,9 @@ bench_settle() {
   fi
 
   echo
-  printf '%-44s %s\n' "payouts written down (Pending, in transit)" "$(measure_field "$line" payouts) in $(measure_field "$line" start_seconds) s"
+  printf '%-44s %s\n' "payouts (written down while sending)" "$(measure_field "$line" payouts) in $(measure_field "$line" seconds) s"
   printf '%-44s %s\n' "paid / refused / left pending" "$(measure_field "$line" paid) / $(measure_field "$line" failed) / $(measure_field "$line" pending)"
-  printf '%-44s %s\n' "transfers/s, whole run (while sending)" "$(measure_field "$line" transfers_per_s) ($(measure_field "$line" send_per_s)) against a limit of $limit/s"
+  printf '%-44s %s\n' "transfers/s, whole run" "$(measure_field "$line" transfers_per_s) against a limit of $limit/s"
   printf '%-44s %s\n' "duplicate transfers, 429s" "$(measure_field "$line" duplicates), $(measure_field "$line" http_429)"
   printf '%-44s %s\n' "payable or in-transit balances left" "$(measure_field "$line" balances_left)"
   printf '%-44s %s\n' "approvals/s (reviewer batches, paid in-tx)" "$(measure_field "$approvals" approvals_per_s) ($(measure_field "$approvals" batches) batches by $reviewers reviewers)"
