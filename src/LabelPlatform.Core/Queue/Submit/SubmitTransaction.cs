@@ -212,9 +212,15 @@ internal static class SubmitTransaction
                 }
             }
 
+            // Accepted answers are paid in this transaction (a result set of its own, read last).
+            if (accepted.Count > 0)
+            {
+                write.BatchCommands.Add(Billing.Ledger.Earnings.Command(accepted, now));
+            }
+
             // The commit travels with the writes: a worker hears "stored" only once it is durable.
-            // With gold or pay in the batch it waits for more round trips: blocks, then the ledger.
-            if (gold.Count == 0 && accepted.Count == 0)
+            // With gold in the batch it waits for one more round trip, which may block workers.
+            if (gold.Count == 0)
             {
                 write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             }
@@ -248,12 +254,7 @@ internal static class SubmitTransaction
 
         if (gold.Count > 0)
         {
-            await BlockAsync(connection, goldRecords, gold, now, commit: accepted.Count == 0);
-        }
-
-        if (accepted.Count > 0)
-        {
-            await Billing.Ledger.Earnings.PostAsync(connection, null, accepted, now, CancellationToken.None, commit: true);
+            await BlockAndCommitAsync(connection, goldRecords, gold, now);
         }
 
         // The job's last answer in this batch is the one that completed it.
@@ -263,13 +264,12 @@ internal static class SubmitTransaction
         return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d), missed.GetValueOrDefault(d))) : d.Error).ToList();
     }
 
-    /// <summary>Round trip 3, only for batches with gold: workers whose record now falls short are blocked (then COMMIT, unless answers are still to be paid).</summary>
-    private static async Task BlockAsync(
+    /// <summary>Round trip 3, only for batches with gold: workers whose record now falls short are blocked, then COMMIT.</summary>
+    private static async Task BlockAndCommitAsync(
         NpgsqlConnection connection,
         List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)> records,
         List<(Decision Decision, Row Row, bool Correct)> gold,
-        DateTimeOffset now,
-        bool commit)
+        DateTimeOffset now)
     {
         var policies = gold.GroupBy(g => g.Decision.JobId).ToDictionary(g => g.Key, g => g.First().Row.Policy);
         var blocks = records
@@ -287,16 +287,7 @@ internal static class SubmitTransaction
             }
         }
 
-        if (commit)
-        {
-            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        }
-
-        if (write.BatchCommands.Count == 0)
-        {
-            return;
-        }
-
+        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
         await using var reader = await write.ExecuteReaderAsync();
         while (await reader.NextResultAsync())
         {
