@@ -264,30 +264,26 @@ namespace LabelPlatform.Migrations.Migrations
                 CREATE FUNCTION ledger_entries_check() RETURNS trigger LANGUAGE plpgsql AS $$
                 DECLARE
                     unbalanced uuid;
-                    moved record;
                 BEGIN
-                    -- Each check goes through an index, one transaction or account at a time: the transition
-                    -- table has no statistics, and a join could scan the whole ledger on every insert.
-                    SELECT t.transaction_id INTO unbalanced
-                    FROM (SELECT DISTINCT transaction_id FROM new_entries) t
-                    CROSS JOIN LATERAL (
-                        SELECT sum(e.amount) AS total, count(DISTINCT e.currency) AS currencies
-                        FROM ledger_entries e WHERE e.transaction_id = t.transaction_id) s
-                    WHERE s.total <> 0 OR s.currencies > 1
+                    -- Every statement's entries must balance per transaction by themselves: so a transaction can
+                    -- never be left unbalanced, and adding a balanced set keeps it so. No look at older entries.
+                    SELECT transaction_id INTO unbalanced FROM new_entries
+                    GROUP BY transaction_id HAVING sum(amount) <> 0 OR count(DISTINCT currency) > 1
                     LIMIT 1;
                     IF unbalanced IS NOT NULL THEN
                         RAISE EXCEPTION 'ledger transaction % does not balance: its entries must sum to zero in one currency', unbalanced
                             USING ERRCODE = '23514';
                     END IF;
-                    IF EXISTS (SELECT 1 FROM new_entries n
-                               WHERE n.currency <> (SELECT a.currency FROM ledger_accounts a WHERE a.id = n.account_id)) THEN
+                    -- Accounts are reached by primary key (= ANY of an array), whatever the transition table's size.
+                    IF EXISTS (SELECT 1 FROM ledger_accounts a
+                               WHERE a.id = ANY(ARRAY(SELECT DISTINCT account_id FROM new_entries))
+                                 AND EXISTS (SELECT 1 FROM new_entries n WHERE n.account_id = a.id AND n.currency <> a.currency)) THEN
                         RAISE EXCEPTION 'a ledger entry''s currency differs from its account''s' USING ERRCODE = '23514';
                     END IF;
                     -- Balances are the sums of entries; the CHECK on ledger_accounts refuses a negative one.
-                    -- In account order, the order every posting locks them in.
-                    FOR moved IN SELECT account_id, sum(amount) AS total FROM new_entries GROUP BY account_id HAVING sum(amount) <> 0 ORDER BY account_id LOOP
-                        UPDATE ledger_accounts SET balance = balance + moved.total WHERE id = moved.account_id AND balance IS NOT NULL;
-                    END LOOP;
+                    -- The callers have locked these rows already, in the ledger's order.
+                    UPDATE ledger_accounts a SET balance = a.balance + (SELECT sum(n.amount) FROM new_entries n WHERE n.account_id = a.id)
+                    WHERE a.id = ANY(ARRAY(SELECT DISTINCT account_id FROM new_entries)) AND a.balance IS NOT NULL;
                     RETURN NULL;
                 END $$;
 
@@ -310,7 +306,11 @@ namespace LabelPlatform.Migrations.Migrations
                     take bigint;
                     tx_id uuid;
                     written integer;
+                    paid_keys text[];
                 BEGIN
+                    -- Answers paid before, found by their keys through the unique index.
+                    paid_keys := ARRAY(SELECT idempotency_key FROM ledger_transactions
+                                       WHERE idempotency_key = ANY(ARRAY(SELECT 'earning:' || x::text FROM unnest(answer_ids) AS x)));
                     SELECT array_agg(n.job_id ORDER BY n.escrow_id), array_agg(n.organisation_id ORDER BY n.escrow_id), array_agg(n.currency ORDER BY n.escrow_id),
                            array_agg(n.cost ORDER BY n.escrow_id), array_agg(n.escrow_id ORDER BY n.escrow_id)
                     INTO job_ids, organisation_ids, currencies, costs, escrow_ids
@@ -319,7 +319,7 @@ namespace LabelPlatform.Migrations.Migrations
                                md5('JobEscrow:' || a.job_id::text || ':' || j.currency)::uuid AS escrow_id
                         FROM assignments a JOIN jobs j ON j.id = a.job_id
                         WHERE a.id = ANY(answer_ids) AND j.price_per_answer + j.fee_per_answer > 0
-                          AND NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.idempotency_key = 'earning:' || a.id::text)
+                          AND NOT ('earning:' || a.id::text = ANY(paid_keys))
                         GROUP BY a.job_id, j.organisation_id, j.currency) n;
                     IF job_ids IS NULL THEN
                         RETURN 0;
@@ -365,13 +365,14 @@ namespace LabelPlatform.Migrations.Migrations
                     FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids)
                     ON CONFLICT DO NOTHING;
                     PERFORM 1 FROM ledger_accounts
-                    WHERE id IN (SELECT md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids))
+                    WHERE id = ANY(ARRAY(SELECT md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids)))
                     ORDER BY id FOR UPDATE;
 
                     WITH accepted AS (
                         SELECT a.id, a.worker_id, a.job_id, j.organisation_id, j.currency, j.price_per_answer AS price, j.fee_per_answer AS fee
                         FROM assignments a JOIN jobs j ON j.id = a.job_id
                         WHERE a.id = ANY(answer_ids) AND j.price_per_answer + j.fee_per_answer > 0
+                          AND NOT ('earning:' || a.id::text = ANY(paid_keys))
                     ), txs AS (
                         INSERT INTO ledger_transactions (id, idempotency_key, kind, currency, organisation_id, job_id, worker_id, assignment_id, memo, created_at)
                         SELECT gen_random_uuid(), 'earning:' || id::text, 'Earning', currency, organisation_id, job_id, worker_id, id, '', at FROM accepted
