@@ -35,7 +35,6 @@ internal static class BillingModel
             e.Property(t => t.WorkerId).HasMaxLength(450);
             e.Property(t => t.Memo).HasMaxLength(500);
             e.Property(t => t.CreatedBy).HasMaxLength(450);
-            e.HasIndex(t => new { t.OrganisationId, t.CreatedAt });
             e.HasIndex(t => new { t.WorkerId, t.CreatedAt });
             e.HasIndex(t => new { t.JobId, t.Kind });
             e.HasIndex(t => t.PayoutId);
@@ -46,8 +45,8 @@ internal static class BillingModel
             e.ToTable("ledger_entries");
             e.Property(x => x.Id).UseIdentityAlwaysColumn();
             e.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
-            e.HasOne<LedgerTransaction>().WithMany().HasForeignKey(x => x.TransactionId).OnDelete(DeleteBehavior.Restrict);
-            e.HasOne<LedgerAccount>().WithMany().HasForeignKey(x => x.AccountId).OnDelete(DeleteBehavior.Restrict);
+            // No foreign keys: the insert trigger checks that each entry's account exists (and its currency) once
+            // per account, not once per entry with a share lock on hot rows as a foreign key would.
             e.HasIndex(x => x.TransactionId);
             e.HasIndex(x => x.AccountId).IncludeProperties(x => x.Amount);
         });

@@ -57,6 +57,25 @@ public class LedgerRulesTests(BillingFactory factory) : IClassFixture<BillingFac
     }
 
     [Fact]
+    public async Task InsertEntries_AccountOrTransactionThatDoesNotExist_Refused()
+    {
+        var (organisation, transaction) = await CreditedAsync(300);
+        var funds = LedgerAccount.Funds(organisation, BillingData.Usd);
+        var nowhere = LedgerAccount.Funds(Guid.NewGuid(), BillingData.Usd);
+
+        var noAccount = await RefusedAsync(
+            "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency) VALUES ($1, $2, 100, 'USD'), ($1, $3, -100, 'USD')",
+            transaction, nowhere, funds);
+        var noTransaction = await RefusedAsync(
+            "INSERT INTO ledger_entries (transaction_id, account_id, amount, currency) VALUES ($1, $2, 100, 'USD'), ($1, $3, -100, 'USD')",
+            Guid.NewGuid(), LedgerAccount.Clearing(BillingData.Usd), funds);
+
+        Assert.Equal(("23503", "23503"), (noAccount.SqlState, noTransaction.SqlState));
+        Assert.Contains("does not exist", noAccount.MessageText);
+        Assert.Equal(300, await factory.FundsAsync(organisation));
+    }
+
+    [Fact]
     public async Task UpdateEntry_AnyChange_RefusedAsAppendOnly()
     {
         var (organisation, transaction) = await CreditedAsync(900);

@@ -61,6 +61,22 @@ namespace LabelPlatform.Migrations.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ledger_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    transaction_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    account_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ledger_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ledger_transactions",
                 columns: table => new
                 {
@@ -147,34 +163,6 @@ namespace LabelPlatform.Migrations.Migrations
                     table.PrimaryKey("pk_stripe_events", x => x.id);
                 });
 
-            migrationBuilder.CreateTable(
-                name: "ledger_entries",
-                columns: table => new
-                {
-                    id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
-                    transaction_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    account_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    amount = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_ledger_entries", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_ledger_entries_ledger_accounts_account_id",
-                        column: x => x.account_id,
-                        principalTable: "ledger_accounts",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                    table.ForeignKey(
-                        name: "fk_ledger_entries_ledger_transactions_transaction_id",
-                        column: x => x.transaction_id,
-                        principalTable: "ledger_transactions",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
             migrationBuilder.CreateIndex(
                 name: "ix_checkout_sessions_organisation_id_created_at",
                 table: "checkout_sessions",
@@ -207,11 +195,6 @@ namespace LabelPlatform.Migrations.Migrations
                 name: "ix_ledger_transactions_job_id_kind",
                 table: "ledger_transactions",
                 columns: new[] { "job_id", "kind" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_ledger_transactions_organisation_id_created_at",
-                table: "ledger_transactions",
-                columns: new[] { "organisation_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_ledger_transactions_payout_id",
@@ -274,7 +257,14 @@ namespace LabelPlatform.Migrations.Migrations
                         RAISE EXCEPTION 'ledger transaction % does not balance: its entries must sum to zero in one currency', unbalanced
                             USING ERRCODE = '23514';
                     END IF;
-                    -- Accounts are reached by primary key (= ANY of an array), whatever the transition table's size.
+                    -- Instead of foreign keys: each account and transaction named exists, checked once each, by primary key
+                    -- (= ANY of an array) whatever the transition table's size, and each entry has its account's currency.
+                    IF (SELECT count(*) FROM ledger_accounts WHERE id = ANY(ARRAY(SELECT DISTINCT account_id FROM new_entries)))
+                           <> (SELECT count(DISTINCT account_id) FROM new_entries)
+                       OR (SELECT count(*) FROM ledger_transactions WHERE id = ANY(ARRAY(SELECT DISTINCT transaction_id FROM new_entries)))
+                           <> (SELECT count(DISTINCT transaction_id) FROM new_entries) THEN
+                        RAISE EXCEPTION 'a ledger entry names an account or a transaction that does not exist' USING ERRCODE = '23503';
+                    END IF;
                     IF EXISTS (SELECT 1 FROM ledger_accounts a
                                WHERE a.id = ANY(ARRAY(SELECT DISTINCT account_id FROM new_entries))
                                  AND EXISTS (SELECT 1 FROM new_entries n WHERE n.account_id = a.id AND n.currency <> a.currency)) THEN
@@ -420,7 +410,13 @@ namespace LabelPlatform.Migrations.Migrations
                 name: "checkout_sessions");
 
             migrationBuilder.DropTable(
+                name: "ledger_accounts");
+
+            migrationBuilder.DropTable(
                 name: "ledger_entries");
+
+            migrationBuilder.DropTable(
+                name: "ledger_transactions");
 
             migrationBuilder.DropTable(
                 name: "payout_accounts");
@@ -430,12 +426,6 @@ namespace LabelPlatform.Migrations.Migrations
 
             migrationBuilder.DropTable(
                 name: "stripe_events");
-
-            migrationBuilder.DropTable(
-                name: "ledger_accounts");
-
-            migrationBuilder.DropTable(
-                name: "ledger_transactions");
 
             migrationBuilder.DropColumn(
                 name: "fee_per_answer",

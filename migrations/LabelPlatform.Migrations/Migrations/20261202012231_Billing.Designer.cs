@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace LabelPlatform.Migrations.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201234347_Billing")]
+    [Migration("20261202012231_Billing")]
     partial class Billing
     {
         /// <inheritdoc />
@@ -359,9 +359,6 @@ namespace LabelPlatform.Migrations.Migrations
 
                     b.HasIndex("JobId", "Kind")
                         .HasDatabaseName("ix_ledger_transactions_job_id_kind");
-
-                    b.HasIndex("OrganisationId", "CreatedAt")
-                        .HasDatabaseName("ix_ledger_transactions_organisation_id_created_at");
 
                     b.HasIndex("WorkerId", "CreatedAt")
                         .HasDatabaseName("ix_ledger_transactions_worker_id_created_at");
@@ -1708,23 +1705,6 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_checkout_sessions_organisations_organisation_id");
-                });
-
-            modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerEntry", b =>
-                {
-                    b.HasOne("LabelPlatform.Billing.Ledger.LedgerAccount", null)
-                        .WithMany()
-                        .HasForeignKey("AccountId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_ledger_entries_ledger_accounts_account_id");
-
-                    b.HasOne("LabelPlatform.Billing.Ledger.LedgerTransaction", null)
-                        .WithMany()
-                        .HasForeignKey("TransactionId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_ledger_entries_ledger_transactions_transaction_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Billing.Payouts.Payout", b =>
