@@ -68,7 +68,9 @@ worker_dll="src/LabelPlatform.Worker/bin/$bin/LabelPlatform.Worker.dll"
 emulator_dll="tests/LabelPlatform.StripeEmulator/bin/$bin/LabelPlatform.StripeEmulator.dll"
 
 mkdir -p .data
+payments="Stripe test mode"
 if [ -n "$stripe_port" ]; then
+  payments="the local Stripe emulator at http://127.0.0.1:$stripe_port"
   dotnet "$emulator_dll" --port "$stripe_port" --api-key sk_test_emulator --webhook-secret whsec_emulator \
     --webhook-url "http://localhost:$web_port/api/stripe/webhook" >.data/stripe-emulator.log 2>&1 &
   pids+=($!)
@@ -101,7 +103,7 @@ $credentials
              "Handwritten digits, model first" shows the model's pre-filter, then Launch.
  Worker:     "Start labelling", then press a digit key and Enter.
  Reviewer:   /review lists the answers the model flagged, with its evidence.
- Billing:    researchers add funds on /billing (card payments go to ${stripe_port:+the local Stripe emulator}${stripe_port:-Stripe test mode});
+ Billing:    researchers add funds on /billing (card payments go to $payments);
              workers connect a payout account on /work/earnings; admins settle and reconcile on /admin/billing.
  Press Ctrl+C to stop.
 ========================================================================
