@@ -1,4 +1,5 @@
 using LabelPlatform.Accounts;
+using LabelPlatform.Billing;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
@@ -15,19 +16,31 @@ namespace LabelPlatform.Bench.Review;
 /// </summary>
 public static class ReviewHost
 {
-    public static async Task<IHost> StartAsync(string connectionString, string storageRoot, int threads)
+    public static Task<IHost> StartAsync(string connectionString, string storageRoot, int threads) =>
+        StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = connectionString,
+            ["Storage:Root"] = storageRoot,
+            ["Review:Device"] = "cpu",
+            ["Review:IntraOpThreads"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+
+    /// <summary>The same product, with billing too (the settlement benchmark), configured by <paramref name="settings"/>.</summary>
+    public static async Task<IHost> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:Default"] = connectionString;
-        builder.Configuration["Storage:Root"] = storageRoot;
-        builder.Configuration["Review:Device"] = "cpu";
-        builder.Configuration["Review:IntraOpThreads"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (key, value) in settings)
+        {
+            builder.Configuration[key] = value;
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddData();
         builder.AddAccounts();
         builder.AddJobs();
         builder.AddQueue();
         builder.AddReview();
+        builder.AddBilling();
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -116,9 +116,8 @@ public static class SettleBench
         _ = jobs;
     }
 
-    private static async Task<IHost> StartHostAsync(string connectionString, SettlePlan plan, Uri stripe)
+    private static Task<IHost> StartHostAsync(string connectionString, SettlePlan plan, Uri stripe)
     {
-        var builder = Host.CreateApplicationBuilder();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Default"] = connectionString,
@@ -131,21 +130,7 @@ public static class SettleBench
             ["Billing:StripeWritesPerSecond"] = plan.Pace.ToString(CultureInfo.InvariantCulture),
             ["Billing:SettlementParallelism"] = plan.Parallelism.ToString(CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in settings)
-        {
-            builder.Configuration[key] = value;
-        }
-
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddData();
-        builder.AddAccounts();
-        builder.AddJobs();
-        builder.AddQueue();
-        builder.AddReview();
-        builder.AddBilling();
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
+        return Review.ReviewHost.StartAsync(settings);
     }
 
     /// <summary>

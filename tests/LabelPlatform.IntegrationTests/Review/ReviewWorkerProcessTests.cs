@@ -59,7 +59,7 @@ public class ReviewWorkerProcessTests(LabelPlatformFactory factory, ITestOutputH
 
         int reviewedBeforeKill;
         int firstPid;
-        await using (var worker = WorkerProcess.Start(factory, applicationName, settings))
+        await using (var worker = AppProcess.Start(AppProcess.ReviewWorker, [], factory, applicationName, settings))
         {
             firstPid = worker.Id;
             await WaitUntilAsync(worker, "the first worker is stuck writing the held batch", async () => await CountAsync(
@@ -84,7 +84,7 @@ public class ReviewWorkerProcessTests(LabelPlatformFactory factory, ITestOutputH
         Assert.Equal(AnswersPerJob, await PendingAsync(second.Job.Id));
 
         int secondPid;
-        await using (var worker = WorkerProcess.Start(factory, applicationName, settings))
+        await using (var worker = AppProcess.Start(AppProcess.ReviewWorker, [], factory, applicationName, settings))
         {
             secondPid = worker.Id;
             await WaitUntilAsync(worker, "no answer waits for the model", async () => await PendingAsync(second.Job.Id) == 0);
@@ -155,7 +155,7 @@ public class ReviewWorkerProcessTests(LabelPlatformFactory factory, ITestOutputH
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
-    private static async Task WaitUntilAsync(WorkerProcess? worker, string what, Func<Task<bool>> condition)
+    private static async Task WaitUntilAsync(AppProcess? worker, string what, Func<Task<bool>> condition)
     {
         var waited = Stopwatch.StartNew();
         while (!await condition())

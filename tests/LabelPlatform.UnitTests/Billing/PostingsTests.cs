@@ -16,7 +16,6 @@ public class PostingsTests
         Postings.ManualCredit(Org, "USD", 2_000, "Invoice 17", "admin", Guid.NewGuid()),
         Postings.Escrow("launch:x", Org, Job, "USD", 600, "launch"),
         Postings.Release("release:x", Org, Job, "USD", 100, "unused"),
-        Postings.PlatformCover("cover:x", Org, Job, "USD", 7),
         Postings.Bonus(Guid.NewGuid(), Org, Job, "worker-1", "USD", 50, 10, "thanks", "researcher"),
         Postings.PayoutStarted(Payout, "worker-1", "USD", 500),
         Postings.PayoutSent(Payout, "worker-1", "USD", 500, "tr_1"),

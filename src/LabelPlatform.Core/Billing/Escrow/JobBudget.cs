@@ -43,9 +43,9 @@ internal static class JobBudget
         var outstanding = await OutstandingAsync(connection, tx, job.Id, ct);
         var gold = Pricing.GoldAnswers(outstanding.OpenSlots, job.QualityPolicy.GoldRate, outstanding.HasGold);
         var budget = Pricing.Budget(outstanding.OpenSlots, gold, job.PricePerAnswer, job.FeePerAnswer);
-        var memo = $"Launch: {outstanding.OpenSlots:N0} answers and {gold:N0} gold answers at {MoneyFormat.Format(job.PricePerAnswer, job.Currency)} + {MoneyFormat.Format(job.FeePerAnswer, job.Currency)} fee";
-        var posted = await LedgerWriter.PostAsync(connection, tx, Postings.Escrow($"launch:{job.Id}", job.OrganisationId, job.Id, job.Currency, budget, memo), now, ct);
-        return posted.Error is { Code: "insufficient_funds" } ? new Error("insufficient_funds", $"Launching needs {MoneyFormat.Format(budget, job.Currency)} ({memo[8..]}). {posted.Error.Message}")
+        var what = $"{outstanding.OpenSlots:N0} answers and {gold:N0} gold answers at {MoneyFormat.Format(job.PricePerAnswer, job.Currency)} + {MoneyFormat.Format(job.FeePerAnswer, job.Currency)} fee";
+        var posted = await LedgerWriter.PostAsync(connection, tx, Postings.Escrow($"launch:{job.Id}", job.OrganisationId, job.Id, job.Currency, budget, $"Launch: {what}"), now, ct);
+        return posted.Error is { Code: "insufficient_funds" } ? new Error("insufficient_funds", $"Launching needs {MoneyFormat.Format(budget, job.Currency)} ({what}). {posted.Error.Message}")
             : posted.Error;
     }
 

@@ -21,7 +21,7 @@ public enum PostOutcome
 internal static class LedgerWriter
 {
     /// <summary>The lock order of tracked kinds; every path that locks more than one account follows it.</summary>
-    public const string LockOrder = "array_position(ARRAY['JobEscrow','ResearcherFunds','WorkerPayable','PayoutsInTransit'], kind::text), id";
+    private const string LockOrder = "array_position(ARRAY['JobEscrow','ResearcherFunds','WorkerPayable','PayoutsInTransit'], kind::text), id";
 
     private const string EnsureAndLockSql = $"""
         WITH wanted AS (
@@ -93,7 +93,7 @@ internal static class LedgerWriter
     /// Creates the accounts that do not exist yet and locks the tracked ones in the ledger's order;
     /// returns their balances (an account created here holds 0 and is absent).
     /// </summary>
-    public static async Task<Dictionary<Guid, long>> EnsureAndLockAsync(
+    private static async Task<Dictionary<Guid, long>> EnsureAndLockAsync(
         NpgsqlConnection connection, NpgsqlTransaction? tx, string currency, IReadOnlyList<(LedgerAccountKind Kind, string Owner)> accounts, DateTimeOffset now, CancellationToken ct)
     {
         var balances = new Dictionary<Guid, long>();
@@ -110,7 +110,7 @@ internal static class LedgerWriter
     }
 
     /// <summary>The refusal a user reads when a movement would overdraw an account.</summary>
-    public static Error Short(LedgerAccountKind kind, long balance, long needed, string currency)
+    private static Error Short(LedgerAccountKind kind, long balance, long needed, string currency)
     {
         var have = MoneyFormat.Format(balance, currency);
         var need = MoneyFormat.Format(needed, currency);

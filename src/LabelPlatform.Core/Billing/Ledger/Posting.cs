@@ -21,8 +21,6 @@ public sealed record Posting(string Key, LedgerTransactionKind Kind, string Curr
     public string? CreatedBy { get; init; }
 
     public bool IsBalanced => Lines.Sum(l => l.Amount) == 0 && Lines.Count >= 2;
-
-    public long Total => Lines.Where(l => l.Amount > 0).Sum(l => l.Amount);
 }
 
 /// <summary>The platform's movements of money as balanced postings: pure, so their arithmetic is unit-tested.</summary>
@@ -50,10 +48,6 @@ public static class Postings
             [new(LedgerAccountKind.JobEscrow, jobId.ToString(), -amount), new(LedgerAccountKind.ResearcherFunds, Org(organisationId), amount)])
         { OrganisationId = organisationId, JobId = jobId, Memo = memo };
 
-    public static Posting PlatformCover(string key, Guid organisationId, Guid jobId, string currency, long amount) =>
-        new(key, LedgerTransactionKind.PlatformCover, currency,
-            [new(LedgerAccountKind.PlatformRevenue, "", -amount), new(LedgerAccountKind.JobEscrow, jobId.ToString(), amount)])
-        { OrganisationId = organisationId, JobId = jobId, Memo = "Gold answers outran the budget and the organisation had no funds left; the job was paused." };
 
     public static Posting Bonus(Guid requestId, Guid organisationId, Guid jobId, string workerId, string currency, long amount, long fee, string note, string researcherId) =>
         new($"bonus:{requestId}", LedgerTransactionKind.Bonus, currency,

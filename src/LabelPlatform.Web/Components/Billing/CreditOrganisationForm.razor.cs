@@ -18,10 +18,6 @@ public partial class CreditOrganisationForm
     private string? _reason;
     private string? _error;
     private string? _done;
-    private bool _busy;
-
-    // One id per filled-in form: a double click or a resubmit credits once; changing any field makes it a new credit.
-    private Guid _requestId = Guid.NewGuid();
 
     private sealed record OrganisationChoice(Guid Id, string Name);
 
@@ -39,14 +35,6 @@ public partial class CreditOrganisationForm
 
     private string? Reason { get => _reason; set => Change(ref _reason, value); }
 
-    private void Change<T>(ref T field, T value)
-    {
-        if (!EqualityComparer<T>.Default.Equals(field, value))
-        {
-            field = value;
-            _requestId = Guid.NewGuid();
-        }
-    }
 
     protected override async Task OnInitializedAsync()
     {
@@ -57,7 +45,7 @@ public partial class CreditOrganisationForm
     private async Task SubmitAsync()
     {
         // A second click can arrive before the disabled button is drawn.
-        if (_busy)
+        if (Busy)
         {
             return;
         }
@@ -77,11 +65,11 @@ public partial class CreditOrganisationForm
             return;
         }
 
-        _busy = true;
+        Busy = true;
         try
         {
             var admin = await CurrentUser.GetAsync();
-            var credited = await Credit.HandleAsync(organisation.Id, amount, _currency, _reason ?? "", admin.UserId, _requestId);
+            var credited = await Credit.HandleAsync(organisation.Id, amount, _currency, _reason ?? "", admin.UserId, RequestId);
             if (!credited.IsSuccess)
             {
                 _error = credited.Error!.Message;
@@ -93,7 +81,7 @@ public partial class CreditOrganisationForm
         }
         finally
         {
-            _busy = false;
+            Busy = false;
         }
     }
 }

@@ -17,10 +17,6 @@ public partial class PayBonusForm
     private string? _note;
     private string? _error;
     private string? _paid;
-    private bool _busy;
-
-    // One id per filled-in form: a double click or a resubmit pays once; changing any field makes it a new bonus.
-    private Guid _requestId = Guid.NewGuid();
 
     private sealed record JobChoice(Guid Id, string Name, string Currency);
 
@@ -41,14 +37,6 @@ public partial class PayBonusForm
 
     private string? Note { get => _note; set => Change(ref _note, value); }
 
-    private void Change<T>(ref T field, T value)
-    {
-        if (!EqualityComparer<T>.Default.Equals(field, value))
-        {
-            field = value;
-            _requestId = Guid.NewGuid();
-        }
-    }
 
     protected override async Task OnInitializedAsync()
     {
@@ -65,7 +53,7 @@ public partial class PayBonusForm
     private async Task SubmitAsync()
     {
         // A second click can arrive before the disabled button is drawn.
-        if (_busy)
+        if (Busy)
         {
             return;
         }
@@ -85,7 +73,7 @@ public partial class PayBonusForm
             return;
         }
 
-        _busy = true;
+        Busy = true;
         try
         {
             var workerId = await FindWorkerAsync(_worker);
@@ -96,7 +84,7 @@ public partial class PayBonusForm
             }
 
             var user = await CurrentUser.GetAsync();
-            var paid = await PayBonus.HandleAsync(user.OrganisationId!.Value, user.UserId, job.Id, workerId, amount, _note ?? "", _requestId);
+            var paid = await PayBonus.HandleAsync(user.OrganisationId!.Value, user.UserId, job.Id, workerId, amount, _note ?? "", RequestId);
             if (!paid.IsSuccess)
             {
                 _error = paid.Error!.Message;
@@ -109,7 +97,7 @@ public partial class PayBonusForm
         }
         finally
         {
-            _busy = false;
+            Busy = false;
         }
     }
 
