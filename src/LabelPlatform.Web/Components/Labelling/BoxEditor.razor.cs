@@ -16,6 +16,8 @@ public partial class BoxEditor
     private IJSObjectReference? _editor;
     private DotNetObjectReference<BoxEditor>? _self;
     private object? _shownItem;
+    private object? _editorItem;
+    private Task _showing = Task.CompletedTask;
 
     [Parameter, EditorRequired] public object ItemKey { get; set; } = default!;
 
@@ -44,20 +46,37 @@ public partial class BoxEditor
 
     [Parameter] public EventCallback<string> Message { get; set; }
 
-    protected override async Task OnAfterRenderAsync(bool firstRender)
+    protected override Task OnAfterRenderAsync(bool firstRender)
     {
-        if (Equals(_shownItem, ItemKey) && _editor is not null)
+        if (Equals(_shownItem, ItemKey))
+        {
+            return Task.CompletedTask;
+        }
+
+        // One editor at a time: a new item that renders while the last one's editor is still being
+        // made waits for it, so no editor is left behind on the host.
+        _shownItem = ItemKey;
+        _showing = ShowCurrentItemAsync(_showing);
+        return _showing;
+    }
+
+    private async Task ShowCurrentItemAsync(Task before)
+    {
+        await before;
+        var item = ItemKey;
+        if (_editor is not null && Equals(_editorItem, item))
         {
             return;
         }
 
-        _shownItem = ItemKey;
         _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "/js/box-editor.js");
         _self ??= DotNetObjectReference.Create(this);
         if (_editor is not null)
         {
-            await _editor.InvokeVoidAsync("dispose");
-            await _editor.DisposeAsync();
+            var old = _editor;
+            (_editor, _editorItem) = (null, null);
+            await old.InvokeVoidAsync("dispose");
+            await old.DisposeAsync();
         }
 
         _editor = await _module.InvokeAsync<IJSObjectReference>("create", _host, new
@@ -72,7 +91,11 @@ public partial class BoxEditor
             activeClass = 0,
             onActiveClassChanged = nameof(OnActiveClassChanged),
         }, _self);
+        _editorItem = item;
     }
+
+    /// <summary>Whether the browser's editor shows the current item (it is created just after the item renders).</summary>
+    private bool ShowsCurrentItem => _editor is not null && Equals(_editorItem, ItemKey);
 
     public ValueTask FocusAsync() => _host.FocusAsync();
 
@@ -92,15 +115,19 @@ public partial class BoxEditor
     public async Task SetBoxesAsync(IReadOnlyList<BoundingBox> boxes) =>
         await CallAsync("setBoxes", boxes.Select(b => new { label = b.Label, x = b.X, y = b.Y, w = b.W, h = b.H, suggested = b.Suggested }));
 
-    /// <summary>The boxes as the browser has them now.</summary>
+    /// <summary>
+    /// The boxes as the browser has them now. Until the browser's editor shows the current item
+    /// (a key pressed the moment a restored draft appears), nobody can have changed the boxes it
+    /// starts from, so those are the answer, never an empty list or the previous item's boxes.
+    /// </summary>
     public async Task<IReadOnlyList<BoundingBox>> GetBoxesAsync()
     {
-        if (_editor is null)
+        if (!ShowsCurrentItem)
         {
-            return [];
+            return InitialBoxes;
         }
 
-        var boxes = await _editor.InvokeAsync<List<BoxDto>>("getBoxes");
+        var boxes = await _editor!.InvokeAsync<List<BoxDto>>("getBoxes");
         return boxes.Select(b => new BoundingBox(b.Label ?? "", b.X, b.Y, b.W, b.H, b.Suggested)).ToList();
     }
 
@@ -122,9 +149,9 @@ public partial class BoxEditor
 
     private async Task CallAsync(string method, params object?[] args)
     {
-        if (_editor is not null)
+        if (ShowsCurrentItem)
         {
-            await _editor.InvokeVoidAsync(method, args);
+            await _editor!.InvokeVoidAsync(method, args);
         }
     }
 
