@@ -16,9 +16,13 @@ window.labelPlatform = {
 // The worker's unfinished answer, kept in the browser beside the server's copy: whichever was
 // saved last wins when the page comes back (a reload, a lost connection).
 window.labelPlatform.drafts = {
-  save: function (assignmentId, json) {
+  // savedAt is the server's time of the change: a save that arrives late never replaces a newer one.
+  save: function (assignmentId, json, savedAt) {
     try {
-      localStorage.setItem("lp-draft:" + assignmentId, JSON.stringify({ json: json, savedAt: new Date().toISOString() }));
+      const key = "lp-draft:" + assignmentId;
+      const kept = JSON.parse(localStorage.getItem(key) || "null");
+      if (kept && kept.savedAt && Date.parse(kept.savedAt) > Date.parse(savedAt)) return;
+      localStorage.setItem(key, JSON.stringify({ json: json, savedAt: savedAt }));
     } catch (e) {
       // Storage full or disabled: the server's copy still holds the draft.
     }

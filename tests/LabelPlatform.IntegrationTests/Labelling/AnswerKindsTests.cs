@@ -94,8 +94,8 @@ public class AnswerKindsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         var draft = Answer.WithBoxes([new("dog", 5, 5, 30, 30)]);
         var stranger = (await factory.InsertWorkersAsync(1))[0];
 
-        Assert.True(await drafts.SaveAsync(claim.AssignmentId, worker.Id, draft));
-        Assert.False(await drafts.SaveAsync(claim.AssignmentId, stranger.Id, Answer.WithBoxes([])));
+        Assert.True(await drafts.SaveAsync(claim.AssignmentId, worker.Id, draft, DateTimeOffset.UtcNow));
+        Assert.False(await drafts.SaveAsync(claim.AssignmentId, stranger.Id, Answer.WithBoxes([]), DateTimeOffset.UtcNow));
         Assert.Null(await drafts.LoadAsync(claim.AssignmentId, stranger.Id));
         Assert.True(draft.SameAs((await drafts.LoadAsync(claim.AssignmentId, worker.Id))?.Answer));
 
@@ -103,7 +103,24 @@ public class AnswerKindsTests(LabelPlatformFactory factory) : IClassFixture<Labe
 
         Assert.Null(await drafts.LoadAsync(claim.AssignmentId, worker.Id));
         Assert.Equal(0, await factory.ScalarAsync<int>("SELECT count(*)::int FROM drafts WHERE assignment_id = $1", claim.AssignmentId));
-        Assert.False(await drafts.SaveAsync(claim.AssignmentId, worker.Id, draft));
+        Assert.False(await drafts.SaveAsync(claim.AssignmentId, worker.Id, draft, DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public async Task Drafts_OlderChangeLandsAfterANewerOne_NewerIsKept()
+    {
+        var (_, worker, claim) = await ClaimOnAsync(TaskKind.ImageMultiLabel);
+        var drafts = factory.Services.GetRequiredService<WorkDrafts>();
+        var firstKey = DateTimeOffset.UtcNow;
+        var secondKey = firstKey.AddMilliseconds(40);
+
+        // The worker pressed two keys; the second key's save reached the database first.
+        Assert.True(await drafts.SaveAsync(claim.AssignmentId, worker.Id, Answer.ManyLabels(["dog", "bird"]), secondKey));
+        Assert.False(await drafts.SaveAsync(claim.AssignmentId, worker.Id, Answer.ManyLabels(["dog"]), firstKey));
+
+        var kept = await drafts.LoadAsync(claim.AssignmentId, worker.Id);
+        Assert.Equal(["dog", "bird"], kept?.Answer.Labels);
+        Assert.Equal(secondKey, kept?.SavedAt);
     }
 
     [Fact]
@@ -111,12 +128,12 @@ public class AnswerKindsTests(LabelPlatformFactory factory) : IClassFixture<Labe
     {
         var (_, worker, claim) = await ClaimOnAsync(TaskKind.ImageMultiLabel);
         var drafts = factory.Services.GetRequiredService<WorkDrafts>();
-        Assert.True(await drafts.SaveAsync(claim.AssignmentId, worker.Id, Answer.ManyLabels(["cat"])));
+        Assert.True(await drafts.SaveAsync(claim.AssignmentId, worker.Id, Answer.ManyLabels(["cat"]), DateTimeOffset.UtcNow));
 
         await factory.ExpireLeaseAsync(claim.AssignmentId);
 
         Assert.Null(await drafts.LoadAsync(claim.AssignmentId, worker.Id));
-        Assert.False(await drafts.SaveAsync(claim.AssignmentId, worker.Id, Answer.ManyLabels(["dog"])));
+        Assert.False(await drafts.SaveAsync(claim.AssignmentId, worker.Id, Answer.ManyLabels(["dog"]), DateTimeOffset.UtcNow));
     }
 
     [Fact]

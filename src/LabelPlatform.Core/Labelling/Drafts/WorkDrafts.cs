@@ -14,9 +14,10 @@ public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
 
     private const string SaveSql = """
         INSERT INTO drafts (assignment_id, worker_id, answer, saved_at)
-        SELECT a.id, a.worker_id, $3::jsonb, $4 FROM assignments a
+        SELECT a.id, a.worker_id, $3::jsonb, $5 FROM assignments a
         WHERE a.id = $1 AND a.worker_id = $2 AND a.status = 'Leased' AND a.lease_expires_at > $4
         ON CONFLICT (assignment_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at
+        WHERE drafts.saved_at <= excluded.saved_at
         RETURNING saved_at
         """;
 
@@ -25,8 +26,13 @@ public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
         WHERE d.assignment_id = $1 AND a.worker_id = $2 AND a.status = 'Leased' AND a.lease_expires_at > $3
         """;
 
-    /// <summary>Saves the draft; false when the item is no longer the worker's or the draft is not an answer's JSON.</summary>
-    public async Task<bool> SaveAsync(Guid assignmentId, string workerId, Answer answer, CancellationToken ct = default)
+    /// <summary>
+    /// Saves the draft as the answer stood at <paramref name="changedAt"/> (the server's clock when the
+    /// worker changed it). Saves can land out of order (each on its own connection), so an older
+    /// change never overwrites a newer one. False when the item is no longer the worker's, the draft
+    /// is too large, or a newer change is already saved.
+    /// </summary>
+    public async Task<bool> SaveAsync(Guid assignmentId, string workerId, Answer answer, DateTimeOffset changedAt, CancellationToken ct = default)
     {
         var json = answer.ToJson();
         if (json.Length > MaxDraftChars)
@@ -39,6 +45,7 @@ public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
         command.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = changedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 

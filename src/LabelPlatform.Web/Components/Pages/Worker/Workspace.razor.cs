@@ -87,6 +87,8 @@ public partial class Workspace
 
     [Inject] private WorkDrafts Drafts { get; set; } = default!;
 
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
     [Inject] private JobExamples Examples { get; set; } = default!;
 
     [Inject] private JobProgressNotifier Notifier { get; set; } = default!;
@@ -189,7 +191,7 @@ public partial class Workspace
         }
 
         var localAnswer = Answer.FromJson(local?.Json);
-        if (localAnswer is not null && (server is null || local!.SavedAt > server.Value.SavedAt))
+        if (localAnswer is not null && (server is null || local!.SavedAt >= server.Value.SavedAt))
         {
             return (localAnswer, false);
         }
@@ -235,10 +237,12 @@ public partial class Workspace
             return;
         }
 
-        var json = _answer.ToJson();
+        // Both copies carry the server's time of this change, so the newest change wins on reload
+        // whichever copy landed last and whatever the browser's clock says.
+        var (assignmentId, answer, changedAt) = (_claim.AssignmentId, _answer, Clock.GetUtcNow());
         try
         {
-            await JS.InvokeVoidAsync("labelPlatform.drafts.save", _claim.AssignmentId, json);
+            await JS.InvokeVoidAsync("labelPlatform.drafts.save", assignmentId, answer.ToJson(), changedAt);
         }
         catch (JSException)
         {
@@ -246,7 +250,7 @@ public partial class Workspace
         }
 
         var user = await CurrentUser.GetAsync();
-        await Drafts.SaveAsync(_claim.AssignmentId, user.UserId, _answer);
+        await Drafts.SaveAsync(assignmentId, user.UserId, answer, changedAt);
     }
 
     private Task OnLabelsChangedAsync(IReadOnlyList<string> labels) => ChangeAnswerAsync(Answer.ManyLabels(labels), undoable: true);
