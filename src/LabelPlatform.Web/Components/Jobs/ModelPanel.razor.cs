@@ -10,6 +10,7 @@ namespace LabelPlatform.Web.Components.Jobs;
 public partial class ModelPanel
 {
     private ReviewModel? _current;
+    private Guid _shownFormsOf;
     private ModelKind _kind = ModelKind.Classification;
     private string _inputName = "input";
     private int _width = 224;
@@ -51,11 +52,21 @@ public partial class ModelPanel
 
     protected override async Task OnParametersSetAsync()
     {
-        (_accept, _flag, _acceptUnsure, _audit, _mayReject) = Job.ReviewPolicy;
-        (_matchIou, _minPrecision, _minRecall, _disagreeBelow) = (Job.ReviewPolicy.MatchIou, Job.ReviewPolicy.MinPrecision, Job.ReviewPolicy.MinRecall, Job.ReviewPolicy.DisagreeBelow);
+        // The dashboard hands a fresh copy of the job on every live update (a worker's answer):
+        // the forms keep what the researcher is typing, and change only for another job or a new model version.
+        var newJob = _shownFormsOf != Job.Id;
+        if (newJob)
+        {
+            (_accept, _flag, _acceptUnsure, _audit, _mayReject) = Job.ReviewPolicy;
+            (_matchIou, _minPrecision, _minRecall, _disagreeBelow) = (Job.ReviewPolicy.MatchIou, Job.ReviewPolicy.MinPrecision, Job.ReviewPolicy.MinRecall, Job.ReviewPolicy.DisagreeBelow);
+            _shownFormsOf = Job.Id;
+        }
+
         await using var db = await DbFactory.CreateDbContextAsync();
-        _current = await db.ReviewModels.AsNoTracking().Where(m => m.JobId == Job.Id).OrderByDescending(m => m.Version).FirstOrDefaultAsync();
-        if (_current is not null)
+        var latest = await db.ReviewModels.AsNoTracking().Where(m => m.JobId == Job.Id).OrderByDescending(m => m.Version).FirstOrDefaultAsync();
+        var newVersion = latest?.Id != _current?.Id;
+        _current = latest;
+        if (_current is not null && (newJob || newVersion))
         {
             Show(_current.Descriptor);
         }
