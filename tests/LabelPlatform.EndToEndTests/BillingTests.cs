@@ -14,7 +14,7 @@ namespace LabelPlatform.EndToEndTests;
 /// <summary>Money through the browser and Stripe's pages (the local emulator): a card top-up and a payout account.</summary>
 public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<StripeBrowserFixture>
 {
-    [Fact]
+    [BrowserFact]
     public async Task ResearcherAddsFundsByCard_WorkerConnectsPayoutAccount()
     {
         var researcher = await app.SignedInPageAsync(AccountKind.Researcher);
@@ -49,7 +49,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await SaveScreenshotAsync(worker, "earnings.png");
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task AdminCreditsAnOrganisation_SettlesNow_AndReconciles()
     {
         var organisation = $"Invoiced {Guid.NewGuid():N}"[..20];
@@ -96,7 +96,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await Assertions.Expect(researcherPage.Locator(".lp-ledger-lines tbody tr").First).ToContainTextAsync("Invoice INV-42");
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task ResearcherPaysABonus_ShortOfFundsIsExplained_ResubmittingPaysOnce()
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);

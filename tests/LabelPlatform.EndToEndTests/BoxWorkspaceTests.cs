@@ -13,7 +13,7 @@ public sealed class BoxWorkspaceTests(BrowserFixture app)
     private const int ImageHeight = 303;
     private static readonly string[] Classes = ["coin", "shadow", "scratch"];
 
-    [Fact]
+    [BrowserFact]
     public async Task BoxJob_DrawResizeDeleteAndReclassZoomedIn_StoredBoxesMatchDrawnPixels()
     {
         var job = await app.CreateRunningJobAsync(TaskKind.BoundingBoxes, Classes, CoinsZip());
@@ -65,7 +65,7 @@ public sealed class BoxWorkspaceTests(BrowserFixture app)
             box => AssertBox(new BoundingBox("scratch", 120, 160, 70, 70), box));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task BoxDraft_ReloadMidTask_BoxIsBackAndEnterSubmitsIt()
     {
         var job = await app.CreateRunningJobAsync(TaskKind.BoundingBoxes, Classes, CoinsZip());

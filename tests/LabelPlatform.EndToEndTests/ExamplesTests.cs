@@ -12,7 +12,7 @@ namespace LabelPlatform.EndToEndTests;
 [Collection(WorkspaceCollection.Name)]
 public sealed class ExamplesTests(BrowserFixture app)
 {
-    [Fact]
+    [BrowserFact]
     public async Task ResearcherAddsExampleWithPicture_WorkerSeesItBesideTheInstructions()
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);
@@ -27,7 +27,7 @@ public sealed class ExamplesTests(BrowserFixture app)
         await page.GotoAsync($"/jobs/{job.Id}");
 
         await page.GetByLabel("Caption (the right answer and why)").FillAsync("Box the whole coin, rim included.");
-        await page.Locator(".lp-examples-editor input[type=file]").SetInputFilesAsync(TestZips.DataPath("coins.png"));
+        await page.ChooseFileAsync(page.Locator(".lp-examples-editor").GetByRole(AriaRole.Button, new() { Name = "Picture (optional)" }), TestZips.DataPath("coins.png"));
         await Assertions.Expect(page.Locator(".lp-examples-editor button").Filter(new() { HasText = "coins.png" })).ToBeVisibleAsync();
         await page.Locator(".lp-add-example").ClickAsync();
         await Assertions.Expect(page.Locator(".lp-example-row")).ToContainTextAsync("Box the whole coin, rim included.");

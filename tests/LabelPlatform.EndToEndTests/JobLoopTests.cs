@@ -9,7 +9,7 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
 {
     private static readonly string[] Labels = ["cat", "dog", "bird"];
 
-    [Fact]
+    [BrowserFact]
     public async Task ResearcherPostsJob_WorkerLabelsThreeByKeyboard_CsvHoldsExactlyThoseAnswers()
     {
         var researcher = await app.NewPageAsync();
@@ -33,8 +33,8 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
             await zip.CopyToAsync(file);
         }
 
-        await WorkspaceSteps.UploadItemsAsync(researcher, input => input.SetInputFilesAsync(zipPath));
-        await Assertions.Expect(researcher.Locator(".lp-import-summary")).ToContainTextAsync("Imported 5 items", new() { Timeout = 60_000 });
+        await WorkspaceSteps.UploadItemsAsync(researcher, chooser => chooser.SetFilesAsync(zipPath));
+        await Assertions.Expect(researcher.Locator(".lp-import-summary")).ToContainTextAsync("Imported 5 items");
         await app.FundJobAsync(Guid.Parse(jobId));
         await researcher.GetByRole(AriaRole.Button, new() { Name = "Launch" }).ClickAsync();
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Pause" })).ToBeVisibleAsync();
@@ -83,7 +83,7 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
         Assert.Equal(2, rows.Skip(1).Count(r => r[5] == "0" && r[2] == "not_started"));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Login_WrongPassword_ShowsErrorAndStaysSignedOut()
     {
         var page = await app.NewPageAsync();

@@ -14,7 +14,7 @@ public sealed class ModelPanelTests(BrowserFixture app)
 {
     private static readonly string ModelPath = Path.Combine(AppContext.BaseDirectory, "SeedData", "models", "digits-mlp.onnx");
 
-    [Fact]
+    [BrowserFact]
     public async Task ResearcherUploadsDigitsModel_WrongInputNameRefusedThenKeptAsVersionOne()
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);
@@ -30,7 +30,7 @@ public sealed class ModelPanelTests(BrowserFixture app)
         await panel.GetByLabel("Scale (pixel 0–255 ×)").FillAsync("-1/240");
         await panel.GetByLabel("Mean").FillAsync("-255/240");
         await panel.GetByLabel("Output name").FillAsync("probabilities");
-        await panel.Locator("input[type=file]").SetInputFilesAsync(ModelPath);
+        await page.ChooseFileAsync(panel.GetByRole(AriaRole.Button, new() { Name = "Choose an .onnx file" }), ModelPath);
         await Assertions.Expect(panel).ToContainTextAsync("digits-mlp.onnx");
         await panel.Locator(".lp-save-model").ClickAsync();
 
@@ -46,7 +46,7 @@ public sealed class ModelPanelTests(BrowserFixture app)
         Assert.Equal((ColourOrder.Grey, "image", 10), (kept.Descriptor.Colour, kept.Descriptor.InputName, kept.Descriptor.LabelMap.Count));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task ResearcherOfABoxJob_SetsMatchIouAndMinimums_KeptInTheJobsPolicy()
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);

@@ -15,7 +15,7 @@ public sealed class PrefilterPanelTests(BrowserFixture app)
 {
     private static string SeedData(string name) => Path.Combine(AppContext.BaseDirectory, "SeedData", name);
 
-    [Fact]
+    [BrowserFact]
     public async Task ResearcherRunsPrefilter_ProgressThenShareSentToPeopleAppearWithoutReload()
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);

@@ -23,7 +23,7 @@ public sealed class ReviewQueueTests(BrowserFixture app)
 {
     private static string SeedData(string name) => Path.Combine(AppContext.BaseDirectory, "SeedData", name);
 
-    [Fact]
+    [BrowserFact]
     public async Task Reviewer_DecidesBatchByKeyboard_WorkerSeesRejectionWithReason()
     {
         var digits = DigitImages.Read(SeedData("digits.csv.gz")).Where(d => d.Row >= 1200).Take(2).ToList();

@@ -14,7 +14,7 @@ namespace LabelPlatform.EndToEndTests;
 [Collection(WorkspaceCollection.Name)]
 public sealed class SuggestionTests(BrowserFixture app)
 {
-    [Fact]
+    [BrowserFact]
     public async Task Workspace_ItemWithAModelsBoxes_ShowsThemAsSuggestionsAndSubmittingAsIsKeepsThemMarked()
     {
         var job = await JobWithCoinsAsync(TaskKind.BoundingBoxes, Answer.WithBoxes([new("coin", 10, 20, 30, 40)]));
@@ -33,7 +33,7 @@ public sealed class SuggestionTests(BrowserFixture app)
         Assert.Equal([new BoundingBox("coin", 10, 20, 30, 40, Suggested: true)], stored!.Boxes);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Workspace_ItemWithAModelsLabel_PreselectsItUnlessTheJobHidesSuggestions()
     {
         var shown = await JobWithCoinsAsync(TaskKind.ImageClassification, Answer.OneLabel("other"));

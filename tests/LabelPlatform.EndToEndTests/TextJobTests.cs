@@ -20,7 +20,7 @@ public sealed class TextJobTests(BrowserFixture app)
 
     private static readonly string[] Labels = ["positive", "negative", "neutral"];
 
-    [Fact]
+    [BrowserFact]
     public async Task TextJob_ResearcherUploadsCsvAndLaunches_WorkerLabelsEachTextAndAnswersAreStored()
     {
         var researcher = await app.SignedInPageAsync(AccountKind.Researcher);
@@ -40,7 +40,7 @@ public sealed class TextJobTests(BrowserFixture app)
 
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Upload CSV or JSONL" })).ToBeVisibleAsync();
         var csv = "name,text\n" + string.Join('\n', Reviews.Keys.Select((text, i) => $"review-{i + 1},\"{text}\"")) + "\n";
-        await WorkspaceSteps.UploadItemsAsync(researcher, input => input.SetInputFilesAsync(new FilePayload
+        await WorkspaceSteps.UploadItemsAsync(researcher, chooser => chooser.SetFilesAsync(new FilePayload
         {
             Name = "reviews.csv",
             MimeType = "text/csv",

@@ -57,19 +57,24 @@ public static class WorkspaceSteps
         var page = await app.SignedInPageAsync(AccountKind.Worker);
         await page.GotoAsync($"/work/{job.Id}");
         await Assertions.Expect(page.Locator(".lp-workspace")).ToBeVisibleAsync();
+
+        // The item takes the keyboard's focus just after it renders; keys pressed before then go nowhere.
+        await Assertions.Expect(page.Locator(".lp-workspace :focus")).ToHaveCountAsync(1);
         return page;
     }
 
     /// <summary>
     /// Waits for an item other than <paramref name="previous"/> and for the workspace to take input
     /// again, and returns the item's id. The session count moves on before the next item arrives,
-    /// and keys pressed while a submit or skip is still running are ignored.
+    /// keys pressed while a submit or skip is still running are ignored, and keys pressed before the
+    /// workspace has the focus (it takes it just after the item renders) go nowhere.
     /// </summary>
     public static async Task<Guid> NextItemAsync(IPage page, Guid? previous = null)
     {
         var item = page.Locator(previous is { } shown ? $"[data-item]:not([data-item='{shown}'])" : "[data-item]");
         await Assertions.Expect(item).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".lp-skip")).ToBeEnabledAsync();
+        await Assertions.Expect(page.Locator(".lp-workspace :focus")).ToHaveCountAsync(1);
         return Guid.Parse((await item.GetAttributeAsync("data-item"))!);
     }
 
@@ -109,37 +114,27 @@ public static class WorkspaceSteps
     }
 
     /// <summary>
-    /// Hands files to the dashboard's upload once the dashboard has settled (its panels loaded), and
-    /// again (up to three times) while no import summary has appeared 20 s later: under load, a file
-    /// set while the page was still re-rendering was seen lost (about 1 run in 10), before or after
-    /// its progress bar showed; a person cannot pick a file that fast. The upload button is disabled
-    /// while an upload runs, so a file handed over again never imports twice.
+    /// Picks a file as a person does: presses the upload button and answers the file chooser it
+    /// opens. The button asks the page's connection to open the chooser, so the chooser opens only
+    /// after the upload's file input is wired to the server; a file set straight on the input before
+    /// that is dropped by the browser with nobody told (which is how these tests once lost uploads).
     /// </summary>
-    public static async Task UploadItemsAsync(IPage page, Func<ILocator, Task> setFiles)
+    public static async Task ChooseFileAsync(this IPage page, ILocator button, Func<IFileChooser, Task> pick)
     {
-        await Assertions.Expect(page.Locator(".lp-examples-editor")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".lp-quality")).ToBeVisibleAsync();
-        var input = page.Locator(".lp-upload-items input[type=file]").Last;
-        var summary = page.Locator(".lp-upload-items .lp-import-summary");
-        for (var attempt = 1; attempt <= 3; attempt++)
-        {
-            await setFiles(input);
-            try
-            {
-                await summary.WaitForAsync(new() { Timeout = 20_000 });
-                return;
-            }
-            catch (TimeoutException)
-            {
-                // Nothing reported yet: still running only slowly (its summary will come), or the file was lost (hand it over again).
-                if (await page.Locator(".lp-upload-items .mud-progress-linear").IsVisibleAsync())
-                {
-                    await summary.WaitForAsync(new() { Timeout = 60_000 });
-                    return;
-                }
-            }
-        }
+        await Assertions.Expect(button).ToBeEnabledAsync();
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => button.ClickAsync());
+        await pick(chooser);
+    }
 
-        await Assertions.Expect(summary).ToBeVisibleAsync();
+    /// <summary><see cref="ChooseFileAsync(IPage, ILocator, Func{IFileChooser, Task})"/> with a file on disk.</summary>
+    public static Task ChooseFileAsync(this IPage page, ILocator button, string path) =>
+        page.ChooseFileAsync(button, chooser => chooser.SetFilesAsync(path));
+
+    /// <summary>Uploads items through the dashboard's upload button and waits for the import's summary.</summary>
+    public static async Task UploadItemsAsync(IPage page, Func<IFileChooser, Task> pick)
+    {
+        var panel = page.Locator(".lp-upload-items");
+        await page.ChooseFileAsync(panel.GetByRole(AriaRole.Button), pick);
+        await Assertions.Expect(panel.Locator(".lp-import-summary")).ToBeVisibleAsync(new() { Timeout = 120_000 });
     }
 }
