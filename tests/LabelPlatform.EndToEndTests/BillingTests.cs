@@ -29,7 +29,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await researcher.WaitForURLAsync($"{app.BaseUrl}/billing?checkout=**");
         await Assertions.Expect(researcher.Locator(".lp-checkout-returned")).ToContainTextAsync("Payment received");
         var usd = researcher.Locator("[data-currency=USD]");
-        await Assertions.Expect(usd.Locator("[data-stat=available] .lp-stat-value")).ToHaveTextAsync("20.00 USD", new() { Timeout = 30_000 });
+        await Assertions.Expect(usd.Locator("[data-stat=available] .lp-stat-value")).ToHaveTextAsync("20.00 USD");
         await Assertions.Expect(usd.Locator("[data-stat=funded] .lp-stat-value")).ToHaveTextAsync("20.00 USD");
         await Assertions.Expect(researcher.Locator(".lp-ledger-lines")).ToContainTextAsync("Card payment");
         await Assertions.Expect(researcher.Locator(".lp-ledger-lines")).ToContainTextAsync("+20.00 USD");
@@ -71,8 +71,13 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         var page = await app.SignInAsync(admin);
         await page.GotoAsync("/admin/billing");
         var credit = page.Locator(".lp-credit");
-        await credit.Locator("div.mud-select").Filter(new() { HasText = "Organisation" }).First.ClickAsync();
+        var organisations = credit.Locator("div.mud-select").Filter(new() { HasText = "Organisation" }).First;
+        await organisations.ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = organisation }).ClickAsync();
+
+        // The choice is the form's once the list has closed and shows it; a click on Credit before that could beat it.
+        await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = organisation })).ToHaveCountAsync(0);
+        await Assertions.Expect(organisations).ToContainTextAsync(organisation);
         await credit.GetByLabel("Amount").FillAsync("500.00");
         await credit.Locator(".lp-credit-submit").ClickAsync();
         await Assertions.Expect(credit.Locator(".lp-credit-error")).ToContainTextAsync("Say why");

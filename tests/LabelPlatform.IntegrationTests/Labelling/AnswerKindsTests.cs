@@ -111,7 +111,7 @@ public class AnswerKindsTests(LabelPlatformFactory factory) : IClassFixture<Labe
     {
         var (_, worker, claim) = await ClaimOnAsync(TaskKind.ImageMultiLabel);
         var drafts = factory.Services.GetRequiredService<WorkDrafts>();
-        var firstKey = DateTimeOffset.UtcNow;
+        var firstKey = DateTimeOffset.Parse("2026-12-06T10:00:00.123456Z", System.Globalization.CultureInfo.InvariantCulture);
         var secondKey = firstKey.AddMilliseconds(40);
 
         // The worker pressed two keys; the second key's save reached the database first.

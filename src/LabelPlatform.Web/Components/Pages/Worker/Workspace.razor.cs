@@ -239,7 +239,9 @@ public partial class Workspace
 
         // Both copies carry the server's time of this change, so the newest change wins on reload
         // whichever copy landed last and whatever the browser's clock says.
-        var (assignmentId, answer, changedAt) = (_claim.AssignmentId, _answer, Clock.GetUtcNow());
+        // Microseconds, as the database keeps them, so both copies of one change carry the same time.
+        var now = Clock.GetUtcNow();
+        var (assignmentId, answer, changedAt) = (_claim.AssignmentId, _answer, now.AddTicks(-(now.Ticks % 10)));
         try
         {
             await JS.InvokeVoidAsync("labelPlatform.drafts.save", assignmentId, answer.ToJson(), changedAt);
