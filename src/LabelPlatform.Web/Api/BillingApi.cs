@@ -20,14 +20,46 @@ public static class BillingApi
         app.MapGet("/api/billing/statement.csv", ExportStatementAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher));
     }
 
+    /// <summary>Stripe's event payloads are a few kilobytes; anything far larger is not Stripe and is refused unread.</summary>
+    public const int MaxWebhookBytes = 512 * 1024;
+
     private static async Task<IResult> ReceiveWebhookAsync(HttpRequest request, StripeWebhook webhook, CancellationToken ct)
     {
-        using var reader = new StreamReader(request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(ct);
+        var body = await ReadBoundedAsync(request, MaxWebhookBytes, ct);
+        if (body is null)
+        {
+            return TypedResults.Problem(
+                $"A Stripe event is at most {MaxWebhookBytes / 1024} KiB; this body is larger and was not read.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+        }
+
         var result = await webhook.HandleAsync(body, request.Headers["Stripe-Signature"].ToString(), ct);
         return result.IsSuccess
             ? TypedResults.Ok(new { received = true, outcome = result.Value.ToString() })
             : TypedResults.Problem(result.Error!.Message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid Stripe signature");
+    }
+
+    /// <summary>The body as UTF-8 text, or null (and nothing more read) when it is over <paramref name="limit"/> bytes.</summary>
+    private static async Task<string?> ReadBoundedAsync(HttpRequest request, int limit, CancellationToken ct)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var buffer = new byte[Math.Min(limit + 1, 64 * 1024)];
+        using var body = new MemoryStream();
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                return null;
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        return Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length);
     }
 
     private static async Task<IResult> ExportStatementAsync(ClaimsPrincipal user, IDbContextFactory<AppDbContext> dbFactory, BillingStatements statements, CancellationToken ct)

@@ -41,6 +41,43 @@ public class StripeWebhookTests(BillingFactory factory) : IClassFixture<BillingF
         factory.Emulator.Events.Where(e => e.Type == "transfer.reversed" && e.Json.Contains(transferId, StringComparison.Ordinal)).ToList();
 
     [Fact]
+    public async Task Webhook_BodyOverTheLimit_413WithNothingDone()
+    {
+        var (organisation, session, paid) = await PaidCheckoutAsync(30_00);
+
+        // A genuine, correctly signed event padded to 40 MB: its size alone refuses it, declared or streamed.
+        var padded = paid.Json + new string(' ', 40 * 1024 * 1024);
+        var declared = await PostWebhookAsync(padded, BillingData.Sign(padded), declareLength: true);
+        var streamed = await PostWebhookAsync(padded, BillingData.Sign(padded), declareLength: false);
+
+        Assert.Equal((413, 413), (declared.Status, streamed.Status));
+        Assert.Contains("at most 512 KiB", declared.Body, StringComparison.Ordinal);
+        Assert.Equal(0, await factory.FundsAsync(organisation));
+        Assert.Equal(0, await EventsRecordedAsync(paid.Id));
+        Assert.Equal("Open", await factory.ScalarAsync<string>("SELECT status FROM checkout_sessions WHERE id = $1", session));
+        Assert.Equal(200, (await factory.DeliverAsync(paid)).Status);
+        Assert.Equal(30_00, await factory.FundsAsync(organisation));
+    }
+
+    private async Task<(int Status, string Body)> PostWebhookAsync(string body, string signature, bool declareLength)
+    {
+        using var client = factory.CreateClient();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        HttpContent content = declareLength ? new ByteArrayContent(bytes) : new StreamContent(new UnknownLengthStream(bytes));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, LabelPlatform.Web.Api.BillingApi.WebhookPath) { Content = content };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        using var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A body sent without a Content-Length, as a chunked upload is.</summary>
+    private sealed class UnknownLengthStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
     public async Task Webhook_BadSignature_400AndNoEffect()
     {
         var (organisation, session, paid) = await PaidCheckoutAsync(40_00);
