@@ -95,7 +95,7 @@ cat <<MSG
 
 ========================================================================
  LabelPlatform is running at  http://localhost:$web_port
- Health:                      http://localhost:$web_port/health
+ Health:                      http://localhost:$web_port/health/ready  (details for admins: /health)
 
 $credentials
 

@@ -10,9 +10,9 @@ using LabelPlatform.Web.Api;
 using LabelPlatform.Web.Background;
 using LabelPlatform.Web.Health;
 using LabelPlatform.Web.Hubs;
+using LabelPlatform.Web.Security;
 using LabelPlatform.Web.Seed;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -42,12 +42,7 @@ public static class WebSetup
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddDataProtection().SetApplicationName("LabelPlatform").PersistKeysToDbContext<AppDbContext>();
-        builder.Services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.KnownIPNetworks.Clear();
-            o.KnownProxies.Clear();
-        });
+        builder.Services.AddTrustedProxies(builder.Configuration);
 
         var secureCookies = builder.Configuration.GetValue("Auth:RequireSecureCookies", !builder.Environment.IsDevelopment());
         builder.Services.ConfigureApplicationCookie(o =>
@@ -65,7 +60,7 @@ public static class WebSetup
         });
 
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<BackgroundWorkersHealthCheck>("background_workers");
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddSignalR();
@@ -94,6 +89,7 @@ public static class WebSetup
     public static WebApplication UseLabelPlatformPipeline(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -115,7 +111,7 @@ public static class WebSetup
         app.MapJobFilesApi();
         app.MapBillingApi();
         app.MapHub<QueueHub>(QueueHub.Path);
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthEndpoints();
         app.UseHangfireDashboard("/admin/hangfire", new DashboardOptions
         {
             Authorization = [new AdminDashboardAuthorization()],
@@ -128,7 +124,7 @@ public static class WebSetup
     private static Func<Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>, Task> ApiAwareRedirect(int status) =>
         context =>
         {
-            if (context.Request.Path.StartsWithSegments("/api"))
+            if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(HealthEndpoints.Details))
             {
                 context.Response.StatusCode = status;
             }

@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Testing;
+using LabelPlatform.Web.Health;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabelPlatform.IntegrationTests.Api;
 
@@ -161,12 +165,42 @@ public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Health_BackgroundServersOff_ReportsTheDatabaseHealthyAsJson()
+    public async Task HealthProbes_Anonymous_AnswerOnlyTheStatus()
     {
         using var client = factory.CreateClient();
 
-        using var response = await client.GetAsync("/health");
+        using var live = await client.GetAsync(HealthEndpoints.Live);
+        using var ready = await client.GetAsync(HealthEndpoints.Ready);
 
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (live.StatusCode, ready.StatusCode));
+        foreach (var response in new[] { live, ready })
+        {
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Healthy", body.GetProperty("status").GetString());
+            Assert.Equal(["status"], body.EnumerateObject().Select(p => p.Name));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(Environment.MachineName, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task HealthDetails_OnlyForAdmins_ReportTheDatabaseAsJson()
+    {
+        using var anonymous = await factory.CreateBrowser().GetAsync(HealthEndpoints.Details);
+        using var worker = await factory.SignInAsync(await factory.SignUpAsync(AccountKind.Worker));
+        using var asWorker = await worker.GetAsync(HealthEndpoints.Details);
+        var adminUser = await factory.SignUpAsync(AccountKind.Worker);
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(adminUser.Id))!, Roles.Admin)).Succeeded);
+        }
+
+        using var admin = await factory.SignInAsync(adminUser);
+        using var response = await admin.GetAsync(HealthEndpoints.Details);
+
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden), (anonymous.StatusCode, asWorker.StatusCode));
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var database = body.GetProperty("checks").GetProperty("database");
