@@ -15,7 +15,8 @@ if (await Cli.TryRunAsync(app, args))
 await app.PrepareDatabaseAsync();
 app.UseLabelPlatformPipeline();
 app.MapLabelPlatformEndpoints();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The app's own Content-Security-Policy (frame-ancestors 'none') covers framing; no second policy header.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 
 app.Run();
 

@@ -32,13 +32,23 @@ public sealed class BrowserRecording(string testName)
 
     public string TestName { get; } = testName;
 
+    /// <summary>What the browser refused under the app's Content-Security-Policy: a page the policy breaks.</summary>
+    public ConcurrentQueue<string> PolicyViolations { get; } = new();
+
     /// <summary>Starts tracing the page's context and logging the page; <paramref name="serverLog"/> is the app's own log.</summary>
     public async Task AttachAsync(IPage page, ServerLog serverLog)
     {
         _serverLog ??= serverLog;
         var session = new Session(_sessions.Count + 1, page);
         _sessions.Enqueue(session);
-        page.Console += (_, m) => Log(session, $"console.{m.Type}: {m.Text}");
+        page.Console += (_, m) =>
+        {
+            Log(session, $"console.{m.Type}: {m.Text}");
+            if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                PolicyViolations.Enqueue($"{page.Url}: {m.Text}");
+            }
+        };
         page.PageError += (_, error) => Log(session, $"page error: {error}");
         page.Crash += (_, _) => Log(session, "page crashed");
         page.FrameNavigated += (_, frame) =>

@@ -53,6 +53,21 @@ public sealed class BrowserTestCase : XunitTestCase
                 }
             }
 
+            else if (message is ITestPassed passed && !recording.PolicyViolations.IsEmpty)
+            {
+                // Every browser test also checks that the Content-Security-Policy broke nothing on its pages.
+                var report = Task.Run(recording.SaveAsync).GetAwaiter().GetResult();
+                var violations = string.Join(Environment.NewLine, recording.PolicyViolations.Distinct().Take(10));
+                message = new TestFailed(
+                    passed.Test,
+                    passed.ExecutionTime,
+                    passed.Output,
+                    ["ContentSecurityPolicyViolation"],
+                    [$"The browser refused something under the Content-Security-Policy:{Environment.NewLine}{violations}{Environment.NewLine}{Environment.NewLine}{report}"],
+                    [""],
+                    [-1]);
+            }
+
             return inner.QueueMessage(message);
         }
 
