@@ -22,15 +22,17 @@ public static class AccountsSetup
                 o.Password.RequireLowercase = false;
                 o.Password.RequireDigit = false;
                 o.Password.RequiredUniqueChars = 4;
+                // Failed passwords slow down their source (SignInThrottle) instead of locking the
+                // account, which anyone could otherwise do to anyone; an admin's lock still holds.
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.MaxFailedAccessAttempts = int.MaxValue;
                 o.User.RequireUniqueEmail = true;
             })
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<SignUp.SignUp>();
         builder.Services.AddScoped<SetReviewerRole>();
+        builder.Services.AddScoped<SignIn.SignInUser>();
         return builder;
     }
 }

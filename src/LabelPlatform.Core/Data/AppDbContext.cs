@@ -48,6 +48,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Accounts.SignIn.SignInThrottle> SignInThrottles => Set<Accounts.SignIn.SignInThrottle>();
+
     public DbSet<Billing.Ledger.LedgerAccount> LedgerAccounts => Set<Billing.Ledger.LedgerAccount>();
 
     public DbSet<Billing.Ledger.LedgerTransaction> LedgerTransactions => Set<Billing.Ledger.LedgerTransaction>();
@@ -74,6 +76,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             NormalizedName = r.ToUpperInvariant(),
             ConcurrencyStamp = $"role-{r.ToLowerInvariant()}",
         }));
+
+        builder.Entity<Accounts.SignIn.SignInThrottle>(e =>
+        {
+            e.HasKey(t => t.Key);
+            e.Property(t => t.Key).HasMaxLength(64);
+        });
 
         builder.Entity<Organisation>(e =>
         {

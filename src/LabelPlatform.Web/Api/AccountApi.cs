@@ -1,4 +1,5 @@
 using LabelPlatform.Accounts;
+using LabelPlatform.Accounts.SignIn;
 using LabelPlatform.Accounts.SignUp;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -27,28 +28,25 @@ public static class AccountApi
         });
     }
 
-    private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> LoginAsync(LoginRequest request, SignInManager<AppUser> signIn)
+    private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> LoginAsync(LoginRequest request, SignInUser signIn, HttpContext http)
     {
-        var user = await signIn.UserManager.FindByEmailAsync(request.Email?.Trim() ?? "");
-        if (user is null)
+        var source = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var result = await signIn.HandleAsync(new SignInRequest(request.Email, request.Password, request.RememberMe, source), http.RequestAborted);
+        if (result.Succeeded)
         {
-            return WrongCredentials();
+            return TypedResults.Ok(new SignedIn(HomeFor(result.Roles)));
         }
 
-        var result = await signIn.PasswordSignInAsync(user, request.Password ?? "", request.RememberMe, lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        switch (result.Error!.Code)
         {
-            return TypedResults.Problem(
-                "Too many failed attempts: this account is locked for 15 minutes.", statusCode: StatusCodes.Status423Locked, title: "Account locked");
+            case "too_many_attempts":
+                http.Response.Headers.RetryAfter = ((int)result.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return TypedResults.Problem(result.Error.Message, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many attempts");
+            case "locked":
+                return TypedResults.Problem(result.Error.Message, statusCode: StatusCodes.Status403Forbidden, title: "Account locked");
+            default:
+                return TypedResults.Problem(result.Error.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         }
-
-        if (!result.Succeeded)
-        {
-            return WrongCredentials();
-        }
-
-        var roles = await signIn.UserManager.GetRolesAsync(user);
-        return TypedResults.Ok(new SignedIn(HomeFor(roles)));
     }
 
     private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> SignUpAsync(
@@ -72,7 +70,4 @@ public static class AccountApi
             : set.Contains(Roles.Reviewer) ? "/review"
             : "/work";
     }
-
-    private static ProblemHttpResult WrongCredentials() =>
-        TypedResults.Problem("The email or password is wrong.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
 }

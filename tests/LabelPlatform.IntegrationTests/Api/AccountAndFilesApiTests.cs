@@ -60,26 +60,6 @@ public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Login_FiveWrongPasswords_LocksTheAccountEvenForTheRightPassword()
-    {
-        var worker = await factory.SignUpAsync(AccountKind.Worker);
-        using var browser = factory.CreateBrowser();
-        for (var attempt = 1; attempt <= 4; attempt++)
-        {
-            using var wrong = await browser.LoginAsync(worker.Email!, $"not-the-password-{attempt}");
-            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        }
-
-        using var fifth = await browser.LoginAsync(worker.Email!, "not-the-password-5");
-        using var right = await browser.LoginAsync(worker.Email!, LabelPlatformFactory.Password);
-
-        Assert.Equal((HttpStatusCode)423, fifth.StatusCode);
-        Assert.Equal((HttpStatusCode)423, right.StatusCode);
-        Assert.Contains("locked", (await right.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
-        Assert.False(right.Headers.Contains("Set-Cookie"));
-    }
-
-    [Fact]
     public async Task ItemFile_JobsResearcherAndClaimingWorker_GetTheImage()
     {
         var researcher = await factory.SignUpAsync(AccountKind.Researcher);
