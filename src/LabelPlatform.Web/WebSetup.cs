@@ -43,6 +43,7 @@ public static class WebSetup
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddDataProtection().SetApplicationName("LabelPlatform").PersistKeysToDbContext<AppDbContext>();
         builder.Services.AddTrustedProxies(builder.Configuration);
+        builder.Services.AddRateLimits(builder.Configuration);
 
         var secureCookies = builder.Configuration.GetValue("Auth:RequireSecureCookies", !builder.Environment.IsDevelopment());
         builder.Services.ConfigureApplicationCookie(o =>
@@ -99,6 +100,9 @@ public static class WebSetup
         app.UseTopLevelWebRoot();
         app.UseStaticFiles();
         app.UseAuthentication();
+
+        // After authentication (limits per account know who is asking), before authorization (an anonymous flood is counted too).
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();
@@ -124,7 +128,7 @@ public static class WebSetup
     private static Func<Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>, Task> ApiAwareRedirect(int status) =>
         context =>
         {
-            if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(HealthEndpoints.Details))
+            if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs") || context.Request.Path.StartsWithSegments(HealthEndpoints.Details))
             {
                 context.Response.StatusCode = status;
             }

@@ -34,6 +34,12 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("BackgroundJobs:Enabled", "false");
         builder.UseSetting("Auth:RequireSecureCookies", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+
+        // Every test request comes from one address; the rate-limit tests set their own limits.
+        builder.UseSetting("RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("RateLimits:SignUpPerHour", "100000");
+        builder.UseSetting("RateLimits:ExportsPerMinute", "100000");
+        builder.UseSetting("RateLimits:ConnectionsPerMinute", "100000");
     }
 
     public async Task<AppUser> SignUpAsync(AccountKind kind, string? email = null)

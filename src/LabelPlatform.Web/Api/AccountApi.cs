@@ -1,6 +1,7 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignIn;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
@@ -19,8 +20,8 @@ public static class AccountApi
     public static void MapAccountApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/account").DisableAntiforgery();
-        group.MapPost("/login", LoginAsync);
-        group.MapPost("/signup", SignUpAsync);
+        group.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimits.SignIn);
+        group.MapPost("/signup", SignUpAsync).RequireRateLimiting(RateLimits.SignUp);
         group.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
         {
             await signIn.SignOutAsync();

@@ -17,7 +17,7 @@ public static class BillingApi
     {
         // Stripe signs the exact bytes it sends, so the body is read raw, before any model binding.
         app.MapPost(WebhookPath, ReceiveWebhookAsync).AllowAnonymous().DisableAntiforgery();
-        app.MapGet("/api/billing/statement.csv", ExportStatementAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher));
+        app.MapGet("/api/billing/statement.csv", ExportStatementAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher)).RequireRateLimiting(Security.RateLimits.Exports);
     }
 
     /// <summary>Stripe's event payloads are a few kilobytes; anything far larger is not Stripe and is refused unread.</summary>

@@ -16,7 +16,7 @@ public static class JobFilesApi
     {
         app.MapGet("/items/{itemId:guid}/file", GetItemFileAsync).RequireAuthorization();
         app.MapGet("/jobs/{jobId:guid}/examples/{exampleId:guid}/file", GetExampleFileAsync).RequireAuthorization();
-        app.MapGet("/api/jobs/{jobId:guid}/results.csv", ExportCsvAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher));
+        app.MapGet("/api/jobs/{jobId:guid}/results.csv", ExportCsvAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher)).RequireRateLimiting(Security.RateLimits.Exports);
     }
 
     /// <summary>The item's image, or with <c>?w=</c> a copy at most about that wide (see <see cref="ScreenImages"/>).</summary>
