@@ -32,4 +32,16 @@ public sealed class SignInTests(BrowserFixture app)
             Assert.Equal(new Uri(app.BaseUrl).Authority, new Uri(page.Url).Authority);
         }
     }
+
+    [BrowserFact]
+    public async Task SignOut_FromTheMenu_EndsTheSession()
+    {
+        var page = await app.SignedInPageAsync(AccountKind.Researcher);
+        await page.GotoAsync("/jobs");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+
+        await page.GotoAsync("/jobs");
+        await page.WaitForURLAsync("**/account/login**");
+    }
 }

@@ -1,10 +1,16 @@
 // Small helpers the Blazor pages call through JS interop.
 window.labelPlatform = {
   // Same-origin JSON POST; the browser keeps any cookie the response sets.
-  postJson: async function (url, body) {
+  postJson: async function (url, body, antiforgery) {
+    const headers = { "Content-Type": "application/json" };
+    if (antiforgery) {
+      // The token only this site's pages can read (see /api/account/antiforgery).
+      const answer = await fetch("/api/account/antiforgery", { credentials: "same-origin", cache: "no-store" });
+      headers["RequestVerificationToken"] = (await answer.json()).token;
+    }
     const response = await fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: headers,
       body: JSON.stringify(body),
       credentials: "same-origin",
     });

@@ -2,6 +2,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignIn;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Web.Security;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
@@ -10,6 +11,8 @@ namespace LabelPlatform.Web.Api;
 public sealed record LoginRequest(string Email, string Password, bool RememberMe);
 
 public sealed record SignedIn(string Redirect);
+
+public sealed record AntiforgeryTokenResponse(string Token);
 
 /// <summary>
 /// Sign-in endpoints the MudBlazor forms call with fetch: an interactive Blazor page cannot set a
@@ -22,11 +25,8 @@ public static class AccountApi
         var group = app.MapGroup("/api/account").DisableAntiforgery();
         group.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimits.SignIn);
         group.MapPost("/signup", SignUpAsync).RequireRateLimiting(RateLimits.SignUp);
-        group.MapPost("/logout", async (SignInManager<AppUser> signIn) =>
-        {
-            await signIn.SignOutAsync();
-            return TypedResults.Ok(new SignedIn("/"));
-        });
+        group.MapGet("/antiforgery", AntiforgeryToken);
+        group.MapPost("/logout", LogoutAsync);
     }
 
     private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> LoginAsync(LoginRequest request, SignInUser signIn, HttpContext http)
@@ -61,6 +61,27 @@ public static class AccountApi
 
         await signIn.SignInAsync(result.Value!, isPersistent: false);
         return TypedResults.Ok(new SignedIn(request.Kind == AccountKind.Researcher ? "/jobs" : "/work"));
+    }
+
+    /// <summary>
+    /// The token a page sends back with sign-out. Another site cannot read it (no CORS), so it
+    /// cannot sign anyone out, not even with a form that the browser sends with the cookie.
+    /// </summary>
+    private static Ok<AntiforgeryTokenResponse> AntiforgeryToken(IAntiforgery antiforgery, HttpContext http)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new AntiforgeryTokenResponse(antiforgery.GetAndStoreTokens(http).RequestToken!));
+    }
+
+    private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> LogoutAsync(SignInManager<AppUser> signIn, IAntiforgery antiforgery, HttpContext http)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return TypedResults.Problem("Sign out from the site's own page.", statusCode: StatusCodes.Status400BadRequest, title: "Sign-out refused");
+        }
+
+        await signIn.SignOutAsync();
+        return TypedResults.Ok(new SignedIn("/"));
     }
 
     public static string HomeFor(IEnumerable<string> roles)

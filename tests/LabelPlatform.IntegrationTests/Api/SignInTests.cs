@@ -4,6 +4,7 @@ using System.Text.Json;
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignIn;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -59,6 +60,30 @@ public class SignInTests(LabelPlatformFactory factory) : IClassFixture<LabelPlat
         using var owner = Client(app, "203.0.113.10");
         using var signedIn = await owner.PostAsJsonAsync("/api/account/login", Body(worker.Email!, LabelPlatformFactory.Password));
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task Logout_WithoutTheSitesToken_RefusedAndStillSignedIn_WithItSignedOut()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        using var browser = await factory.SignInAsync(researcher);
+        var someJob = $"/api/jobs/{Guid.NewGuid()}/results.csv";
+
+        // What a form on another site can send: the cookie, but no token.
+        using var forged = await browser.PostAsync("/api/account/logout", new FormUrlEncodedContent([]));
+        using var forgedJson = await browser.PostAsJsonAsync("/api/account/logout", new { });
+        using var stillIn = await browser.GetAsync(someJob);
+
+        var token = (await browser.GetFromJsonAsync<JsonElement>("/api/account/antiforgery")).GetProperty("token").GetString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/account/logout") { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("RequestVerificationToken", token);
+        using var logout = await browser.SendAsync(request);
+        using var signedOut = await browser.GetAsync(someJob);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (forged.StatusCode, forgedJson.StatusCode));
+        Assert.Equal(HttpStatusCode.NotFound, stillIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, logout.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, signedOut.StatusCode);
     }
 
     [Theory]
