@@ -176,6 +176,53 @@ public class ZipImportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         await AssertNothingStoredAsync(factory, job);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ImportAsync_DirectoryDeclaresMillionsOfEntries_RefusedBeforeTheDirectoryIsRead(bool zip64)
+    {
+        var job = await NewJobAsync();
+        var bytes = ForgeDeclaredEntries(TestZips.Images(1).ToArray(), zip64 ? 5_000_000_000L : 65_000);
+
+        var report = await factory.ImportAsync(job, new MemoryStream(bytes));
+
+        // A damaged directory would say "not a zip": this refusal came from the end record alone.
+        AssertArchiveError(report, "directory lists", zip64 ? "5,000,000,000 entries" : "65,000 entries", "at most 10,000 files");
+        Assert.Empty(report.Files);
+        await AssertNothingStoredAsync(factory, job);
+    }
+
+    /// <summary>Rewrites the zip's end record (and, for Zip64, adds the Zip64 records) to declare <paramref name="entries"/> entries.</summary>
+    private static byte[] ForgeDeclaredEntries(byte[] zip, long entries)
+    {
+        var end = zip.Length - 22;
+        Assert.Equal(0x06054b50u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end)));
+        if (entries <= ushort.MaxValue)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(end + 8), (ushort)entries);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(zip.AsSpan(end + 10), (ushort)entries);
+            return zip;
+        }
+
+        var directorySize = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end + 12));
+        var directoryAt = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(end + 16));
+        var record = new byte[56];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(record, 0x06064b50);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(4), 44);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(24), (ulong)entries);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(32), (ulong)entries);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(40), directorySize);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(record.AsSpan(48), directoryAt);
+        var locator = new byte[20];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(locator, 0x07064b50);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(locator.AsSpan(8), (ulong)end);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(locator.AsSpan(16), 1);
+        var classic = zip[end..];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(classic.AsSpan(8), ushort.MaxValue);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(classic.AsSpan(10), ushort.MaxValue);
+        return [.. zip[..end], .. record, .. locator, .. classic];
+    }
+
     [Fact]
     public async Task ImportAsync_JobOfAnotherOrganisation_ReturnsNotFoundAndStoresNothing()
     {

@@ -23,6 +23,9 @@ public sealed class ZipImporter(
 {
     private readonly UploadLimits _limits = limits.Value;
 
+    // A directory entry is 46 bytes plus the name (at most a few hundred bytes here) and extras.
+    private long MaxDirectoryBytes => 2L * _limits.MaxFiles * 1024;
+
     public async Task<Result<ImportReport>> ImportAsync(
         Guid jobId, Guid organisationId, Stream zip, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
@@ -60,6 +63,15 @@ public sealed class ZipImporter(
     private async Task<ImportReport> CheckAndStageAsync(
         Guid jobId, Stream zip, List<Item> staged, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
+        // Folders have entries of their own, hence room for one folder per file before the exact count below.
+        if (ZipDirectory.Declared(zip) is var (declaredEntries, directoryBytes)
+            && (declaredEntries > 2L * _limits.MaxFiles || directoryBytes > MaxDirectoryBytes))
+        {
+            return ImportReport.Failed(declaredEntries > 2L * _limits.MaxFiles
+                ? $"the zip's directory lists {declaredEntries:N0} entries; one upload takes at most {_limits.MaxFiles:N0} files"
+                : $"the zip's directory is {directoryBytes:N0} bytes, far more than {_limits.MaxFiles:N0} files need");
+        }
+
         ZipArchive archive;
         try
         {
