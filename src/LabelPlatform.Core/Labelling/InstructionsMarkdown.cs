@@ -4,7 +4,10 @@ using Markdig.Syntax.Inlines;
 
 namespace LabelPlatform.Labelling;
 
-/// <summary>Renders a job's Markdown instructions to HTML that is safe to show workers: no raw HTML, no script links.</summary>
+/// <summary>
+/// Renders a job's Markdown instructions to HTML that is safe to show workers: no raw HTML, no
+/// script links, and pictures only from the platform itself.
+/// </summary>
 public static class InstructionsMarkdown
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
@@ -17,9 +20,14 @@ public static class InstructionsMarkdown
     public static string ToHtml(string? markdown)
     {
         var document = Markdown.Parse(markdown ?? "", Pipeline);
-        foreach (var link in document.Descendants<LinkInline>())
+        foreach (var link in document.Descendants<LinkInline>().ToList())
         {
-            if (!IsSafeUrl(link.Url))
+            if (link.IsImage && !IsPlatformPath(link.Url))
+            {
+                // A picture from another server would tell it who reads the instructions, and when.
+                link.ReplaceBy(new LiteralInline($"[picture not shown: {AltText(link)}; only pictures uploaded to the platform are shown]"));
+            }
+            else if (!IsSafeUrl(link.Url))
             {
                 link.Url = "#";
             }
@@ -35,6 +43,14 @@ public static class InstructionsMarkdown
 
         return document.ToHtml(Pipeline);
     }
+
+    /// <summary>A path on this site (an example picture, an item): not another host, not a scheme.</summary>
+    private static bool IsPlatformPath(string? url) =>
+        url is { Length: > 1 } && url[0] == '/' && url[1] is not '/' and not '\\' && !url.Contains(':', StringComparison.Ordinal)
+        && !url.Contains('\\', StringComparison.Ordinal);
+
+    private static string AltText(LinkInline image) =>
+        string.Concat(image.Descendants<LiteralInline>().Select(l => l.Content.ToString())) is { Length: > 0 } alt ? alt : "no description";
 
     private static bool IsSafeUrl(string? url)
     {

@@ -40,7 +40,6 @@ public class InstructionsMarkdownTests
     [InlineData("[x](JavaScript:alert(1))")]
     [InlineData("[x](java&#115;cript:alert(1))")]
     [InlineData("[x][1]\n\n[1]: javascript:alert(1)")]
-    [InlineData("![x](javascript:alert(1))")]
     [InlineData("[x](data:text/html;base64,PHNjcmlwdD4=)")]
     [InlineData("[x](vbscript:msgbox(1))")]
     public void ToHtml_ScriptLink_HrefIsNeutralised(string markdown)
@@ -70,5 +69,29 @@ public class InstructionsMarkdownTests
     public void ToHtml_RelativeLink_IsKept(string url)
     {
         Assert.Contains($"href=\"{url}\"", InstructionsMarkdown.ToHtml($"[guide]({url})"));
+    }
+
+    [Theory]
+    [InlineData("![a cat](https://tracker.example/pixel.png)")]
+    [InlineData("![a cat](//tracker.example/pixel.png)")]
+    [InlineData("![a cat](/\\tracker.example/pixel.png)")]
+    [InlineData("![a cat](http://tracker.example/pixel.png)")]
+    [InlineData("![a cat](javascript:alert(1))")]
+    [InlineData("![a cat][p]\n\n[p]: https://tracker.example/pixel.png")]
+    public void ToHtml_PictureFromAnotherServer_IsNotShown(string markdown)
+    {
+        var html = InstructionsMarkdown.ToHtml(markdown);
+
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("tracker.example", html, StringComparison.Ordinal);
+        Assert.Contains("picture not shown: a cat", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToHtml_PictureUploadedToThePlatform_IsShown()
+    {
+        var html = InstructionsMarkdown.ToHtml("![right answer](/jobs/0f8fad5b-d9cb-469f-a165-70867728950e/examples/1/file)");
+
+        Assert.Contains("<img src=\"/jobs/0f8fad5b-d9cb-469f-a165-70867728950e/examples/1/file\" alt=\"right answer\"", html, StringComparison.Ordinal);
     }
 }
