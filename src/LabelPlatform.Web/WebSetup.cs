@@ -41,7 +41,7 @@ public static class WebSetup
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
-        builder.Services.AddDataProtection().SetApplicationName("LabelPlatform").PersistKeysToDbContext<AppDbContext>();
+        builder.Services.AddDataProtectionKeys(builder.Configuration);
         builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddRateLimits(builder.Configuration);
 
@@ -72,6 +72,7 @@ public static class WebSetup
 
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        app.WarnWhenUnencrypted();
         if (app.Configuration.GetValue("Database:MigrateOnStartup", false))
         {
             await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
