@@ -32,6 +32,7 @@ public static class AccountsSetup
             .AddDefaultTokenProviders();
         builder.Services.AddScoped<SignUp.SignUp>();
         builder.Services.AddScoped<SetReviewerRole>();
+        builder.Services.AddScoped<LockAccount>();
         builder.Services.AddScoped<SignIn.SignInUser>();
         return builder;
     }
