@@ -102,7 +102,11 @@ public static class WebSetup
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Pages get the not-found page; API, hub and health callers get the status itself (a POST
+        // re-executed to a page would fail its antiforgery check and read as 400).
+        app.UseWhen(
+            http => !IsMachineFacing(http.Request.Path),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         app.UseTopLevelWebRoot();
         app.UseStaticFiles();
         app.UseAuthentication();
@@ -134,7 +138,7 @@ public static class WebSetup
     private static Func<Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>, Task> ApiAwareRedirect(int status) =>
         context =>
         {
-            if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs") || context.Request.Path.StartsWithSegments(HealthEndpoints.Details))
+            if (IsMachineFacing(context.Request.Path))
             {
                 context.Response.StatusCode = status;
             }
@@ -145,4 +149,8 @@ public static class WebSetup
 
             return Task.CompletedTask;
         };
+
+    /// <summary>Paths programs call (the API, hubs, health probes): they get status codes, never redirects or HTML pages.</summary>
+    private static bool IsMachineFacing(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments(HealthEndpoints.Details);
 }
