@@ -42,7 +42,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-port=$(free_port 56432)
+# Below the kernel's ephemeral range (32768+), so no outgoing connection can hold the port we pick.
+port=$(free_port 26432)
 # fsync off: a throwaway cluster need not survive a power cut, and tests run faster.
 start_cluster "$pgdata" "$port" "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
 export LP_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"

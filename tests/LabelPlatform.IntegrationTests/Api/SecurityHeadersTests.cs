@@ -38,10 +38,9 @@ public class SecurityHeadersTests(LabelPlatformFactory factory) : IClassFixture<
     [InlineData("198.51.100.20", true)]
     public async Task ForwardedHeaders_BelievedOnlyFromANamedProxy(string? knownProxy, bool believed)
     {
-        // Every request arrives from 198.51.100.20, as from a machine on the network.
         using var app = factory.WithWebHostBuilder(b =>
         {
-            b.ConfigureServices(s => s.AddTransient<IStartupFilter, FromAddress>());
+            SourceAddress.Use(b);
             if (knownProxy is not null)
             {
                 b.UseSetting("ForwardedHeaders:KnownProxies:0", knownProxy);
@@ -53,6 +52,7 @@ public class SecurityHeadersTests(LabelPlatformFactory factory) : IClassFixture<
         {
             Content = System.Net.Http.Json.JsonContent.Create(new { email = worker.Email, password = LabelPlatformFactory.Password, rememberMe = false }),
         };
+        request.Headers.Add(SourceAddress.Header, "198.51.100.20");
         request.Headers.Add("X-Forwarded-Proto", "https");
         request.Headers.Add("X-Forwarded-For", "203.0.113.7");
 
@@ -62,19 +62,6 @@ public class SecurityHeadersTests(LabelPlatformFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("labelplatform.auth=", StringComparison.Ordinal));
         Assert.Equal(believed, cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase));
-    }
-
-    private sealed class FromAddress : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, following) =>
-            {
-                context.Connection.RemoteIpAddress = IPAddress.Parse("198.51.100.20");
-                return following(context);
-            });
-            next(app);
-        };
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class SignInTests(LabelPlatformFactory factory) : IClassFixture<LabelPlat
     [Fact]
     public async Task Login_RepeatedFailuresFromOneSource_WaitThereOnlyAndTheAccountStaysOpenElsewhere()
     {
-        using var app = factory.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddTransient<IStartupFilter, SourceFromHeader>()));
+        using var app = factory.WithWebHostBuilder(SourceAddress.Use);
         var worker = await factory.SignUpAsync(AccountKind.Worker);
         var unknown = $"nobody-{Guid.NewGuid():N}@example.test";
         using var attacker = Client(app, "198.51.100.66");
@@ -103,7 +103,7 @@ public class SignInTests(LabelPlatformFactory factory) : IClassFixture<LabelPlat
         where TEntry : class
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        client.DefaultRequestHeaders.Add(SourceFromHeader.Header, source);
+        client.DefaultRequestHeaders.Add(SourceAddress.Header, source);
         return client;
     }
 
@@ -132,25 +132,5 @@ public class SignInTests(LabelPlatformFactory factory) : IClassFixture<LabelPlat
             Interlocked.Increment(ref _verifications);
             return _inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
         }
-    }
-
-    /// <summary>Requests arrive from the address the test names, as from machines on a network.</summary>
-    private sealed class SourceFromHeader : IStartupFilter
-    {
-        public const string Header = "X-Test-Source";
-
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, following) =>
-            {
-                if (context.Request.Headers.TryGetValue(Header, out var source))
-                {
-                    context.Connection.RemoteIpAddress = IPAddress.Parse(source.ToString());
-                }
-
-                return following(context);
-            });
-            next(app);
-        };
     }
 }
