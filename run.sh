@@ -36,7 +36,7 @@ if [ -z "${ConnectionStrings__Default:-}" ]; then
     pgport=$(sed -n 4p "$pgdata/postmaster.pid")
     pgdata=""  # not ours to stop
   else
-    pgport=$(free_port 55432)
+    pgport=$(free_port 25432)
     start_cluster "$pgdata" "$pgport"
   fi
   pg_run "$(pg_bin)/psql" -h 127.0.0.1 -p "$pgport" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'labelplatform'" | grep -q 1 \

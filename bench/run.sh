@@ -63,7 +63,7 @@ bench_postgres_start() {
   bench_tmp=$(mktemp -d /tmp/labelplatform-bench.XXXXXX)
   chmod 755 "$bench_tmp"
   pgdata="$bench_tmp/pg"
-  pgport=$(free_port 57432)
+  pgport=$(free_port 27432)
   local preload=""
   [ -f "$(dirname "$(pg_bin)")/lib/pg_stat_statements.so" ] && preload="-c shared_preload_libraries=pg_stat_statements"
   start_cluster "$pgdata" "$pgport" "-c fsync=on -c synchronous_commit=on -c full_page_writes=on \
