@@ -8,18 +8,28 @@ namespace LabelPlatform.Billing.Stripe;
 /// <summary>Stripe.net behind <see cref="IStripeGateway"/>; its own retries are off, settlement paces and retries itself.</summary>
 public sealed class StripeGateway : IStripeGateway
 {
-    private readonly StripeClient _client;
+    private readonly Lazy<StripeClient> _lazyClient;
 
-    public StripeGateway(IOptions<StripeOptions> options, IHttpClientFactory httpClients)
-    {
-        var o = options.Value;
-        var http = new SystemNetHttpClient(httpClients.CreateClient(nameof(StripeGateway)), maxNetworkRetries: 0, appInfo: null, enableTelemetry: false);
-        _client = new StripeClient(o.SecretKey, httpClient: http, apiBase: string.IsNullOrEmpty(o.ApiBase) ? null : o.ApiBase.TrimEnd('/'));
-    }
+    // Made on first use: pages that merely might call Stripe (a worker's earnings) still open where
+    // Stripe is not configured; the use cases refuse with their own message before any call.
+    public StripeGateway(IOptions<StripeOptions> options, IHttpClientFactory httpClients) =>
+        _lazyClient = new Lazy<StripeClient>(() =>
+        {
+            var o = options.Value;
+            if (!o.IsConfigured)
+            {
+                throw new InvalidOperationException("Stripe is not configured: set Stripe:SecretKey.");
+            }
+
+            var http = new SystemNetHttpClient(httpClients.CreateClient(nameof(StripeGateway)), maxNetworkRetries: 0, appInfo: null, enableTelemetry: false);
+            return new StripeClient(o.SecretKey, httpClient: http, apiBase: string.IsNullOrEmpty(o.ApiBase) ? null : o.ApiBase.TrimEnd('/'));
+        });
+
+    private StripeClient Client => _lazyClient.Value;
 
     public async Task<ConnectedAccount> CreateExpressAccountAsync(string email, string idempotencyKey, CancellationToken ct)
     {
-        var account = await new AccountService(_client).CreateAsync(new AccountCreateOptions
+        var account = await new AccountService(Client).CreateAsync(new AccountCreateOptions
         {
             Type = "express",
             Email = email,
@@ -29,11 +39,11 @@ public sealed class StripeGateway : IStripeGateway
     }
 
     public async Task<ConnectedAccount> GetAccountAsync(string accountId, CancellationToken ct) =>
-        ToAccount(await new AccountService(_client).GetAsync(accountId, cancellationToken: ct));
+        ToAccount(await new AccountService(Client).GetAsync(accountId, cancellationToken: ct));
 
     public async Task<string> CreateOnboardingLinkAsync(string accountId, string refreshUrl, string returnUrl, CancellationToken ct)
     {
-        var link = await new AccountLinkService(_client).CreateAsync(new AccountLinkCreateOptions
+        var link = await new AccountLinkService(Client).CreateAsync(new AccountLinkCreateOptions
         {
             Account = accountId,
             RefreshUrl = refreshUrl,
@@ -47,7 +57,7 @@ public sealed class StripeGateway : IStripeGateway
     {
         try
         {
-            var transfer = await new TransferService(_client).CreateAsync(new TransferCreateOptions
+            var transfer = await new TransferService(Client).CreateAsync(new TransferCreateOptions
             {
                 Amount = amount,
                 Currency = currency.ToLowerInvariant(),
@@ -82,7 +92,7 @@ public sealed class StripeGateway : IStripeGateway
 
     public async Task<CheckoutStarted> CreateCheckoutAsync(Guid organisationId, long amount, string currency, string successUrl, string cancelUrl, string idempotencyKey, CancellationToken ct)
     {
-        var session = await new global::Stripe.Checkout.SessionService(_client).CreateAsync(new global::Stripe.Checkout.SessionCreateOptions
+        var session = await new global::Stripe.Checkout.SessionService(Client).CreateAsync(new global::Stripe.Checkout.SessionCreateOptions
         {
             Mode = "payment",
             SuccessUrl = successUrl,
@@ -109,7 +119,7 @@ public sealed class StripeGateway : IStripeGateway
     public async IAsyncEnumerable<StripeTransfer> ListTransfersAsync(DateTimeOffset since, [EnumeratorCancellation] CancellationToken ct)
     {
         var options = new TransferListOptions { Limit = 100, Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime } };
-        await foreach (var t in new TransferService(_client).ListAutoPagingAsync(options, cancellationToken: ct))
+        await foreach (var t in new TransferService(Client).ListAutoPagingAsync(options, cancellationToken: ct))
         {
             var payoutId = t.Metadata is not null && t.Metadata.TryGetValue("payout_id", out var id) ? id : null;
             yield return new StripeTransfer(t.Id, t.Amount, t.Currency.ToUpperInvariant(), t.DestinationId, t.AmountReversed, payoutId, new DateTimeOffset(t.Created, TimeSpan.Zero));
