@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
@@ -22,7 +23,7 @@ public static class InstructionsMarkdown
         var document = Markdown.Parse(markdown ?? "", Pipeline);
         foreach (var link in document.Descendants<LinkInline>().ToList())
         {
-            if (link.IsImage && !IsPlatformPath(link.Url))
+            if (link.IsImage && !LocalPaths.IsOnThisSite(link.Url))
             {
                 // A picture from another server would tell it who reads the instructions, and when.
                 link.ReplaceBy(new LiteralInline($"[picture not shown: {AltText(link)}; only pictures uploaded to the platform are shown]"));
@@ -43,11 +44,6 @@ public static class InstructionsMarkdown
 
         return document.ToHtml(Pipeline);
     }
-
-    /// <summary>A path on this site (an example picture, an item): not another host, not a scheme.</summary>
-    private static bool IsPlatformPath(string? url) =>
-        url is { Length: > 1 } && url[0] == '/' && url[1] is not '/' and not '\\' && !url.Contains(':', StringComparison.Ordinal)
-        && !url.Contains('\\', StringComparison.Ordinal);
 
     private static string AltText(LinkInline image) =>
         string.Concat(image.Descendants<LiteralInline>().Select(l => l.Content.ToString())) is { Length: > 0 } alt ? alt : "no description";

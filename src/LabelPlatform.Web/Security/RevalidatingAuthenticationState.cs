@@ -13,10 +13,12 @@ namespace LabelPlatform.Web.Security;
 /// or a changed security stamp ends it, and changed roles take effect without signing in again
 /// (a new reviewer sees the review queue).
 /// </summary>
-public sealed class RevalidatingAuthenticationState(ILoggerFactory loggers, IServiceScopeFactory scopes, IOptions<IdentityOptions> identity, IConfiguration configuration)
+public sealed class RevalidatingAuthenticationState(
+    ILoggerFactory loggers, IServiceScopeFactory scopes, IOptions<IdentityOptions> identity, IOptions<SecurityStampValidatorOptions> cookieChecks)
     : RevalidatingServerAuthenticationStateProvider(loggers)
 {
-    protected override TimeSpan RevalidationInterval { get; } = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Auth:RevalidateSeconds", 60)));
+    // As often as the sign-in cookie is checked (at least once a second).
+    protected override TimeSpan RevalidationInterval { get; } = TimeSpan.FromSeconds(Math.Max(1, cookieChecks.Value.ValidationInterval.TotalSeconds));
 
     protected override Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken) =>
         RevalidateAsync(authenticationState.User);

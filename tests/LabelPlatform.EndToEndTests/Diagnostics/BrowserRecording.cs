@@ -157,11 +157,7 @@ public sealed class BrowserRecording(string testName)
                 report.AppendLine(CultureInfo.InvariantCulture, $"  {Shorten(line, 300)}");
             }
 
-            await Try(async () =>
-            {
-                await page.Context.Tracing.StopAsync(new TracingStopOptions { Path = Path.Combine(folder, $"trace-{number}.zip") });
-                return "";
-            });
+            await Try(() => page.Context.Tracing.StopAsync(new TracingStopOptions { Path = Path.Combine(folder, $"trace-{number}.zip") }));
             _saved = true;
         }
 
@@ -169,18 +165,10 @@ public sealed class BrowserRecording(string testName)
         {
             if (!_saved)
             {
-                await Try(async () =>
-                {
-                    await page.Context.Tracing.StopAsync();
-                    return "";
-                });
+                await Try(() => page.Context.Tracing.StopAsync());
             }
 
-            await Try(async () =>
-            {
-                await page.Context.CloseAsync();
-                return "";
-            });
+            await Try(() => page.Context.CloseAsync());
         }
 
         // What the page's Blazor connection is doing: connected, reconnecting or failed, and any error UI shown.
@@ -199,11 +187,12 @@ public sealed class BrowserRecording(string testName)
 
         public static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
-        private static async Task<string> Try(Func<Task<string>> action)
+        /// <summary>What the page answered, or why it could not (a closed or crashed page still gets reported).</summary>
+        private static async Task<string> Try<T>(Func<Task<T>> action)
         {
             try
             {
-                return await action();
+                return await action() as string ?? "";
             }
             catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException)
             {
@@ -211,17 +200,10 @@ public sealed class BrowserRecording(string testName)
             }
         }
 
-        private static async Task<string> Try(Func<Task<byte[]>> action)
+        private static Task<string> Try(Func<Task> action) => Try(async () =>
         {
-            try
-            {
-                await action();
-                return "";
-            }
-            catch (Exception e) when (e is PlaywrightException or TimeoutException or IOException)
-            {
-                return $"(unavailable: {e.Message.Split('\n')[0]})";
-            }
-        }
+            await action();
+            return "";
+        });
     }
 }

@@ -170,14 +170,7 @@ public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixtu
         using var anonymous = await factory.CreateBrowser().GetAsync(HealthEndpoints.Details);
         using var worker = await factory.SignInAsync(await factory.SignUpAsync(AccountKind.Worker));
         using var asWorker = await worker.GetAsync(HealthEndpoints.Details);
-        var adminUser = await factory.SignUpAsync(AccountKind.Worker);
-        await using (var scope = factory.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(adminUser.Id))!, Roles.Admin)).Succeeded);
-        }
-
-        using var admin = await factory.SignInAsync(adminUser);
+        using var admin = await factory.SignInAsync(await factory.SignUpWithRoleAsync(Roles.Admin));
         using var response = await admin.GetAsync(HealthEndpoints.Details);
 
         Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden), (anonymous.StatusCode, asWorker.StatusCode));

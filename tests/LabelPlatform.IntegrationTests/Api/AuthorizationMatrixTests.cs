@@ -141,8 +141,8 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
             ["anonymous"] = factory.CreateBrowser(),
             ["worker"] = await factory.SignInAsync(await factory.SignUpAsync(AccountKind.Worker)),
             ["researcher"] = await factory.SignInAsync(await factory.SignUpAsync(AccountKind.Researcher)),
-            ["reviewer"] = await factory.SignInAsync(await WithRoleAsync(Roles.Reviewer)),
-            ["admin"] = await factory.SignInAsync(await WithRoleAsync(Roles.Admin)),
+            ["reviewer"] = await factory.SignInAsync(await factory.SignUpWithRoleAsync(Roles.Reviewer)),
+            ["admin"] = await factory.SignInAsync(await factory.SignUpWithRoleAsync(Roles.Admin)),
         };
         var wrong = new List<string>();
         foreach (var (key, access) in Endpoints)
@@ -206,15 +206,6 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         Access.Admin => role == "admin",
         _ => false,
     };
-
-    private async Task<AppUser> WithRoleAsync(string role)
-    {
-        var user = await factory.SignUpAsync(AccountKind.Worker);
-        await using var scope = factory.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(user.Id))!, role)).Succeeded);
-        return user;
-    }
 
     /// <summary>A concrete request for a route: each parameter a new id; any method: GET (POST to negotiate a connection).</summary>
     private static (string Method, string Path) Request(string key)

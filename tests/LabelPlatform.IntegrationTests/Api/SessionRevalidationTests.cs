@@ -4,6 +4,7 @@ using System.Security.Claims;
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.ManageRoles;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Testing;
 using LabelPlatform.Web.Security;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -31,11 +32,7 @@ public class SessionRevalidationTests(LabelPlatformFactory factory) : IClassFixt
 
         var researchersOnly = $"/api/jobs/{Guid.NewGuid()}/results.csv";
         using var before = await browser.GetAsync(researchersOnly);
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-            Assert.True((await users.AddToRoleAsync((await users.FindByIdAsync(user.Id))!, Roles.Researcher)).Succeeded);
-        }
+        await factory.GrantAsync(user, Roles.Researcher);
 
         using var granted = await browser.GetAsync(researchersOnly);
         await using (var scope = app.Services.CreateAsyncScope())
