@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.Bench.Review;
+using LabelPlatform.Billing.Funding;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
@@ -10,8 +12,6 @@ using LabelPlatform.Jobs.Lifecycle;
 using LabelPlatform.Labelling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace LabelPlatform.Bench.Workspace;
 
@@ -34,15 +34,6 @@ public sealed class WorkspaceSeeder(string connectionString)
     public async Task RunAsync(WorkspaceSeedPlan plan)
     {
         var clock = Stopwatch.StartNew();
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:Default"] = connectionString;
-        builder.Configuration["Storage:Root"] = plan.StorageRoot;
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddData();
-        builder.AddAccounts();
-        builder.AddJobs();
-        using var host = builder.Build();
-        var services = host.Services;
 
         // A context without the host's logging: on an empty database EF logs its first look for the
         // migrations history table as a failed command.
@@ -53,9 +44,24 @@ public sealed class WorkspaceSeeder(string connectionString)
             await db.Database.MigrateAsync();
         }
 
+        // The product as the other benchmarks run it: importing asks the review capability for
+        // model-sized copies, and launching reserves the budget in escrow.
+        using var host = await ReviewHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = connectionString,
+            ["Storage:Root"] = plan.StorageRoot,
+            ["Review:Device"] = "cpu",
+        });
+        var services = host.Services;
+
         var researcher = await SignUpAsync(services, "researcher@bench.labelplatform.test", AccountKind.Researcher);
         await SignUpAsync(services, WorkerEmail, AccountKind.Worker);
         var orgId = researcher.OrganisationId!.Value;
+        var funded = await services.GetRequiredService<CreditOrganisation>().HandleAsync(orgId, AddFunds.Maximum, "USD", "Bench invoice", "bench", Guid.NewGuid());
+        if (!funded.IsSuccess)
+        {
+            throw new InvalidOperationException($"Funding the bench organisation: {funded.Error!.Message}");
+        }
 
         var digits = new JobDraft(
             "Handwritten digits (bench)", "Which digit (0–9) is written in the picture?",
