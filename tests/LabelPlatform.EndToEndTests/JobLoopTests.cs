@@ -61,6 +61,8 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
         }
 
         await SaveScreenshotAsync(worker, "labelling.png");
+        var itemOf = (await app.AssignmentsAsync(Guid.Parse(jobId))).ToDictionary(a => a.Id.ToString(), a => a.ItemId.ToString());
+        answered = answered.ToDictionary(a => itemOf[a.Key], a => a.Value);
 
         // The dashboard updated live while the worker labelled.
         await Assertions.Expect(researcher.Locator("[data-stat=answers] .lp-stat-value")).ToHaveTextAsync("3 / 5");

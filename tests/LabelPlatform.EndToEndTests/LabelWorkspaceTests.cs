@@ -38,14 +38,14 @@ public sealed class LabelWorkspaceTests(BrowserFixture app)
         }
 
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Find other work" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("img[data-item]")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("img[data-assignment]")).ToHaveCountAsync(0);
         var stored = await app.AssignmentsAsync(job.Id);
         Assert.Equal(5, stored.Count);
         foreach (var assignment in stored)
         {
             Assert.Equal(AssignmentStatus.Submitted, assignment.Status);
-            Assert.Equal(chosen[assignment.ItemId], assignment.Label);
-            Assert.Equal([chosen[assignment.ItemId]], Answer.FromJson(assignment.AnswerJson)!.Labels);
+            Assert.Equal(chosen[assignment.Id], assignment.Label);
+            Assert.Equal([chosen[assignment.Id]], Answer.FromJson(assignment.AnswerJson)!.Labels);
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class LabelWorkspaceTests(BrowserFixture app)
     {
         var job = await app.CreateRunningJobAsync(TaskKind.ImageMultiLabel, Animals, TestZips.Images(1));
         var page = await app.OpenWorkspaceAsync(job);
-        var itemId = await page.Locator("img[data-item]").GetAttributeAsync("data-item");
+        var itemId = await page.Locator("img[data-assignment]").GetAttributeAsync("data-assignment");
 
         await page.Keyboard.PressAsync("2");
         await page.Keyboard.PressAsync("3");
@@ -85,7 +85,7 @@ public sealed class LabelWorkspaceTests(BrowserFixture app)
         await WorkspaceSteps.WaitForLocalDraftAsync(page, """a => a.labels.join() === "dog,bird" """);
 
         await page.ReloadAsync();
-        await Assertions.Expect(page.Locator("img[data-item]")).ToHaveAttributeAsync("data-item", itemId!);
+        await Assertions.Expect(page.Locator("img[data-assignment]")).ToHaveAttributeAsync("data-assignment", itemId!);
         await ExpectCheckedAsync(page, "dog", "bird");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator(".lp-session-count")).ToHaveTextAsync("Answered this session: 1");
@@ -126,11 +126,11 @@ public sealed class LabelWorkspaceTests(BrowserFixture app)
         await Assertions.Expect(page.Locator("[role=radio][aria-checked=true]")).ToHaveCountAsync(0);
 
         var stored = await app.AssignmentsAsync(job.Id);
-        var skipped = Assert.Single(stored, a => a.ItemId == skippedItem);
+        var skipped = Assert.Single(stored, a => a.Id == skippedItem);
         Assert.Equal(AssignmentStatus.Skipped, skipped.Status);
         Assert.Equal("Cannot see or read it properly", skipped.SkipReason);
         Assert.Null(skipped.AnswerJson);
-        Assert.Equal(AssignmentStatus.Leased, Assert.Single(stored, a => a.ItemId != skippedItem).Status);
+        Assert.Equal(AssignmentStatus.Leased, Assert.Single(stored, a => a.Id != skippedItem).Status);
     }
 
     private static async Task ExpectCheckedAsync(IPage page, params string[] labels)

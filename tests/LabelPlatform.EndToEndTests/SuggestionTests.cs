@@ -45,7 +45,7 @@ public sealed class SuggestionTests(BrowserFixture app)
         await Assertions.Expect(page.Locator("[role=radio][data-label=other]")).ToHaveAttributeAsync("aria-checked", "true");
 
         await page.GotoAsync($"/work/{hidden.Id}");
-        await Assertions.Expect(page.Locator("img[data-item]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("img[data-assignment]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".lp-suggestion")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[role=radio][aria-checked=true]")).ToHaveCountAsync(0);
     }

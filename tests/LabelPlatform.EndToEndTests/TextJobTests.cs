@@ -59,7 +59,7 @@ public sealed class TextJobTests(BrowserFixture app)
         for (var i = 0; i < Reviews.Count; i++)
         {
             itemId = await WorkspaceSteps.NextItemAsync(worker, itemId);
-            var shown = (await worker.Locator($".lp-text-item[data-item='{itemId}']").InnerTextAsync()).Trim();
+            var shown = (await worker.Locator($".lp-text-item[data-assignment='{itemId}']").InnerTextAsync()).Trim();
             Assert.True(Reviews.TryGetValue(shown, out var label), $"The workspace shows a text that was not uploaded: \"{shown}\".");
 
             await worker.Keyboard.PressAsync((Array.IndexOf(Labels, label) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));

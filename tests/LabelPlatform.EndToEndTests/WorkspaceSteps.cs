@@ -65,17 +65,18 @@ public static class WorkspaceSteps
 
     /// <summary>
     /// Waits for an item other than <paramref name="previous"/> and for the workspace to take input
-    /// again, and returns the item's id. The session count moves on before the next item arrives,
+    /// again, and returns the id of the worker's assignment (a worker's page names no item: see
+    /// <c>AssignmentFiles</c>). The session count moves on before the next item arrives,
     /// keys pressed while a submit or skip is still running are ignored, and keys pressed before the
     /// workspace has the focus (it takes it just after the item renders) go nowhere.
     /// </summary>
     public static async Task<Guid> NextItemAsync(IPage page, Guid? previous = null)
     {
-        var item = page.Locator(previous is { } shown ? $"[data-item]:not([data-item='{shown}'])" : "[data-item]");
+        var item = page.Locator(previous is { } shown ? $"[data-assignment]:not([data-assignment='{shown}'])" : "[data-assignment]");
         await Assertions.Expect(item).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".lp-skip")).ToBeEnabledAsync();
         await Assertions.Expect(page.Locator(".lp-workspace :focus")).ToHaveCountAsync(1);
-        return Guid.Parse((await item.GetAttributeAsync("data-item"))!);
+        return Guid.Parse((await item.GetAttributeAsync("data-assignment"))!);
     }
 
     /// <summary>Every assignment of the job, as the database holds it.</summary>
@@ -85,11 +86,11 @@ public static class WorkspaceSteps
         return await db.Assignments.AsNoTracking().Where(a => a.JobId == jobId).OrderBy(a => a.LeasedAt).ToListAsync();
     }
 
-    /// <summary>The submitted answers of the job, by item.</summary>
+    /// <summary>The submitted answers of the job, by assignment (what a worker's page names).</summary>
     public static async Task<Dictionary<Guid, Answer>> SubmittedAnswersAsync(this BrowserFixture app, Guid jobId) =>
         (await app.AssignmentsAsync(jobId))
             .Where(a => a.Status == AssignmentStatus.Submitted)
-            .ToDictionary(a => a.ItemId, a => Answer.FromJson(a.AnswerJson) ?? throw new InvalidOperationException($"Assignment {a.Id} holds no answer."));
+            .ToDictionary(a => a.Id, a => Answer.FromJson(a.AnswerJson) ?? throw new InvalidOperationException($"Assignment {a.Id} holds no answer."));
 
     /// <summary>Waits until this browser has kept a draft for which <paramref name="predicate"/> (a JS function of the draft's answer) is true.</summary>
     public static async Task WaitForLocalDraftAsync(IPage page, string predicate) =>

@@ -643,6 +643,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("gold_explanation");
 
+                    b.Property<int>("GoldShown")
+                        .HasColumnType("integer")
+                        .HasColumnName("gold_shown");
+
                     b.Property<int>("Height")
                         .HasColumnType("integer")
                         .HasColumnName("height");

@@ -52,8 +52,11 @@ public sealed class Item
     /// <summary>Gold items: the known answer (<see cref="Labelling.Answer"/> JSON) workers are checked against. Never sent to workers.</summary>
     public string? GoldAnswer { get; set; }
 
-    /// <summary>Why the gold answer is right, shown to a worker who missed it when the job gives feedback.</summary>
+    /// <summary>Why the gold answer is right, shown (later, without the item) to a worker who missed it when the job gives feedback.</summary>
     public string? GoldExplanation { get; set; }
+
+    /// <summary>Gold items: how many workers it has been handed to. At the job's <see cref="Quality.Gold.QualityPolicy.GoldRetireAfter"/> it is retired: shared answers to it stop paying off.</summary>
+    public int GoldShown { get; set; }
 
     public bool IsGold => GoldAnswer is not null;
 

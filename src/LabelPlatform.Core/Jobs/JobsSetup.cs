@@ -24,6 +24,7 @@ public static class JobsSetup
         builder.Services.AddTransient<TextImporter>();
         builder.Services.AddTransient<GetJobCounts>();
         builder.Services.AddTransient<ItemAccess>();
+        builder.Services.AddSingleton<AssignmentFiles>();
         builder.Services.AddTransient<ScreenImages>();
         builder.Services.AddTransient<Examples.JobExamples>();
         builder.Services.AddTransient<ExportJobCsv>();

@@ -18,6 +18,7 @@ public static class QueueSetup
         builder.Services.AddTransient<Quality.Gold.GoldItems>();
         builder.Services.AddTransient<Quality.Gold.SetQualityPolicy>();
         builder.Services.AddTransient<Quality.Gold.WorkerAccuracy>();
+        builder.Services.AddTransient<Quality.Gold.WorkerFeedback>();
         builder.Services.AddTransient<Quality.FinalLabels.RecomputeFinalLabels>();
         builder.Services.AddTransient<Quality.FinalLabels.FinalLabelsSweep>();
         builder.Services.AddTransient<ClaimNextItem>();

@@ -15,6 +15,8 @@ public static class JobFilesApi
     public static void MapJobFilesApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/items/{itemId:guid}/file", GetItemFileAsync).RequireAuthorization();
+        app.MapGet(AssignmentFiles.WorkerPath + "{token}", GetWorkerFileAsync).RequireAuthorization(p => p.RequireRole(Roles.Worker));
+        app.MapGet(AssignmentFiles.ReviewerPath + "{token}", GetReviewerFileAsync).RequireAuthorization(p => p.RequireRole(Roles.Reviewer, Roles.Admin));
         app.MapGet("/jobs/{jobId:guid}/examples/{exampleId:guid}/file", GetExampleFileAsync).RequireAuthorization();
         app.MapGet("/api/jobs/{jobId:guid}/results.csv", ExportCsvAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher)).RequireRateLimiting(Security.RateLimits.Exports);
     }
@@ -34,6 +36,31 @@ public static class JobFilesApi
         http.Response.Headers.CacheControl = "private, max-age=600";
         var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{file!.Sha256[..16]}-{(w is > 0 ? ScreenImages.Bucket(w.Value) : 0)}\"");
         return TypedResults.Stream(image.Content, image.ContentType, entityTag: tag);
+    }
+
+    /// <summary>
+    /// A worker's item, by the link of their assignment (<see cref="AssignmentFiles"/>): the same
+    /// answer, headers and kind of bytes for every item, gold or not, and nothing that names the item.
+    /// </summary>
+    private static async Task<IResult> GetWorkerFileAsync(
+        string token, int? w, HttpContext http, ClaimsPrincipal user, AssignmentFiles links, ScreenImages images, CancellationToken ct) =>
+        await ServeLinkedAsync(await links.FindAsync(token, user.FindFirstValue(ClaimTypes.NameIdentifier)!, ct), w, http, images, ct);
+
+    /// <summary>A review card's item, by the link of the answer on the card: the same for a flagged answer, an audit sample and a gold check.</summary>
+    private static async Task<IResult> GetReviewerFileAsync(
+        string token, int? w, HttpContext http, ClaimsPrincipal user, AssignmentFiles links, ScreenImages images, CancellationToken ct) =>
+        await ServeLinkedAsync(await links.FindForReviewerAsync(token, user.FindFirstValue(ClaimTypes.NameIdentifier)!, ct), w, http, images, ct);
+
+    private static async Task<IResult> ServeLinkedAsync(ItemFile? file, int? w, HttpContext http, ScreenImages images, CancellationToken ct)
+    {
+        var opened = file is null ? null : await images.OpenPlainCopyAsync(file, w is > 0 ? w.Value : 1600, ct);
+        if (opened is not { } image)
+        {
+            return TypedResults.NotFound();
+        }
+
+        http.Response.Headers.CacheControl = "private, max-age=600";
+        return TypedResults.Stream(image.Content, image.ContentType);
     }
 
     private static async Task<IResult> GetExampleFileAsync(

@@ -4,6 +4,7 @@ using System.Text.Json;
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Testing;
 using LabelPlatform.Web.Health;
 using Microsoft.AspNetCore.Identity;
@@ -60,23 +61,55 @@ public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task ItemFile_JobsResearcherAndClaimingWorker_GetTheImage()
+    public async Task ItemFile_ResearcherByItemId_WorkerOnlyByTheSealedLinkOfTheirOwnAssignment()
     {
         var researcher = await factory.SignUpAsync(AccountKind.Researcher);
         var job = await factory.CreateRunningJobAsync(researcher, items: 2);
         var worker = await factory.SignUpAsync(AccountKind.Worker);
         var claim = await factory.ClaimAsync(job, worker);
         Assert.True(claim.IsSuccess, claim.Error?.Message);
-        var expected = TestZips.Digit(0);
+        var link = factory.Services.GetRequiredService<AssignmentFiles>().LinkFor(claim.Value!.AssignmentId, 1600);
 
-        foreach (var user in new[] { researcher, worker })
+        using (var browser = await factory.SignInAsync(researcher))
+        using (var response = await browser.GetAsync($"/items/{claim.Value.ItemId}/file"))
         {
-            using var browser = await factory.SignInAsync(user);
-            using var response = await browser.GetAsync($"/items/{claim.Value!.ItemId}/file");
-
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
-            Assert.Equal(expected, await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal(TestZips.Digit(0), await response.Content.ReadAsByteArrayAsync());
+        }
+
+        // The worker's page names the assignment, sealed: the item's id opens nothing for a worker.
+        using var own = await factory.SignInAsync(worker);
+        using (var byItem = await own.GetAsync($"/items/{claim.Value.ItemId}/file"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, byItem.StatusCode);
+        }
+
+        Assert.DoesNotContain(claim.Value.ItemId.ToString("N"), link);
+        Assert.DoesNotContain(claim.Value.AssignmentId.ToString("N"), link);
+        using (var byLink = await own.GetAsync(link))
+        {
+            Assert.Equal(HttpStatusCode.OK, byLink.StatusCode);
+            Assert.Equal("image/jpeg", byLink.Content.Headers.ContentType?.MediaType);
+            Assert.Null(byLink.Headers.ETag);
+            Assert.Contains("private", byLink.Headers.CacheControl?.ToString());
+            using var bitmap = SkiaSharp.SKBitmap.Decode(await byLink.Content.ReadAsByteArrayAsync());
+            using var original = SkiaSharp.SKBitmap.Decode(TestZips.Digit(0));
+            Assert.Equal((original.Width, original.Height), (bitmap.Width, bitmap.Height));
+        }
+
+        // Found in a forum: another worker's link, or one changed by a character, is not found.
+        using var other = await factory.SignInAsync(await factory.SignUpAsync(AccountKind.Worker));
+        using (var shared = await other.GetAsync(link))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, shared.StatusCode);
+        }
+
+        var token = link["/work/files/".Length..link.IndexOf('?')];
+        var tampered = $"/work/files/{token[..10]}{(token[10] == 'A' ? 'B' : 'A')}{token[11..]}";
+        using (var changed = await own.GetAsync(tampered))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, changed.StatusCode);
         }
     }
 
@@ -101,19 +134,23 @@ public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task ItemFile_WorkerWhoseLeaseRanOutOrWhoAnswered_GetsNotFound()
+    public async Task ItemFile_WorkerWhoseLeaseRanOutOrWhoAnswered_LinkOpensNothing()
     {
         var job = await factory.CreateRunningJobAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 2, answersPerItem: 1);
         var late = await factory.SignUpAsync(AccountKind.Worker);
         var done = await factory.SignUpAsync(AccountKind.Worker);
+        var links = factory.Services.GetRequiredService<AssignmentFiles>();
         var expired = (await factory.ClaimAsync(job, late)).Value!;
+        var expiredLink = links.LinkFor(expired.AssignmentId, 1600);
         await factory.ExpireLeaseAsync(expired.AssignmentId);
-        var answered = await factory.AnswerNextAsync(job, done, "cat");
+        var answered = (await factory.ClaimAsync(job, done)).Value!;
+        var answeredLink = links.LinkFor(answered.AssignmentId, 1600);
+        Assert.True((await factory.SubmitAsync(answered, done, "cat")).IsSuccess);
 
-        foreach (var (user, itemId) in new[] { (late, expired.ItemId), (done, answered.ItemId) })
+        foreach (var (user, link) in new[] { (late, expiredLink), (done, answeredLink) })
         {
             using var browser = await factory.SignInAsync(user);
-            using var response = await browser.GetAsync($"/items/{itemId}/file");
+            using var response = await browser.GetAsync(link);
 
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }

@@ -47,6 +47,8 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["GET /api/billing/statement.csv"] = Access.Researcher,
         ["GET /api/jobs/{jobId:guid}/results.csv"] = Access.Researcher,
         ["GET /items/{itemId:guid}/file"] = Access.SignedIn,
+        ["GET /work/files/{token}"] = Access.Worker,
+        ["GET /review/files/{token}"] = Access.ReviewerOrAdmin,
         ["GET /jobs/{jobId:guid}/examples/{exampleId:guid}/file"] = Access.SignedIn,
         ["* /health/live"] = Access.Anonymous,
         ["* /health/ready"] = Access.Anonymous,
@@ -191,7 +193,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
             Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         }
 
-        // A worker who holds no lease on the item does not get its picture either.
+        // A worker never gets a picture by the item's id (their pages use sealed assignment links).
         using var notHeld = await worker.GetAsync($"/items/{item.Id}/file");
         Assert.Equal(HttpStatusCode.NotFound, notHeld.StatusCode);
     }

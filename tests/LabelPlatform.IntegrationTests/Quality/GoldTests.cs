@@ -76,24 +76,46 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     }
 
     [Fact]
-    public async Task Submit_MissedGoldWithFeedback_TellsTheKnownAnswerAndRecordsIt()
+    public async Task Submit_MissedGoldWithFeedback_RecordsAtOnceButTellsTheWorkerOnlyAfterTwoBlocksOfAnswers()
     {
-        var (_, job) = await JobAsync(items: 8, gold: 6, QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, Feedback = true });
+        var (_, job) = await JobAsync(items: 50, gold: 6, QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, Feedback = true }, answersPerItem: 1);
         var worker = await factory.SignUpAsync(AccountKind.Worker);
+        var feedback = factory.Services.GetRequiredService<WorkerFeedback>();
 
-        var first = (await factory.ClaimAsync(job, worker)).Value!;
-        var missed = await factory.SubmitAsync(first, worker, "dog");
-        var secondClaim = await factory.ClaimAsync(job, worker);
-        Assert.True(secondClaim.IsSuccess, secondClaim.Error?.Message);
-        var second = secondClaim.Value!;
-        var right = await factory.SubmitAsync(second, worker, "cat");
+        // The six checks come first (gold share 1), the first one missed; the outcome says nothing of it.
+        var outcomes = new List<SubmitOutcome>();
+        for (var i = 0; i < 2; i++)
+        {
+            var claim = (await factory.ClaimAsync(job, worker)).Value!;
+            Assert.True(await IsGoldAsync(claim.ItemId));
+            outcomes.Add((await factory.SubmitAsync(claim, worker, i == 0 ? "dog" : "cat")).Value!);
+        }
 
-        Assert.Equal(new GoldFeedback("cat", "Whiskers and pointed ears."), missed.Value!.MissedGold);
-        Assert.Null(right.Value!.MissedGold);
-        await using var db = await DbAsync();
-        var record = await db.WorkerJobQuality.SingleAsync(q => q.JobId == job.Id && q.WorkerId == worker.Id);
-        Assert.Equal((2, 1, null), (record.GoldAnswers, record.GoldCorrect, record.BlockedAt));
-        Assert.Equal([false, true], await db.Assignments.Where(a => a.WorkerId == worker.Id).OrderBy(a => a.SubmittedAt).Select(a => a.GoldCorrect).ToListAsync());
+        Assert.Single(outcomes.Distinct());
+        await using (var db = await DbAsync())
+        {
+            var record = await db.WorkerJobQuality.SingleAsync(q => q.JobId == job.Id && q.WorkerId == worker.Id);
+            Assert.Equal((2, 1, null), (record.GoldAnswers, record.GoldCorrect, record.BlockedAt));
+            Assert.Equal([false, true], await db.Assignments.Where(a => a.WorkerId == worker.Id).OrderBy(a => a.SubmittedAt).Select(a => a.GoldCorrect).ToListAsync());
+        }
+
+        // Nothing shows until 40 answers; then the first 20 (the six checks among them), and the miss without its item.
+        for (var answered = 2; answered < 40; answered++)
+        {
+            var view = await feedback.ForWorkerAsync(worker.Id);
+            Assert.Equal((answered, 0, 0), (view.Answers, view.Counted, view.GoldAnswers));
+            Assert.Empty(view.Missed);
+            await factory.AnswerNextAsync(job, worker, "cat");
+        }
+
+        var shown = await feedback.ForWorkerAsync(worker.Id);
+        Assert.Equal((40, 20, 6, 5, WorkerFeedback.Every), (shown.Answers, shown.Counted, shown.GoldAnswers, shown.GoldCorrect, shown.NextUpdateIn));
+        Assert.Equal(new MissedCheck(job.Name, "dog", "cat", "Whiskers and pointed ears."), Assert.Single(shown.Missed));
+
+        // The next answers move nothing until the next block of twenty.
+        await factory.AnswerNextAsync(job, worker, "cat");
+        var after = await feedback.ForWorkerAsync(worker.Id);
+        Assert.Equal((20, 6, WorkerFeedback.Every - 1), (after.Counted, after.GoldAnswers, after.NextUpdateIn));
     }
 
     [Fact]
@@ -118,7 +140,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
         // The picture of a gold item comes back like any other's: same status, type and caching.
         using var browser = await factory.SignInAsync(worker);
         var next = (await factory.ClaimAsync(job, worker)).Value!;
-        using var response = await browser.GetAsync($"/items/{next.ItemId}/file");
+        using var response = await browser.GetAsync(factory.Services.GetRequiredService<LabelPlatform.Jobs.Storage.AssignmentFiles>().LinkFor(next.AssignmentId, 1600));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode); // placeholder files are not stored: the same 404 for both kinds
     }
 

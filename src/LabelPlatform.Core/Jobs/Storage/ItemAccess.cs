@@ -28,11 +28,12 @@ public sealed record Viewer(string UserId, bool IsAdmin, Guid? OrganisationId, b
 }
 
 /// <summary>
-/// Who may see an item's file: its organisation's researchers, a worker who holds a live lease on
-/// it, reviewers while a submission for it waits for a reviewer (flagged or disputed), a worker whose answer to it was rejected (to see what they are disputing), and admins. Anyone else (a worker whose lease ran out, who answered it, who never had it)
-/// gets "not found", never a hint that it exists. Item ids are random, so none can be guessed.
+/// Who may see an item's file by its id: its organisation's researchers, reviewers while a
+/// submission for it waits for a reviewer (flagged or disputed), and admins. Workers' and
+/// reviewers' pages link by assignment instead (<see cref="AssignmentFiles"/>), so no id is shared
+/// between them. Anyone else gets "not found", never a hint that it exists.
 /// </summary>
-public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory)
 {
     public async Task<ItemFile?> FindVisibleAsync(Guid itemId, ClaimsPrincipal user, CancellationToken ct = default)
     {
@@ -43,14 +44,11 @@ public sealed class ItemAccess(IDbContextFactory<AppDbContext> dbFactory, TimePr
         }
 
         var (userId, isAdmin, orgId, isReviewer) = viewer;
-        var now = clock.GetUtcNow();
         return await db.Items
             .Where(i => i.Id == itemId)
             .Where(i => isAdmin
                 || db.Jobs.Any(j => j.Id == i.JobId && j.OrganisationId == orgId)
-                || db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == userId && a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now)
-                || (isReviewer && db.Assignments.Any(a => a.ItemId == i.Id && (a.ReviewState == ReviewState.NeedsReview || a.ReviewState == ReviewState.Disputed)))
-                || db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == userId && a.Status == AssignmentStatus.Rejected))
+                || (isReviewer && db.Assignments.Any(a => a.ItemId == i.Id && (a.ReviewState == ReviewState.NeedsReview || a.ReviewState == ReviewState.Disputed))))
             .Where(i => i.StorageKey != "")
             .Select(i => new ItemFile(i.StorageKey, i.ContentType, i.Width, i.Sha256))
             .SingleOrDefaultAsync(ct);

@@ -5,7 +5,7 @@ namespace LabelPlatform.Jobs.Storage;
 /// <summary>
 /// Item images sized for the screen: a copy at most a given width (one of a few fixed widths, so
 /// the cache stays small), made once with SkiaSharp and kept in the item store beside the original.
-/// Images already that narrow are served as they are.
+/// Images already that narrow are served as they are, except to workers and reviewers (<see cref="OpenPlainCopyAsync"/>).
 /// </summary>
 public sealed class ScreenImages(IItemStore store)
 {
@@ -40,6 +40,29 @@ public sealed class ScreenImages(IItemStore store)
             return null;
         }
 
+        return await MakeCopyAsync(source, key, width, lossless, contentType, ct);
+    }
+
+    /// <summary>
+    /// What workers and reviewers are shown: always a fresh JPEG (white behind any transparency), at most about
+    /// <paramref name="wanted"/> wide and never wider than the original, so no upload's format,
+    /// metadata or bytes reach the page and a gold item looks like any other.
+    /// </summary>
+    public async Task<(Stream Content, string ContentType)?> OpenPlainCopyAsync(ItemFile file, int wanted, CancellationToken ct)
+    {
+        var width = Math.Min(Bucket(wanted), file.Width);
+        var key = $"screen/w{Bucket(wanted)}/{file.StorageKey[..file.StorageKey.LastIndexOf('.')]}.jpg";
+        if (store.OpenRead(key) is { } cached)
+        {
+            return (cached, "image/jpeg");
+        }
+
+        await using var source = store.OpenRead(file.StorageKey);
+        return source is null ? null : await MakeCopyAsync(source, key, width, lossless: false, "image/jpeg", ct);
+    }
+
+    private async Task<(Stream Content, string ContentType)?> MakeCopyAsync(Stream source, string key, int width, bool lossless, string contentType, CancellationToken ct)
+    {
         var resized = Resize(source, width, lossless);
         if (resized is null)
         {
@@ -60,8 +83,14 @@ public sealed class ScreenImages(IItemStore store)
         }
 
         var height = Math.Max(1, (int)Math.Round(original.Height * (double)width / original.Width));
-        using var scaled = original.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
-        using var image = SKImage.FromBitmap(scaled);
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, lossless ? SKAlphaType.Premul : SKAlphaType.Opaque));
+        surface.Canvas.Clear(lossless ? SKColors.Transparent : SKColors.White);
+        using (var picture = SKImage.FromBitmap(original))
+        {
+            surface.Canvas.DrawImage(picture, new SKRect(0, 0, width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        }
+
+        using var image = surface.Snapshot();
         using var data = image.Encode(lossless ? SKEncodedImageFormat.Png : SKEncodedImageFormat.Jpeg, 88);
         return data.ToArray();
     }

@@ -8,8 +8,10 @@ namespace LabelPlatform.Quality.Gold;
 
 /// <summary>
 /// Before a claim: is the worker blocked from the job, and is this claim a gold item? Gold leases
-/// look like any other (same ids, same URLs, same lease) and take no slot: every worker can get every
-/// gold item once. Jobs without gold and without blocks skip all of it, from a few seconds' cache.
+/// look like any other (a fresh assignment id, links by assignment, the same lease) and take no
+/// slot: every worker can get a gold item once, until it has been handed to the job's
+/// <see cref="QualityPolicy.GoldRetireAfter"/> workers. Jobs without gold and without blocks skip
+/// all of it, from a few seconds' cache.
 /// </summary>
 public sealed class GoldDraw(NpgsqlDataSource dataSource, TimeProvider clock)
 {
@@ -29,20 +31,25 @@ public sealed class GoldDraw(NpgsqlDataSource dataSource, TimeProvider clock)
         WHERE j.id = $1 AND j.status = 'Running'
         """;
 
-    // A gold item the worker has not had, in an order of its own per worker; the unique index on (item, worker) has the last word.
+    // A live gold item the worker has not had, in an order of its own per worker; the unique index
+    // on (item, worker) has the last word. Handing it out counts toward its retirement.
     private const string ClaimGoldSql = """
         WITH picked AS (
             SELECT i.id FROM items i
-            WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL
+            WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL AND ($5 = 0 OR i.gold_shown < $5)
               AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.worker_id = $2)
             ORDER BY md5(i.id::text || $2)
             LIMIT 1
+        ), leased AS (
+            INSERT INTO assignments (id, job_id, item_id, worker_id, status, leased_at, lease_expires_at)
+            SELECT $3, $1, picked.id, $2, 'Leased', $4, $4 + make_interval(mins => j.lease_minutes)
+            FROM picked, jobs j WHERE j.id = $1
+            ON CONFLICT DO NOTHING
+            RETURNING item_id, lease_expires_at
+        ), shown AS (
+            UPDATE items SET gold_shown = gold_shown + 1 FROM leased WHERE items.id = leased.item_id
         )
-        INSERT INTO assignments (id, job_id, item_id, worker_id, status, leased_at, lease_expires_at)
-        SELECT $3, $1, picked.id, $2, 'Leased', $4, $4 + make_interval(mins => j.lease_minutes)
-        FROM picked, jobs j WHERE j.id = $1
-        ON CONFLICT DO NOTHING
-        RETURNING item_id, lease_expires_at
+        SELECT item_id, lease_expires_at FROM leased
         """;
 
     public static readonly Error Blocked = new("blocked", "You can no longer take work from this job: your answers on its check items fell below what it requires.");
@@ -96,13 +103,14 @@ public sealed class GoldDraw(NpgsqlDataSource dataSource, TimeProvider clock)
         claim.Parameters.Add(new NpgsqlParameter { Value = workerId });
         claim.Parameters.Add(new NpgsqlParameter { Value = id });
         claim.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        claim.Parameters.Add(new NpgsqlParameter { Value = policy.GoldRetireAfter });
         await using var result = await claim.ExecuteReaderAsync(ct);
         if (await result.ReadAsync(ct))
         {
             return new Claim(id, result.GetGuid(0), result.GetFieldValue<DateTimeOffset>(1));
         }
 
-        // Every gold item answered: real work, unless the test is still owed.
+        // Every live gold item answered: real work, unless the test is still owed.
         return forced ? Result<Claim>.Fail(QualificationNotReady) : (Result<Claim>?)null;
     }
 

@@ -23,13 +23,14 @@ public enum AggregationMethod
 /// <param name="NewWorkerGoldRate">Share for workers with fewer gold answers: new workers are checked more often.</param>
 /// <param name="MinAccuracy">A worker whose estimated accuracy falls below this (after <paramref name="MinGoldAnswers"/>) is blocked; 0 never blocks.</param>
 /// <param name="MinGoldAnswers">Gold answers behind an estimate before it can block anyone.</param>
-/// <param name="Feedback">Tell a worker at once when they miss a gold item, with the researcher's explanation.</param>
+/// <param name="Feedback">Show workers the checks they missed (their answer, the known one and the researcher's explanation), never at once and never with the item: with their delayed accuracy (<see cref="WorkerFeedback"/>).</param>
 /// <param name="QualificationItems">Gold items a worker must answer before any real item; 0: no test.</param>
 /// <param name="QualificationPass">Share of the test a worker must get right.</param>
 /// <param name="Aggregation">How answers become an item's final label.</param>
 /// <param name="MaxAnswersPerItem">Dynamic overlap: items start with the job's answers per item and get one more at a time, up to this, while their final label is less sure than <paramref name="TargetConfidence"/>; 0 (or the job's answers per item) keeps overlap fixed.</param>
 /// <param name="TargetConfidence">The final label's confidence that settles an item under dynamic overlap.</param>
 /// <param name="ReviewBelowAccuracy">Answers of workers estimated below this accuracy (after <paramref name="MinGoldAnswers"/>) go to a reviewer; 0: none.</param>
+/// <param name="GoldRetireAfter">A gold item is handed to at most this many workers, then retired (answers shared between workers stop paying off); 0: never retired.</param>
 public sealed record QualityPolicy(
     double GoldRate,
     double NewWorkerGoldRate,
@@ -41,8 +42,11 @@ public sealed record QualityPolicy(
     AggregationMethod Aggregation = AggregationMethod.MajorityVote,
     int MaxAnswersPerItem = 0,
     double TargetConfidence = 0.9,
-    double ReviewBelowAccuracy = 0)
+    double ReviewBelowAccuracy = 0,
+    int GoldRetireAfter = QualityPolicy.DefaultGoldRetireAfter)
 {
+    public const int DefaultGoldRetireAfter = 50;
+
     public static readonly QualityPolicy Default = new(0.1, 0.3, 0, 5, false, 0, 0.8);
 
     /// <summary>Whether items may get more answers than the job's answers per item.</summary>
@@ -65,7 +69,18 @@ public sealed record QualityPolicy(
         : MaxAnswersPerItem is < 0 or > 20 ? "The most answers per item is between 0 (fixed overlap) and 20."
         : TargetConfidence is <= 0 or > 1 ? "The target confidence is above 0 and at most 1."
         : ReviewBelowAccuracy is < 0 or > 1 ? "The review threshold is an accuracy between 0 and 1 (0 sends nobody's answers to review)."
+        : GoldRetireAfter is < 0 or > 100_000 ? "Retire a gold item after between 1 and 100000 workers (0: never)."
         : null;
+
+    /// <summary>Whether a gold item shown to this many workers is still handed out.</summary>
+    public bool IsLive(int goldShown) => GoldRetireAfter == 0 || goldShown < GoldRetireAfter;
+
+    /// <summary>
+    /// Whether the researcher should add gold: fewer live items than the qualification test needs
+    /// (plus five), or under a fifth of the pool left.
+    /// </summary>
+    public bool GoldPoolLow(int live, int total) =>
+        total > 0 && GoldRetireAfter > 0 && (live < QualificationItems + 5 || live * 5 < total);
 
     /// <summary>The share of claims that are gold for a worker with this many gold answers in the job.</summary>
     public double RateFor(int goldAnswers) =>

@@ -6,11 +6,11 @@ using Npgsql;
 
 namespace LabelPlatform.Queue.Submit;
 
-/// <param name="MissedGold">Set only when the job gives feedback and the answer missed a gold item: the known answer and why.</param>
-public sealed record SubmitOutcome(bool JobCompleted, GoldFeedback? MissedGold = null);
-
-/// <summary>What a worker who missed a gold item is told, when the job gives feedback.</summary>
-public sealed record GoldFeedback(string Expected, string? Explanation);
+/// <summary>
+/// What a worker hears back: the same for a gold item as for any other (missed checks are told
+/// later and in aggregate, by <see cref="Quality.Gold.WorkerFeedback"/>).
+/// </summary>
+public sealed record SubmitOutcome(bool JobCompleted);
 
 /// <summary>
 /// Records a worker's answer: the lease check and the write happen in one transaction, shared by

@@ -15,7 +15,10 @@ internal sealed record SubmitRequest(Guid AssignmentId, string WorkerId, Answer?
 /// <summary>
 /// One transaction for a batch of submissions, in two round trips: (1) BEGIN and the assignments
 /// locked with their jobs' labels, then the lease and the answer checked in memory; (2) answers
-/// written, expired leases returned, finished jobs completed, listeners told, COMMIT.
+/// written, gold scored and blocks decided, expired leases returned, finished jobs completed,
+/// listeners told, COMMIT. A gold answer takes exactly the path of any other (the same round
+/// trips, the same review and the same moment of payment), so nothing in how it is stored or
+/// paid tells a worker it was a check.
 /// </summary>
 internal static class SubmitTransaction
 {
@@ -23,7 +26,7 @@ internal static class SubmitTransaction
         SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
                j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height,
                (SELECT m.descriptor->>'kind' FROM review_models m WHERE m.job_id = j.id ORDER BY m.version DESC LIMIT 1) AS model_kind,
-               i.gold_answer::text, i.gold_explanation, j.quality_policy::text, coalesce(q.gold_answers, 0), coalesce(q.gold_correct, 0)
+               i.gold_answer::text, j.quality_policy::text, coalesce(q.gold_answers, 0), coalesce(q.gold_correct, 0)
         FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
         LEFT JOIN worker_job_quality q ON q.worker_id = a.worker_id AND q.job_id = a.job_id
         WHERE a.id = ANY($1)
@@ -53,7 +56,7 @@ internal static class SubmitTransaction
         WHERE items.id = returned.item_id
         """;
 
-    // Gold answers move their workers' records; the new totals come back to decide on blocks.
+    // Gold answers move their workers' records.
     private const string GoldRecordSql = """
         INSERT INTO worker_job_quality AS q (worker_id, job_id, gold_answers, gold_correct, updated_at)
         SELECT worker_id, job_id, count(*)::int, (count(*) FILTER (WHERE correct))::int, $4
@@ -61,7 +64,6 @@ internal static class SubmitTransaction
         GROUP BY worker_id, job_id
         ON CONFLICT (worker_id, job_id) DO UPDATE
             SET gold_answers = q.gold_answers + excluded.gold_answers, gold_correct = q.gold_correct + excluded.gold_correct, updated_at = excluded.updated_at
-        RETURNING q.worker_id, q.job_id, q.gold_answers, q.gold_correct, q.blocked_at IS NOT NULL
         """;
 
     // A blocked worker's answers still waiting for review no longer count, nor do their leases: the slots go back.
@@ -137,12 +139,13 @@ internal static class SubmitTransaction
                     reader.GetInt32(10),
                     reader.GetInt32(11),
                     reader.GetInt32(12));
-                // Answers the job's review model can judge wait for it; the others need no model. Gold is scored here instead.
+                // Answers the job's review model can judge wait for it, gold or not; the others need no model. Gold is also scored here.
                 var goldAnswer = reader.IsDBNull(14) ? null : Answer.FromJson(reader.GetString(14));
-                var reviewed = goldAnswer is null && !reader.IsDBNull(13) && Enum.TryParse<ModelKind>(reader.GetString(13), out var modelKind) && ReviewModel.CanJudge(modelKind, schema.Kind);
-                var policy = QualityPolicy.FromJson(reader.GetString(16));
-                var doubtful = goldAnswer is null && policy.SendsToReviewer(reader.GetInt32(17), reader.GetInt32(18));
-                rows[assignment.Id] = new Row(assignment, schema, reviewed, goldAnswer, reader.IsDBNull(15) ? null : reader.GetString(15), policy, doubtful);
+                var reviewed = !reader.IsDBNull(13) && Enum.TryParse<ModelKind>(reader.GetString(13), out var modelKind) && ReviewModel.CanJudge(modelKind, schema.Kind);
+                var policy = QualityPolicy.FromJson(reader.GetString(15));
+                var record = (Answers: reader.GetInt32(16), Correct: reader.GetInt32(17));
+                var doubtful = policy.SendsToReviewer(record.Answers, record.Correct);
+                rows[assignment.Id] = new Row(assignment, schema, reviewed, goldAnswer, policy, doubtful, record);
             }
         }
 
@@ -161,7 +164,6 @@ internal static class SubmitTransaction
         var accepted = submitted.Where(d => ReviewStateOf(rows[d.AssignmentId]) is null).Select(d => d.AssignmentId).ToList();
 
         var completed = new HashSet<Guid>();
-        var goldRecords = new List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)>();
         await using (var write = new NpgsqlBatch(connection))
         {
             if (submitted.Count > 0)
@@ -199,6 +201,7 @@ internal static class SubmitTransaction
                     gold.Select(g => g.Decision.JobId).ToArray(),
                     gold.Select(g => g.Correct).ToArray(),
                     now));
+                AddBlocks(write, gold, now);
             }
 
             if (jobs.Length > 0)
@@ -219,23 +222,9 @@ internal static class SubmitTransaction
             }
 
             // The commit travels with the writes: a worker hears "stored" only once it is durable.
-            // With gold in the batch it waits for one more round trip, which may block workers.
-            if (gold.Count == 0)
-            {
-                write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-            }
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
             await using var reader = await write.ExecuteReaderAsync();
-            if (gold.Count > 0)
-            {
-                while (await reader.ReadAsync())
-                {
-                    goldRecords.Add((reader.GetString(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetBoolean(4)));
-                }
-
-                await reader.NextResultAsync();
-            }
-
             if (jobs.Length > 0)
             {
                 // Result sets, in order: the finishing jobs locked, then the jobs completed.
@@ -252,46 +241,31 @@ internal static class SubmitTransaction
             }
         }
 
-        if (gold.Count > 0)
-        {
-            await BlockAndCommitAsync(connection, goldRecords, gold, now);
-        }
-
         // The job's last answer in this batch is the one that completed it.
         var completers = submitted.Where(d => completed.Contains(d.JobId)).GroupBy(d => d.JobId).Select(g => g.Last()).ToHashSet();
-        var missed = gold.Where(g => !g.Correct && g.Row.Policy.Feedback)
-            .ToDictionary(g => g.Decision, g => new GoldFeedback(GoldScoring.Describe(g.Row.Gold!), g.Row.GoldExplanation));
-        return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d), missed.GetValueOrDefault(d))) : d.Error).ToList();
+        return decisions.Select(d => d.Error is null ? Result<SubmitOutcome>.Ok(new SubmitOutcome(completers.Contains(d))) : d.Error).ToList();
     }
 
-    /// <summary>Round trip 3, only for batches with gold: workers whose record now falls short are blocked, then COMMIT.</summary>
-    private static async Task BlockAndCommitAsync(
-        NpgsqlConnection connection,
-        List<(string WorkerId, Guid JobId, int Answers, int Correct, bool Blocked)> records,
-        List<(Decision Decision, Row Row, bool Correct)> gold,
-        DateTimeOffset now)
+    /// <summary>
+    /// Workers whose record, with this batch's gold, now falls short are blocked in the same round
+    /// trip (a third round trip only for batches with gold would time them apart). The record was read with the assignments; a second batch of the same worker's gold
+    /// committing alongside is counted by their next gold answer.
+    /// </summary>
+    private static void AddBlocks(NpgsqlBatch write, List<(Decision Decision, Row Row, bool Correct)> gold, DateTimeOffset now)
     {
-        var policies = gold.GroupBy(g => g.Decision.JobId).ToDictionary(g => g.Key, g => g.First().Row.Policy);
-        var blocks = records
-            .Where(r => !r.Blocked)
-            .Select(r => (r.WorkerId, r.JobId, Reason: policies[r.JobId].BlockReason(r.Answers, r.Correct)))
-            .Where(r => r.Reason is not null)
+        var blocks = gold
+            .GroupBy(g => (g.Row.Assignment.WorkerId, g.Decision.JobId))
+            .Select(g => (g.Key.WorkerId, g.Key.JobId, Reason: g.First().Row.Policy.BlockReason(
+                g.First().Row.GoldRecord.Answers + g.Count(), g.First().Row.GoldRecord.Correct + g.Count(x => x.Correct))))
+            .Where(b => b.Reason is not null)
             .ToList();
-        await using var write = new NpgsqlBatch(connection);
-        if (blocks.Count > 0)
+        if (blocks.Count == 0)
         {
-            write.BatchCommands.Add(QueueSql.Command(BlockSql, blocks.Select(b => b.WorkerId).ToArray(), blocks.Select(b => b.JobId).ToArray(), blocks.Select(b => b.Reason!).ToArray(), now));
-            foreach (var jobId in blocks.Select(b => b.JobId).Distinct())
-            {
-                write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
-            }
+            return;
         }
 
-        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await using var reader = await write.ExecuteReaderAsync();
-        while (await reader.NextResultAsync())
-        {
-        }
+        // Their jobs are announced with the batch's other jobs: the feeds drop them.
+        write.BatchCommands.Add(QueueSql.Command(BlockSql, blocks.Select(b => b.WorkerId).ToArray(), blocks.Select(b => b.JobId).ToArray(), blocks.Select(b => b.Reason!).ToArray(), now));
     }
 
     private static string? ReviewStateOf(Row row) => row switch
@@ -333,7 +307,7 @@ internal static class SubmitTransaction
         Expire,
     }
 
-    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed, Answer? Gold, string? GoldExplanation, QualityPolicy Policy, bool Doubtful);
+    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed, Answer? Gold, QualityPolicy Policy, bool Doubtful, (int Answers, int Correct) GoldRecord);
 
     private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, Answer? Answer, Write Write, Error? Error)
     {

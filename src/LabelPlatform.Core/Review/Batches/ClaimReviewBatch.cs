@@ -53,12 +53,23 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
         """;
 
     // Gold items' answers this reviewer has not judged, scored already at submit: a reviewer's check.
+    // Only answers whose card looks like any card waiting for a person: settled (not waiting for
+    // the model or a person), and either never seen by a model or flagged by it; an answer the
+    // model accepted or rejected on its own would show a verdict no waiting card has. At most one
+    // answer per item, and never an item the reviewer has judged before: an item coming back would
+    // give the check away.
     private const string AuditSql = """
         WITH audit AS (
-            SELECT a.id FROM assignments a JOIN items i ON i.id = a.item_id
-            WHERE a.job_id = $2 AND i.gold_answer IS NOT NULL AND a.status = 'Submitted' AND a.gold_correct IS NOT NULL
-              AND a.review_batch_id IS NULL AND a.worker_id <> $1
-              AND NOT EXISTS (SELECT 1 FROM review_decisions d WHERE d.assignment_id = a.id AND d.reviewer_id = $1)
+            SELECT a.id FROM assignments a
+            WHERE a.id IN (
+                SELECT DISTINCT ON (a.item_id) a.id FROM assignments a JOIN items i ON i.id = a.item_id
+                WHERE a.job_id = $2 AND i.gold_answer IS NOT NULL AND a.status = 'Submitted' AND a.gold_correct IS NOT NULL
+                  AND (a.review_state IS NULL OR a.review_state IN ('Accepted', 'Approved'))
+                  AND a.review_batch_id IS NULL AND a.worker_id <> $1
+                  AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.assignment_id = a.id AND v.outcome <> 'NeedsReview')
+                  AND NOT EXISTS (SELECT 1 FROM review_decisions d JOIN assignments seen ON seen.id = d.assignment_id
+                                  WHERE seen.item_id = a.item_id AND d.reviewer_id = $1)
+                ORDER BY a.item_id, md5(a.id::text || $1))
             ORDER BY md5(a.id::text || $1)
             LIMIT $3
             FOR UPDATE OF a SKIP LOCKED

@@ -22,9 +22,10 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
 
     private const string BatchSql = "SELECT job_id, reviewer_id, status, lease_expires_at FROM review_batches WHERE id = $1 FOR UPDATE";
 
-    // Gold answers in the batch are the reviewer's audit: judged like the rest, scored against what is known.
+    // Gold answers in the batch are the reviewer's audit: judged like the rest, scored against what
+    // is known. Those the model flagged (or a dispute brought) also wait for the decision itself.
     private const string MembersSql = """
-        SELECT a.id, coalesce(a.review_state, 'NeedsReview'), a.gold_correct
+        SELECT a.id, coalesce(a.review_state, 'NeedsReview'), a.gold_correct, a.review_state IN ('NeedsReview', 'Disputed')
         FROM assignments a JOIN items i ON i.id = a.item_id
         WHERE a.review_batch_id = $1 AND (i.gold_answer IS NULL OR a.gold_correct IS NOT NULL)
         ORDER BY a.id
@@ -58,7 +59,7 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         ), slots AS (
             UPDATE items SET remaining_slots = items.remaining_slots + returned.n
             FROM (SELECT a.item_id, count(*)::int AS n FROM input JOIN assignments a ON a.id = input.id WHERE input.slot_back GROUP BY a.item_id) returned
-            WHERE items.id = returned.item_id
+            WHERE items.id = returned.item_id AND items.gold_answer IS NULL
         ), batch AS (
             UPDATE review_batches SET status = 'Decided', closed_at = $10 WHERE id = $8
         )
@@ -111,6 +112,7 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
 
         var members = new List<BatchMember>();
         var audits = new Dictionary<Guid, bool>();
+        var waiting = new HashSet<Guid>();
         await using (var read = ReviewBatchSql.Command(connection, tx, MembersSql, batchId))
         await using (var reader = await read.ExecuteReaderAsync(ct))
         {
@@ -121,6 +123,11 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
                 {
                     audits[reader.GetGuid(0)] = reader.GetBoolean(2);
                 }
+
+                if (!reader.IsDBNull(3) && reader.GetBoolean(3))
+                {
+                    waiting.Add(reader.GetGuid(0));
+                }
             }
         }
 
@@ -130,15 +137,17 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
             return invalid;
         }
 
-        // The audit's answers stay as their worker left them (already scored on gold); only the reviewer is scored.
+        // Every gold answer scores the reviewer. One drawn only for the audit stays as its worker left
+        // it (already scored on gold); one that was waiting for a person is decided like any other.
         var audited = decision.Value!.Where(o => audits.ContainsKey(o.AssignmentId)).ToList();
-        var outcomes = decision.Value!.Where(o => !audits.ContainsKey(o.AssignmentId)).ToList();
+        var onlyAudit = audited.Where(o => !waiting.Contains(o.AssignmentId)).ToList();
+        var outcomes = decision.Value!.Where(o => !audits.ContainsKey(o.AssignmentId) || waiting.Contains(o.AssignmentId)).ToList();
         if (audited.Count > 0)
         {
             var right = audited.Count(o => (o.Decision == ReviewDecisionKind.Approved) == audits[o.AssignmentId]);
-            await using var audit = ReviewBatchSql.Command(connection, tx, AuditSql, reviewerId, audited.Count, right, audited.Select(o => o.AssignmentId).ToArray(), now);
+            await using var audit = ReviewBatchSql.Command(connection, tx, AuditSql, reviewerId, audited.Count, right, onlyAudit.Select(o => o.AssignmentId).ToArray(), now);
             await audit.ExecuteNonQueryAsync(ct);
-            await using var remember = ReviewBatchSql.Command(connection, tx, RememberAuditSql, audited.Select(o => o.AssignmentId).ToArray(), audited.Select(o => o.Decision.ToString()).ToArray(), batchId, reviewerId, now);
+            await using var remember = ReviewBatchSql.Command(connection, tx, RememberAuditSql, onlyAudit.Select(o => o.AssignmentId).ToArray(), onlyAudit.Select(o => o.Decision.ToString()).ToArray(), batchId, reviewerId, now);
             await remember.ExecuteNonQueryAsync(ct);
         }
         await using (var write = ReviewBatchSql.Command(

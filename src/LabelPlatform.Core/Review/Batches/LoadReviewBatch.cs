@@ -53,20 +53,20 @@ public sealed class LoadReviewBatch(IDbContextFactory<AppDbContext> dbFactory, T
             return Error.Forbidden("This batch belongs to another reviewer.");
         }
 
-        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == batch.JobId).Select(j => new { j.Name, j.RejectionReasons }).SingleAsync(ct);
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == batch.JobId).Select(j => new { j.Name, j.RejectionReasons, j.AnswersPerItem }).SingleAsync(ct);
         var rows = await (
                 from a in db.Assignments
                 where a.ReviewBatchId == batchId
                 join i in db.Items on a.ItemId equals i.Id
                 from v in db.Verdicts.Where(v => v.AssignmentId == a.Id).DefaultIfEmpty()
-                orderby a.SubmittedAt, a.Id
                 select new
                 {
+                    Gold = i.GoldAnswer != null,
                     Submission = new FlaggedSubmission(
                         a.Id, batch.JobId, job.Name, i.Id, i.SourceName, a.Label, a.AnswerJson, a.SubmittedAt,
                         v == null ? "" : v.Reason, v == null ? null : v.ModelLabel, v == null ? 0 : v.Confidence, v == null ? 0 : v.ModelVersion,
                         v == null ? "{}" : v.Evidence, v == null ? a.SubmittedAt ?? batch.CreatedAt : v.CreatedAt),
-                    State = a.ReviewState ?? ReviewState.NeedsReview, // an audit answer (gold) shows as any other waiting for a person
+                    a.ReviewState,
                     RejectedFor = db.ReviewDecisions.Where(d => d.AssignmentId == a.Id && d.Decision == ReviewDecisionKind.Rejected)
                         .OrderByDescending(d => d.DecidedAt).Select(d => d.Reason).FirstOrDefault(),
                     DisputeNote = db.ReviewDisputes.Where(d => d.AssignmentId == a.Id).Select(d => d.Note).FirstOrDefault(),
@@ -74,6 +74,14 @@ public sealed class LoadReviewBatch(IDbContextFactory<AppDbContext> dbFactory, T
             .AsNoTracking()
             .ToListAsync(ct);
 
+        // A gold answer drawn only to check the reviewer shows as any other waiting for a person (its
+        // settled state, and a dispute it may once have had, stay out of sight); cards come in an
+        // order of the batch's own, disputes first, not by age (checks are older answers).
+        var cardsIn = rows
+            .Select(r => (Row: r, State: r.ReviewState is ReviewState.NeedsReview or ReviewState.Disputed ? r.ReviewState.Value : ReviewState.NeedsReview))
+            .OrderBy(r => r.State != ReviewState.Disputed)
+            .ThenBy(r => Convert.ToHexString(System.Security.Cryptography.MD5.HashData(batch.Id.ToByteArray().Concat(r.Row.Submission.AssignmentId.ToByteArray()).ToArray())), StringComparer.Ordinal)
+            .ToList();
         var itemIds = rows.Select(r => r.Submission.ItemId).Distinct().ToList();
         var memberIds = rows.Select(r => r.Submission.AssignmentId).ToList();
         var others = (await db.Assignments.AsNoTracking()
@@ -83,12 +91,14 @@ public sealed class LoadReviewBatch(IDbContextFactory<AppDbContext> dbFactory, T
                 .ToListAsync(ct))
             .ToLookup(o => o.ItemId, o => o.Answer);
 
-        var cards = rows.Select(r => new ReviewCard(
-                r.Submission,
-                r.State,
-                r.State == ReviewState.Disputed ? r.RejectedFor ?? (r.Submission.Reason.Length > 0 ? $"rejected by the model: {r.Submission.Reason}" : null) : null,
-                r.DisputeNote,
-                others[r.Submission.ItemId].ToList()))
+        // A gold item has been answered by many workers; a real one by about the job's answers per
+        // item. Its card shows no more other answers than a real item's would.
+        var cards = cardsIn.Select(c => new ReviewCard(
+                c.Row.Submission,
+                c.State,
+                c.State == ReviewState.Disputed ? c.Row.RejectedFor ?? (c.Row.Submission.Reason.Length > 0 ? $"rejected by the model: {c.Row.Submission.Reason}" : null) : null,
+                c.State == ReviewState.Disputed ? c.Row.DisputeNote : null,
+                [.. others[c.Row.Submission.ItemId].Take(c.Row.Gold ? Math.Max(0, job.AnswersPerItem - 1) : int.MaxValue)]))
             .ToList();
         return new ReviewBatchView(batch.Id, batch.JobId, job.Name, batch.Status, batch.LeaseExpiresAt, job.RejectionReasons, cards);
     }

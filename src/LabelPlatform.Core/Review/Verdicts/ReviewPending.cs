@@ -57,7 +57,7 @@ public sealed class ReviewPending(
         )
         UPDATE items SET remaining_slots = items.remaining_slots + rejected.n
         FROM (SELECT item_id, count(*)::int AS n FROM judged WHERE outcome = 'Rejected' GROUP BY item_id) rejected
-        WHERE items.id = rejected.item_id
+        WHERE items.id = rejected.item_id AND items.gold_answer IS NULL
         """;
 
     /// <summary>Reviews one batch; returns how many answers got a verdict (0: nothing was waiting).</summary>

@@ -39,6 +39,22 @@ public partial class Flagged
     private readonly Dictionary<Guid, string> _marks = [];
     private FlaggedList? _overview;
     private ReviewBatchView? _batch;
+    private ReviewBatchView? _decided;
+
+    // One sealed link per card, made once: a new link is a new download.
+    private readonly Dictionary<Guid, string> _links = [];
+
+    [Inject] private LabelPlatform.Jobs.Storage.AssignmentFiles Files { get; set; } = default!;
+
+    private string LinkOf(Guid assignmentId)
+    {
+        if (!_links.TryGetValue(assignmentId, out var link))
+        {
+            _links[assignmentId] = link = Files.ReviewerLinkFor(assignmentId, 256);
+        }
+
+        return link;
+    }
     private Guid? _pickJob;
     private int _current;
     private string? _error;
@@ -160,6 +176,8 @@ public partial class Flagged
     {
         var view = await Load.HandleAsync((await AuthState).User, batchId);
         _error = view.Error?.Message;
+        _decided = null;
+        _links.Clear();
         _batch = view.Value;
         _marks.Clear();
         _current = 0;
@@ -176,8 +194,12 @@ public partial class Flagged
         _busy = true;
         try
         {
-            var result = await Decide.HandleAsync((await AuthState).User, _batch.BatchId, _marks.Select(m => new Rejection(m.Key, m.Value)).ToList());
+            var user = (await AuthState).User;
+            var batchId = _batch.BatchId;
+            var result = await Decide.HandleAsync(user, batchId, _marks.Select(m => new Rejection(m.Key, m.Value)).ToList());
             _overlay = Overlay.None;
+            // Decided: now the model's view of each card may be shown, to learn from, without steering anyone.
+            _decided = result.Error is null ? (await Load.HandleAsync(user, batchId)).Value : null;
             _message = result.Error?.Message ?? $"Decided: {result.Value!.Approved} approved, {result.Value.Rejected} rejected.";
             if (result.Error is null || result.Error.Code is "batch_expired" or "conflict")
             {

@@ -2,6 +2,7 @@ using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Jobs.Progress;
+using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Labelling;
 using LabelPlatform.Labelling.Drafts;
 using LabelPlatform.Queue;
@@ -74,9 +75,6 @@ public partial class Workspace
 
     [Inject] private ClaimNextItem ClaimNext { get; set; } = default!;
 
-    // Only when the job gives feedback on missed gold: shown above the next item until the next answer.
-    private GoldFeedback? _missedGold;
-
     [Inject] private SubmitAnswer Submit { get; set; } = default!;
 
     [Inject] private ExtendLease Extend { get; set; } = default!;
@@ -95,7 +93,10 @@ public partial class Workspace
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
 
-    private string ImageUrl(int width) => $"/items/{_claim!.ItemId}/file?w={width}";
+    [Inject] private AssignmentFiles Files { get; set; } = default!;
+
+    // Made once per claim (a new link is a new download): the item's picture for the label picker and for the box editor.
+    private (string Picture, string Editor) _links;
 
     protected override async Task OnInitializedAsync()
     {
@@ -173,6 +174,7 @@ public partial class Workspace
 
         var (answer, suggested) = await StartingAnswerAsync(claim, task, user.UserId);
         (_claim, _task, _answer, _suggested) = (claim, task, answer, suggested);
+        _links = (Files.LinkFor(claim.AssignmentId, 1600), Files.LinkFor(claim.AssignmentId, 2048));
         _focusWork = true;
     }
 
@@ -391,7 +393,6 @@ public partial class Workspace
             {
                 _answered++;
                 _message = null;
-                _missedGold = result.Value!.MissedGold;
                 await ForgetLocalDraftAsync(assignmentId);
             }
             else if (result.Error!.Code == "invalid_answer" || result.Error.Code == "conflict")
