@@ -938,6 +938,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("job_id");
 
+                    b.Property<int>("Answers")
+                        .HasColumnType("integer")
+                        .HasColumnName("answers");
+
                     b.Property<string>("BlockReason")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")

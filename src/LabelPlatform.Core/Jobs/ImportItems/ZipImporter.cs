@@ -17,6 +17,7 @@ namespace LabelPlatform.Jobs.ImportItems;
 public sealed class ZipImporter(
     IDbContextFactory<AppDbContext> dbFactory,
     IItemStore store,
+    ScreenImages screens,
     IOptions<UploadLimits> limits,
     InputCopyRequests inputCopies,
     TimeProvider clock)
@@ -214,6 +215,7 @@ public sealed class ZipImporter(
             CreatedAt = now,
         };
         await store.PutAsync(item.StorageKey, bytes, ct);
+        await screens.PreparePlainCopiesAsync(item.StorageKey, item.Width, bytes, ct);
         return item;
     }
 
@@ -222,6 +224,7 @@ public sealed class ZipImporter(
         foreach (var item in staged)
         {
             store.Delete(item.StorageKey);
+            screens.DeletePlainCopies(item.StorageKey, item.Width);
         }
 
         staged.Clear();

@@ -43,23 +43,59 @@ public sealed class ScreenImages(IItemStore store)
         return await MakeCopyAsync(source, key, width, lossless, contentType, ct);
     }
 
+    /// <summary>The widths workers' and reviewers' pages ask for: review cards, the label picker, the box editor.</summary>
+    public static readonly IReadOnlyList<int> PlainWidths = [256, 1600, 2048];
+
     /// <summary>
-    /// What workers and reviewers are shown: always a fresh JPEG (white behind any transparency), at most about
-    /// <paramref name="wanted"/> wide and never wider than the original, so no upload's format,
-    /// metadata or bytes reach the page and a gold item looks like any other.
+    /// What workers and reviewers are shown: always a fresh JPEG (white behind any transparency),
+    /// at most about <paramref name="wanted"/> wide and never wider than the original, so no
+    /// upload's format, metadata or bytes reach the page and a gold item looks like any other. The
+    /// copies are made when the item is imported (<see cref="PreparePlainCopiesAsync"/>): a first
+    /// look costs what the hundredth does, so a gold item many have seen is not quicker to load.
     /// </summary>
     public async Task<(Stream Content, string ContentType)?> OpenPlainCopyAsync(ItemFile file, int wanted, CancellationToken ct)
     {
-        var width = Math.Min(Bucket(wanted), file.Width);
-        var key = $"screen/w{Bucket(wanted)}/{file.StorageKey[..file.StorageKey.LastIndexOf('.')]}.jpg";
-        if (store.OpenRead(key) is { } cached)
+        var key = PlainKey(file.StorageKey, PlainWidth(file.Width, wanted));
+        if (store.OpenRead(key) is { } prepared)
         {
-            return (cached, "image/jpeg");
+            return (prepared, "image/jpeg");
         }
 
+        // Items imported before copies were prepared at import: made now, once.
         await using var source = store.OpenRead(file.StorageKey);
-        return source is null ? null : await MakeCopyAsync(source, key, width, lossless: false, "image/jpeg", ct);
+        return source is null ? null : await MakeCopyAsync(source, key, PlainWidth(file.Width, wanted), lossless: false, "image/jpeg", ct);
     }
+
+    /// <summary>Makes an imported item's plain copies for every width the pages use (one decode; narrow pictures need one copy).</summary>
+    public async Task PreparePlainCopiesAsync(string storageKey, int originalWidth, byte[] original, CancellationToken ct)
+    {
+        using var bitmap = SKBitmap.Decode(original);
+        if (bitmap is null)
+        {
+            return;
+        }
+
+        foreach (var width in PlainWidths.Select(w => PlainWidth(originalWidth, w)).Distinct())
+        {
+            await store.PutAsync(PlainKey(storageKey, width), Encode(bitmap, width, lossless: false), ct);
+        }
+    }
+
+    /// <summary>Removes what <see cref="PreparePlainCopiesAsync"/> made (an import that did not go through).</summary>
+    public void DeletePlainCopies(string storageKey, int originalWidth)
+    {
+        foreach (var width in PlainWidths.Select(w => PlainWidth(originalWidth, w)).Distinct())
+        {
+            store.Delete(PlainKey(storageKey, width));
+        }
+    }
+
+    // Any width asked for snaps to one the import prepared.
+    private static int PlainWidth(int originalWidth, int wanted) =>
+        Math.Min(Bucket(PlainWidths.FirstOrDefault(w => w >= wanted, PlainWidths[^1])), originalWidth);
+
+    // "<job>/<item>.png" becomes "plain/640/<job>/<item>.jpg": the store's key rules hold.
+    private static string PlainKey(string storageKey, int width) => $"plain/{width}/{storageKey[..storageKey.LastIndexOf('.')]}.jpg";
 
     private async Task<(Stream Content, string ContentType)?> MakeCopyAsync(Stream source, string key, int width, bool lossless, string contentType, CancellationToken ct)
     {
@@ -77,11 +113,11 @@ public sealed class ScreenImages(IItemStore store)
     private static byte[]? Resize(Stream source, int width, bool lossless)
     {
         using var original = SKBitmap.Decode(source);
-        if (original is null)
-        {
-            return null;
-        }
+        return original is null ? null : Encode(original, width, lossless);
+    }
 
+    private static byte[] Encode(SKBitmap original, int width, bool lossless)
+    {
         var height = Math.Max(1, (int)Math.Round(original.Height * (double)width / original.Width));
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, lossless ? SKAlphaType.Premul : SKAlphaType.Opaque));
         surface.Canvas.Clear(lossless ? SKColors.Transparent : SKColors.White);

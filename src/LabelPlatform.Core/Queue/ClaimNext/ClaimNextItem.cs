@@ -44,12 +44,23 @@ public sealed class ClaimNextItem(ClaimBatcher batcher, Quality.Gold.GoldDraw go
     public async Task<Result<IReadOnlyList<Claim>>> HandleBatchAsync(Guid jobId, string workerId, int count, CancellationToken ct = default)
     {
         // Gold items are mixed in one claim at a time, at the job's rate; a blocked worker gets nothing.
-        if (await gold.BeforeClaimAsync(jobId, workerId, ct) is { } checkedClaim)
+        Quality.Gold.GoldTicket? ticket = null;
+        if (await gold.BeforeClaimAsync(jobId, workerId, ct) is { } checkedGold)
         {
-            return checkedClaim.IsSuccess ? Result<IReadOnlyList<Claim>>.Ok([checkedClaim.Value!]) : checkedClaim.Error!;
+            if (!checkedGold.IsSuccess)
+            {
+                return checkedGold.Error!;
+            }
+
+            ticket = checkedGold.Value;
         }
 
-        var outcome = await batcher.ClaimAsync(jobId, workerId, count, ct);
+        var outcome = await batcher.ClaimAsync(jobId, workerId, count, ticket, ct);
+        if (outcome.GoldNotReady)
+        {
+            return Quality.Gold.GoldDraw.QualificationNotReady;
+        }
+
         if (outcome.NotRunningStatus is { } status)
         {
             return status == "missing"

@@ -10,7 +10,9 @@ namespace LabelPlatform.Queue.ClaimNext;
 /// open items locked with SKIP LOCKED and who of the batch already had them; (2) the new leases
 /// written, the slots taken, listeners told, COMMIT. Matching workers to items happens in memory
 /// in between. One commit for every job waiting: fewer, larger transactions are what make the
-/// queue fast on a small database machine.
+/// queue fast on a small database machine. In a job with gold, every claim also reads a gold item
+/// for each of its workers and the gold draws are leased here too: a gold claim runs the same
+/// statements as any other claim of the job, so its timing does not give it away.
 /// </summary>
 internal static class ClaimTransaction
 {
@@ -53,6 +55,36 @@ internal static class ClaimTransaction
         ORDER BY c.remaining_slots, c.ordinal
         """;
 
+    // For each worker: the live gold item they would get next, in an order of their own.
+    private const string GoldCandidatesSql = """
+        SELECT w.worker_id, picked.id
+        FROM unnest($2::text[]) AS w(worker_id)
+        CROSS JOIN LATERAL (
+            SELECT i.id FROM items i
+            WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL AND ($3 = 0 OR i.gold_shown < $3)
+              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.worker_id = w.worker_id)
+            ORDER BY md5(i.id::text || w.worker_id)
+            LIMIT 1
+        ) picked
+        """;
+
+    // Gold leases take no slot; handing one out counts toward the item's retirement. A worker racing
+    // themselves from two processes for the same gold item gets it once (the unique index decides):
+    // the leases written come back, and only those are handed out.
+    private const string GoldLeaseSql = """
+        WITH input AS (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[]) AS t(id, item_id, worker_id, job_id, expires)
+        ), leased AS (
+            INSERT INTO assignments (id, job_id, item_id, worker_id, status, leased_at, lease_expires_at)
+            SELECT id, job_id, item_id, worker_id, 'Leased', $6, expires FROM input
+            ON CONFLICT DO NOTHING
+            RETURNING id, item_id
+        ), shown AS (
+            UPDATE items SET gold_shown = gold_shown + 1 FROM leased WHERE items.id = leased.item_id
+        )
+        SELECT id FROM leased
+        """;
+
     private const string LeaseSql = """
         WITH input AS (
             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(id, item_id, worker_id)
@@ -73,14 +105,18 @@ internal static class ClaimTransaction
         var jobs = requests
             .GroupBy(r => r.JobId)
             .OrderBy(g => g.Key)
-            .Select(g => new JobClaims(g.Key, g.GroupBy(r => r.WorkerId).ToDictionary(w => w.Key, w => w.Max(r => r.Count))))
+            .Select(g => new JobClaims(
+                g.Key,
+                g.GroupBy(r => r.WorkerId).ToDictionary(w => w.Key, w => w.Max(r => r.Count)),
+                g.Where(r => r.Gold is not null).GroupBy(r => r.WorkerId).ToDictionary(w => w.Key, w => w.First().Gold!)))
             .ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync();
+        HashSet<Guid> goldLeased;
         try
         {
             await ReadAsync(connection, jobs, now);
-            await WriteAsync(connection, jobs, now);
+            goldLeased = await WriteAsync(connection, jobs, now);
         }
         catch
         {
@@ -93,9 +129,9 @@ internal static class ClaimTransaction
         {
             foreach (var (worker, count) in job.Wanted)
             {
-                outcomes[(job.Id, worker)] = job.Status == "Running"
-                    ? new ClaimBatchOutcome(job.Claims[worker].Take(count).ToList(), null)
-                    : new ClaimBatchOutcome([], job.Status ?? "missing");
+                outcomes[(job.Id, worker)] = job.Status != "Running" ? new ClaimBatchOutcome([], job.Status ?? "missing")
+                    : job.GoldNotReady.Contains(worker) ? new ClaimBatchOutcome([], null, GoldNotReady: true)
+                    : new ClaimBatchOutcome(job.Claims[worker].Where(c => !job.GoldClaims.Contains(c.AssignmentId) || goldLeased.Contains(c.AssignmentId)).Take(count).ToList(), null);
             }
         }
 
@@ -115,6 +151,10 @@ internal static class ClaimTransaction
             read.BatchCommands.Add(QueueSql.Command(ExpireSql, job.Id, now));
             read.BatchCommands.Add(QueueSql.Command(HeldSql, job.Id, workers));
             read.BatchCommands.Add(QueueSql.Command(CandidatesSql, job.Id, candidateLimit, workers));
+            if (job.Tickets.Count > 0)
+            {
+                read.BatchCommands.Add(QueueSql.Command(GoldCandidatesSql, job.Id, workers, job.Tickets.Values.First().RetireAfter));
+            }
         }
 
         await using var reader = await read.ExecuteReaderAsync();
@@ -147,39 +187,111 @@ internal static class ClaimTransaction
             }
 
             await reader.NextResultAsync();
+            if (job.Tickets.Count > 0)
+            {
+                while (await reader.ReadAsync())
+                {
+                    job.GoldCandidates[reader.GetString(0)] = reader.GetGuid(1);
+                }
+
+                await reader.NextResultAsync();
+            }
         }
     }
 
     /// <summary>
-    /// Round trip 2: the new leases of every running job, listeners told, COMMIT. The commit travels
-    /// with the writes: a worker hears of a lease only once it is durable. Jobs that are not running
-    /// still commit, since returning expired leases is right whatever the job's state.
+    /// Round trip 2: the gold leases and the new leases of every running job, listeners told,
+    /// COMMIT. The commit travels with the writes: a worker hears of a lease only once it is durable.
+    /// Jobs that are not running still commit, since returning expired leases is right whatever the
+    /// job's state. Returns the gold leases written.
     /// </summary>
-    private static async Task WriteAsync(NpgsqlConnection connection, List<JobClaims> jobs, DateTimeOffset now)
+    private static async Task<HashSet<Guid>> WriteAsync(NpgsqlConnection connection, List<JobClaims> jobs, DateTimeOffset now)
     {
         await using var write = new NpgsqlBatch(connection);
+        var gold = new List<(Guid JobId, string Worker, Claim Claim)>();
         foreach (var job in jobs.Where(j => j.Status == "Running"))
         {
             var expires = now.AddMinutes(job.LeaseMinutes);
-            var fresh = Match(job.Wanted, job.Claims, job.Candidates, job.Seen, expires);
-            if (fresh.Count == 0)
+            gold.AddRange(DrawGold(job, expires).Select(g => (job.Id, g.Worker, g.Claim)));
+            var fresh = Match(job.Wanted.Where(w => !job.Drawn.Contains(w.Key)).ToDictionary(), job.Claims, job.Candidates, job.Seen, expires);
+            if (fresh.Count == 0 && job.Drawn.Count == 0)
             {
                 continue;
             }
 
-            write.BatchCommands.Add(QueueSql.Command(
-                LeaseSql,
-                fresh.Select(f => f.Claim.AssignmentId).ToArray(),
-                fresh.Select(f => f.Claim.ItemId).ToArray(),
-                fresh.Select(f => f.Worker).ToArray(),
-                job.Id,
-                now,
-                expires));
+            if (fresh.Count > 0)
+            {
+                write.BatchCommands.Add(QueueSql.Command(
+                    LeaseSql,
+                    fresh.Select(f => f.Claim.AssignmentId).ToArray(),
+                    fresh.Select(f => f.Claim.ItemId).ToArray(),
+                    fresh.Select(f => f.Worker).ToArray(),
+                    job.Id,
+                    now,
+                    expires));
+            }
+
             write.BatchCommands.Add(JobChanges.AnnounceCommand(job.Id));
         }
 
+        // Every gold lease of the batch in one statement, first: its result set is the first to read.
+        if (gold.Count > 0)
+        {
+            write.BatchCommands.Insert(0, QueueSql.Command(
+                GoldLeaseSql,
+                gold.Select(g => g.Claim.AssignmentId).ToArray(),
+                gold.Select(g => g.Claim.ItemId).ToArray(),
+                gold.Select(g => g.Worker).ToArray(),
+                gold.Select(g => g.JobId).ToArray(),
+                gold.Select(g => g.Claim.LeaseExpiresAt).ToArray(),
+                now));
+        }
+
         write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        await write.ExecuteNonQueryAsync();
+        var leased = new HashSet<Guid>();
+        await using var reader = await write.ExecuteReaderAsync();
+        if (gold.Count > 0)
+        {
+            while (await reader.ReadAsync())
+            {
+                leased.Add(reader.GetGuid(0));
+            }
+        }
+
+        while (await reader.NextResultAsync())
+        {
+            // Read every result, so an error in the COMMIT surfaces here.
+        }
+
+        return leased;
+    }
+
+    /// <summary>
+    /// The workers whose claim is a gold item get the one picked for them (one item, whatever they
+    /// asked for); one who owes the qualification test and has none left gets nothing. A worker
+    /// whose draw found no live gold item, outside the test, gets real work as usual.
+    /// </summary>
+    private static List<(string Worker, Claim Claim)> DrawGold(JobClaims job, DateTimeOffset expires)
+    {
+        var drawn = new List<(string, Claim)>();
+        foreach (var (worker, ticket) in job.Tickets.Where(t => t.Value.Draw && job.Claims[t.Key].Count == 0))
+        {
+            if (job.GoldCandidates.TryGetValue(worker, out var item))
+            {
+                var claim = new Claim(Guid.CreateVersion7(), item, expires);
+                job.Claims[worker].Add(claim);
+                job.GoldClaims.Add(claim.AssignmentId);
+                job.Drawn.Add(worker);
+                drawn.Add((worker, claim));
+            }
+            else if (ticket.Forced)
+            {
+                job.GoldNotReady.Add(worker);
+                job.Drawn.Add(worker);
+            }
+        }
+
+        return drawn;
     }
 
     /// <summary>
@@ -229,12 +341,23 @@ internal static class ClaimTransaction
         return fresh;
     }
 
-    /// <summary>One job's share of a claim transaction: who wants how many, and what the reads found.</summary>
-    private sealed class JobClaims(Guid id, Dictionary<string, int> wanted)
+    /// <summary>One job's share of a claim transaction: who wants how many (and which claims are gold draws), and what the reads found.</summary>
+    private sealed class JobClaims(Guid id, Dictionary<string, int> wanted, Dictionary<string, Quality.Gold.GoldTicket> tickets)
     {
         public Guid Id { get; } = id;
 
         public Dictionary<string, int> Wanted { get; } = wanted;
+
+        public Dictionary<string, Quality.Gold.GoldTicket> Tickets { get; } = tickets;
+
+        public Dictionary<string, Guid> GoldCandidates { get; } = [];
+
+        /// <summary>Workers served by their gold draw (an item, or "not ready"): real items are not dealt to them.</summary>
+        public HashSet<string> Drawn { get; } = [];
+
+        public HashSet<Guid> GoldClaims { get; } = [];
+
+        public HashSet<string> GoldNotReady { get; } = [];
 
         public Dictionary<string, List<Claim>> Claims { get; } = wanted.Keys.ToDictionary(w => w, _ => new List<Claim>());
 

@@ -26,7 +26,8 @@ internal static class SubmitTransaction
         SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
                j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height,
                (SELECT m.descriptor->>'kind' FROM review_models m WHERE m.job_id = j.id ORDER BY m.version DESC LIMIT 1) AS model_kind,
-               i.gold_answer::text, j.quality_policy::text, coalesce(q.gold_answers, 0), coalesce(q.gold_correct, 0)
+               i.gold_answer::text, j.quality_policy::text, coalesce(q.gold_answers, 0), coalesce(q.gold_correct, 0),
+               EXISTS (SELECT 1 FROM items g WHERE g.job_id = j.id AND g.gold_answer IS NOT NULL) AS job_has_gold
         FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
         LEFT JOIN worker_job_quality q ON q.worker_id = a.worker_id AND q.job_id = a.job_id
         WHERE a.id = ANY($1)
@@ -56,14 +57,15 @@ internal static class SubmitTransaction
         WHERE items.id = returned.item_id
         """;
 
-    // Gold answers move their workers' records.
-    private const string GoldRecordSql = """
-        INSERT INTO worker_job_quality AS q (worker_id, job_id, gold_answers, gold_correct, updated_at)
-        SELECT worker_id, job_id, count(*)::int, (count(*) FILTER (WHERE correct))::int, $4
-        FROM unnest($1::text[], $2::uuid[], $3::boolean[]) AS t(worker_id, job_id, correct)
+    // Every answer in a job with gold moves its worker's record there, gold or not: the same write either way.
+    private const string RecordSql = """
+        INSERT INTO worker_job_quality AS q (worker_id, job_id, answers, gold_answers, gold_correct, updated_at)
+        SELECT worker_id, job_id, count(*)::int, (count(*) FILTER (WHERE gold))::int, (count(*) FILTER (WHERE correct))::int, $5
+        FROM unnest($1::text[], $2::uuid[], $3::boolean[], $4::boolean[]) AS t(worker_id, job_id, gold, correct)
         GROUP BY worker_id, job_id
         ON CONFLICT (worker_id, job_id) DO UPDATE
-            SET gold_answers = q.gold_answers + excluded.gold_answers, gold_correct = q.gold_correct + excluded.gold_correct, updated_at = excluded.updated_at
+            SET answers = q.answers + excluded.answers, gold_answers = q.gold_answers + excluded.gold_answers,
+                gold_correct = q.gold_correct + excluded.gold_correct, updated_at = excluded.updated_at
         """;
 
     // A blocked worker's answers still waiting for review no longer count, nor do their leases: the slots go back.
@@ -145,7 +147,7 @@ internal static class SubmitTransaction
                 var policy = QualityPolicy.FromJson(reader.GetString(15));
                 var record = (Answers: reader.GetInt32(16), Correct: reader.GetInt32(17));
                 var doubtful = policy.SendsToReviewer(record.Answers, record.Correct);
-                rows[assignment.Id] = new Row(assignment, schema, reviewed, goldAnswer, policy, doubtful, record);
+                rows[assignment.Id] = new Row(assignment, schema, reviewed, goldAnswer, policy, doubtful, record, reader.GetBoolean(18));
             }
         }
 
@@ -154,10 +156,13 @@ internal static class SubmitTransaction
         var submitted = decisions.Where(d => d.Write == Write.Submit).ToList();
         var expired = decisions.Where(d => d.Write == Write.Expire).ToList();
         var jobs = submitted.Select(d => d.JobId).Distinct().ToArray();
-        var gold = submitted.Select(d => (Decision: d, Row: rows[d.AssignmentId]))
-            .Where(g => g.Row.Gold is not null)
-            .Select(g => (g.Decision, g.Row, Correct: GoldScoring.Matches(g.Row.Schema.Kind, g.Row.Gold!, g.Decision.Answer!)))
+        // In a job with gold every answer is scored and its worker's record weighed, a real answer
+        // against itself: the same work either way, so a check does not take longer to store.
+        var scored = submitted.Select(d => (Decision: d, Row: rows[d.AssignmentId]))
+            .Where(g => g.Row.JobHasGold)
+            .Select(g => (g.Decision, g.Row, Correct: GoldScoring.Matches(g.Row.Schema.Kind, g.Row.Gold ?? g.Decision.Answer!, g.Decision.Answer!)))
             .ToList();
+        var gold = scored.Where(g => g.Row.Gold is not null).ToList();
         var goldCorrect = gold.ToDictionary(g => g.Decision.AssignmentId, g => g.Correct);
 
         // Answers nobody reviews are accepted as they arrive, and paid in this transaction.
@@ -193,15 +198,17 @@ internal static class SubmitTransaction
                 write.BatchCommands.Add(QueueSql.Command(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
             }
 
-            if (gold.Count > 0)
+            var recorded = submitted.Where(d => rows[d.AssignmentId].JobHasGold).ToList();
+            if (recorded.Count > 0)
             {
                 write.BatchCommands.Add(QueueSql.Command(
-                    GoldRecordSql,
-                    gold.Select(g => g.Row.Assignment.WorkerId).ToArray(),
-                    gold.Select(g => g.Decision.JobId).ToArray(),
-                    gold.Select(g => g.Correct).ToArray(),
+                    RecordSql,
+                    recorded.Select(d => rows[d.AssignmentId].Assignment.WorkerId).ToArray(),
+                    recorded.Select(d => d.JobId).ToArray(),
+                    recorded.Select(d => goldCorrect.ContainsKey(d.AssignmentId)).ToArray(),
+                    recorded.Select(d => goldCorrect.GetValueOrDefault(d.AssignmentId)).ToArray(),
                     now));
-                AddBlocks(write, gold, now);
+                AddBlocks(write, scored, now);
             }
 
             if (jobs.Length > 0)
@@ -251,12 +258,13 @@ internal static class SubmitTransaction
     /// trip (a third round trip only for batches with gold would time them apart). The record was read with the assignments; a second batch of the same worker's gold
     /// committing alongside is counted by their next gold answer.
     /// </summary>
-    private static void AddBlocks(NpgsqlBatch write, List<(Decision Decision, Row Row, bool Correct)> gold, DateTimeOffset now)
+    private static void AddBlocks(NpgsqlBatch write, List<(Decision Decision, Row Row, bool Correct)> scored, DateTimeOffset now)
     {
-        var blocks = gold
+        var blocks = scored
             .GroupBy(g => (g.Row.Assignment.WorkerId, g.Decision.JobId))
-            .Select(g => (g.Key.WorkerId, g.Key.JobId, Reason: g.First().Row.Policy.BlockReason(
-                g.First().Row.GoldRecord.Answers + g.Count(), g.First().Row.GoldRecord.Correct + g.Count(x => x.Correct))))
+            .Select(g => (g.Key.WorkerId, g.Key.JobId, Gold: g.Where(x => x.Row.Gold is not null).ToList(), g.First().Row))
+            .Select(g => (g.WorkerId, g.JobId, Reason: g.Gold.Count == 0 ? null : g.Row.Policy.BlockReason(
+                g.Row.GoldRecord.Answers + g.Gold.Count, g.Row.GoldRecord.Correct + g.Gold.Count(x => x.Correct))))
             .Where(b => b.Reason is not null)
             .ToList();
         if (blocks.Count == 0)
@@ -307,7 +315,7 @@ internal static class SubmitTransaction
         Expire,
     }
 
-    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed, Answer? Gold, QualityPolicy Policy, bool Doubtful, (int Answers, int Correct) GoldRecord);
+    private sealed record Row(Assignment Assignment, AnswerSchema Schema, bool Reviewed, Answer? Gold, QualityPolicy Policy, bool Doubtful, (int Answers, int Correct) GoldRecord, bool JobHasGold);
 
     private sealed record Decision(Guid AssignmentId, Guid ItemId, Guid JobId, Answer? Answer, Write Write, Error? Error)
     {

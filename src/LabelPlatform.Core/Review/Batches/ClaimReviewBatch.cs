@@ -157,7 +157,10 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
             if (taken.Count > 0)
             {
                 // The reviewer's own audit: answers to gold items, whose rightness is known, in among the rest.
-                var audits = (taken.Count + Quality.Gold.ReviewerQuality.AuditEvery - 1) / Quality.Gold.ReviewerQuality.AuditEvery;
+                // One in AuditEvery on average, whatever the batch's size (rounded at random): a small
+                // batch is no likelier to hold a check, so neither its size nor a card's place tells.
+                var every = Quality.Gold.ReviewerQuality.AuditEvery;
+                var audits = (taken.Count / every) + (Random.Shared.Next(every) < taken.Count % every ? 1 : 0);
                 await using (var audit = ReviewBatchSql.Command(connection, tx, AuditSql, reviewerId, job.Value, audits, batchId))
                 await using (var reader = await audit.ExecuteReaderAsync(ct))
                 {

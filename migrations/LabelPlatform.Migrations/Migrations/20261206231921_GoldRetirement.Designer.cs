@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace LabelPlatform.Migrations.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261206230632_GoldRetirement")]
+    [Migration("20261206231921_GoldRetirement")]
     partial class GoldRetirement
     {
         /// <inheritdoc />
@@ -940,6 +940,10 @@ namespace LabelPlatform.Migrations.Migrations
                     b.Property<Guid>("JobId")
                         .HasColumnType("uuid")
                         .HasColumnName("job_id");
+
+                    b.Property<int>("Answers")
+                        .HasColumnType("integer")
+                        .HasColumnName("answers");
 
                     b.Property<string>("BlockReason")
                         .HasMaxLength(300)
