@@ -37,6 +37,9 @@ public sealed class QualityPanelTests(BrowserFixture app)
         await page.ChooseFileAsync(upload, gold);
         await Assertions.Expect(panel.Locator(".lp-gold-message")).ToHaveTextAsync("2 items are gold now.");
         await Assertions.Expect(panel.Locator(".lp-gold-count")).ToHaveTextAsync("2");
+        await Assertions.Expect(panel.Locator(".lp-gold-live")).ToHaveTextAsync("2");
+        // Two gold items are too few for long: the panel says so.
+        await Assertions.Expect(panel.Locator(".lp-gold-low")).ToContainTextAsync("The gold pool is running low: 2 of 2 gold items are still handed out");
 
         await panel.GetByLabel("Gold share", new() { Exact = true }).FillAsync("1");
         await panel.GetByLabel("Gold share, new workers").FillAsync("1");

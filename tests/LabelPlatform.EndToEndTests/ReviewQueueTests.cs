@@ -52,15 +52,20 @@ public sealed class ReviewQueueTests(BrowserFixture app)
         await Assertions.Expect(page.Locator(".lp-review-overview")).ToContainTextAsync(job.Name);
         await Assertions.Expect(page.Locator(".lp-review")).ToBeFocusedAsync();
 
-        // G takes a batch: both answers, the first under the cursor, with the model's reason and evidence.
+        // G takes a batch: both answers, in an order of the batch's own, blind to the model's view.
         await page.Keyboard.PressAsync("g");
         var card = page.Locator($".lp-flagged[data-assignment='{first.Id}']");
-        await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("lp-current"));
         await Assertions.Expect(page.Locator(".lp-flagged")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".lp-flagged.lp-current")).ToHaveCountAsync(1);
+        if (!(await card.GetAttributeAsync("class"))!.Contains("lp-current", StringComparison.Ordinal))
+        {
+            await page.Keyboard.PressAsync("j");
+        }
+
+        await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("lp-current"));
         await Assertions.Expect(card.Locator(".lp-worker-answer")).ToContainTextAsync($"Worker's answer: {first.Answer}");
-        await Assertions.Expect(card.Locator(".lp-reason")).ToHaveTextAsync(first.Verdict.Reason);
-        await Assertions.Expect(card.Locator(".lp-evidence-class")).ToHaveCountAsync(3);
-        await page.WaitForFunctionAsync("() => document.querySelector('.lp-flagged-image')?.naturalWidth > 0");
+        await Assertions.Expect(page.Locator(".lp-review .lp-reason, .lp-review .lp-model-opinion, .lp-review .lp-evidence")).ToHaveCountAsync(0);
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.lp-flagged-image')].every(i => i.naturalWidth > 0)");
 
         // X marks it, 2 picks the job's second reason, Enter asks, Enter decides.
         await page.Keyboard.PressAsync("x");
@@ -72,6 +77,15 @@ public sealed class ReviewQueueTests(BrowserFixture app)
         await WorkspaceSteps.SaveScreenshotAsync(page, "review-batch.png");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.Locator(".lp-review-message")).ToContainTextAsync("Decided: 1 approved, 1 rejected.");
+
+        // Decided: now the model's reason and evidence for each answer, to learn from.
+        var decided = page.Locator(".lp-decided-batch");
+        await decided.GetByText("How the model saw the 2 answers you just decided").ClickAsync();
+        var seen = decided.Locator($".lp-flagged[data-assignment='{first.Id}']");
+        await Assertions.Expect(seen.Locator(".lp-reason")).ToHaveTextAsync(first.Verdict.Reason);
+        await Assertions.Expect(seen.Locator(".lp-evidence-class")).ToHaveCountAsync(3);
+        await decided.Locator(".lp-flagged-image").First.ScrollIntoViewIfNeededAsync();
+        await page.WaitForFunctionAsync("() => [...document.querySelectorAll('.lp-decided-batch .lp-flagged-image')].every(i => i.complete && i.naturalWidth > 0)");
 
         await using (var db = app.Database.CreateContext())
         {

@@ -119,6 +119,57 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     }
 
     [Fact]
+    public async Task Claim_GoldShownToTheRetirementNumberOfWorkers_IsHandedOutNoMoreAndThePoolReadsLow()
+    {
+        var (_, job) = await JobAsync(items: 10, gold: 2, QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, GoldRetireAfter = 2 }, answersPerItem: 3);
+        var gotGold = new List<bool>();
+        for (var w = 0; w < 3; w++)
+        {
+            var worker = await factory.SignUpAsync(AccountKind.Worker);
+            for (var k = 0; k < 2; k++)
+            {
+                var claim = (await factory.ClaimAsync(job, worker)).Value!;
+                gotGold.Add(await IsGoldAsync(claim.ItemId));
+                Assert.True((await factory.SubmitAsync(claim, worker, "cat")).IsSuccess);
+            }
+        }
+
+        // Two workers get both gold items; the third none: each was handed to two workers and retired.
+        Assert.Equal([true, true, true, true, false, false], gotGold);
+        await using var db = await DbAsync();
+        var shown = await db.Items.Where(i => i.JobId == job.Id && i.GoldAnswer != null).Select(i => i.GoldShown).ToListAsync();
+        Assert.Equal([2, 2], shown);
+        var policy = (await db.Jobs.SingleAsync(j => j.Id == job.Id)).QualityPolicy;
+        Assert.Equal(0, shown.Count(policy.IsLive));
+        Assert.True(policy.GoldPoolLow(0, 2));
+    }
+
+    [Fact]
+    public async Task Feed_CountMovesTheSameWayForAGoldAndARealItem()
+    {
+        var (_, job) = await JobAsync(items: 12, gold: 4, QualityPolicy.Default with { GoldRate = 0.5, NewWorkerGoldRate = 0.5 }, answersPerItem: 1);
+        var worker = await factory.SignUpAsync(AccountKind.Worker);
+        var feed = factory.Services.GetRequiredService<ListAvailableJobs>();
+        async Task<int> CountAsync() => (await feed.HandleAsync(worker.Id)).Single(j => j.Id == job.Id).ItemsForYou;
+
+        // 8 real items open and 4 gold items the worker has not had.
+        Assert.Equal(12, await CountAsync());
+        var moves = new List<(bool Gold, int Holding, int After)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var before = await CountAsync();
+            var claim = (await factory.ClaimAsync(job, worker)).Value!;
+            var holding = await CountAsync();
+            Assert.True((await factory.SubmitAsync(claim, worker, "cat")).IsSuccess);
+            moves.Add((await IsGoldAsync(claim.ItemId), holding - before, await CountAsync() - before));
+        }
+
+        Assert.Contains(moves, m => m.Gold);
+        Assert.Contains(moves, m => !m.Gold);
+        Assert.All(moves, m => Assert.Equal((0, -1), (m.Holding, m.After)));
+    }
+
+    [Fact]
     public async Task ClaimAndSubmit_GoldWithoutFeedback_LookExactlyLikeAnyOtherItem()
     {
         // Half the claims gold: the worker sees the same shape of claim, lease and outcome either way.

@@ -14,7 +14,10 @@ public partial class QualityPanel
 {
     private const long MaxGoldFileBytes = 16 * 1024 * 1024;
 
-    private int _goldCount;
+    private int _goldCount, _goldLive;
+
+    // Retired gold counts against the pool: the researcher hears of it before checks stop.
+    private bool GoldPoolLow => Job.QualityPolicy.GoldPoolLow(_goldLive, _goldCount);
     private double? _answersPerItem;
     private List<Candidate> _candidates = [];
     private IReadOnlyList<WorkerAccuracyRow> _workers = [];
@@ -22,7 +25,7 @@ public partial class QualityPanel
     private List<string> _goldProblems = [];
     private string? _policyMessage;
     private double _goldRate, _newRate, _minAccuracy, _pass, _target, _reviewBelow;
-    private int _minGold, _qualification, _maxAnswers;
+    private int _minGold, _qualification, _maxAnswers, _retireAfter;
     private bool _feedback;
     private AggregationMethod _method;
     private Guid _shownPolicyOf;
@@ -50,7 +53,7 @@ public partial class QualityPanel
         {
             var p = Job.QualityPolicy;
             (_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass) = (p.GoldRate, p.NewWorkerGoldRate, p.MinAccuracy, p.MinGoldAnswers, p.Feedback, p.QualificationItems, p.QualificationPass);
-            (_method, _maxAnswers, _target, _reviewBelow) = (p.Aggregation, p.MaxAnswersPerItem, p.TargetConfidence, p.ReviewBelowAccuracy);
+            (_method, _maxAnswers, _target, _reviewBelow, _retireAfter) = (p.Aggregation, p.MaxAnswersPerItem, p.TargetConfidence, p.ReviewBelowAccuracy, p.GoldRetireAfter);
             _shownPolicyOf = Job.Id;
         }
 
@@ -61,7 +64,8 @@ public partial class QualityPanel
     {
         var user = await CurrentUser.GetAsync();
         await using var db = await DbFactory.CreateDbContextAsync();
-        _goldCount = await db.Items.CountAsync(i => i.JobId == Job.Id && i.GoldAnswer != null);
+        var shown = await db.Items.Where(i => i.JobId == Job.Id && i.GoldAnswer != null).Select(i => i.GoldShown).ToListAsync();
+        (_goldCount, _goldLive) = (shown.Count, shown.Count(Job.QualityPolicy.IsLive));
         var answered = await db.Assignments.Where(a => a.JobId == Job.Id && a.Status == AssignmentStatus.Submitted && !db.Items.Any(i => i.Id == a.ItemId && i.GoldAnswer != null))
             .GroupBy(a => a.ItemId).Select(g => g.Count()).ToListAsync();
         _answersPerItem = answered.Count == 0 ? null : answered.Average();
@@ -128,7 +132,7 @@ public partial class QualityPanel
     private async Task SavePolicyAsync()
     {
         var user = await CurrentUser.GetAsync();
-        var policy = new QualityPolicy(_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass, _method, _maxAnswers, _target, _reviewBelow);
+        var policy = new QualityPolicy(_goldRate, _newRate, _minAccuracy, _minGold, _feedback, _qualification, _pass, _method, _maxAnswers, _target, _reviewBelow, _retireAfter);
         var error = await SetPolicy.HandleAsync(Job.Id, user.OrganisationId!.Value, policy);
         _policyMessage = error?.Message ?? "Saved: claims, checks and final labels follow these settings from now on.";
     }
