@@ -1,6 +1,14 @@
 using LabelPlatform.Web;
 using LabelPlatform.Web.Components;
 
+// A researcher's model is loaded and test-run in a process of its own (LabelPlatform.Review.Models.ModelSandbox):
+// this program again, before any of the web app starts.
+if (args is [LabelPlatform.Review.Models.ModelSandbox.Command, var request])
+{
+    Environment.ExitCode = await LabelPlatform.Review.Models.ModelSandbox.RunChildAsync(request);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddLabelPlatformWeb();

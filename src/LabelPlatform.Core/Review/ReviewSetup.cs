@@ -15,6 +15,7 @@ public static class ReviewSetup
         builder.Services.Configure<ReviewOptions>(builder.Configuration.GetSection(ReviewOptions.Section));
         builder.Services.AddSingleton<OnnxSessions>();
         builder.Services.AddTransient<ModelValidator>();
+        builder.Services.AddTransient<ModelSandbox>();
         builder.Services.AddTransient<RegisterModel>();
         builder.Services.AddTransient<ReviewInputs>();
         builder.Services.AddTransient<MakeInputCopies>();

@@ -5,6 +5,7 @@ public enum OnnxType
 {
     Float = 1,
     Int64 = 7,
+    Bool = 9,
 }
 
 /// <summary>One dimension of a declared shape: a fixed size, or a symbolic name such as "N".</summary>
@@ -19,8 +20,12 @@ public readonly record struct Dim(long? Value, string? Param)
 
 public sealed record OnnxValueInfo(string Name, OnnxType Type, IReadOnlyList<Dim> Shape);
 
-/// <summary>A constant tensor (initializer); exactly one of <see cref="Floats"/> and <see cref="Int64s"/> is set.</summary>
-public sealed record OnnxTensor(string Name, OnnxType Type, long[] Dims, float[]? Floats, long[]? Int64s)
+/// <summary>
+/// A constant tensor (initializer); exactly one of <see cref="Floats"/> and <see cref="Int64s"/> is
+/// set. With <see cref="ExternalLocation"/> it claims its data lives in that file instead (as
+/// exporters write models over 2 GB): the loader would open the path.
+/// </summary>
+public sealed record OnnxTensor(string Name, OnnxType Type, long[] Dims, float[]? Floats, long[]? Int64s, string? ExternalLocation = null)
 {
     public static OnnxTensor Float(string name, long[] dims, params float[] values) =>
         Checked(new(name, OnnxType.Float, dims, values, null), values.Length);
@@ -44,12 +49,19 @@ public enum OnnxAttributeType
 {
     Float = 1,
     Int = 2,
+    Tensor = 4,
+    Graph = 5,
     Floats = 6,
     Ints = 7,
 }
 
-public sealed record OnnxAttribute(string Name, OnnxAttributeType Type, float[] FloatValues, long[] IntValues)
+public sealed record OnnxAttribute(string Name, OnnxAttributeType Type, float[] FloatValues, long[] IntValues, OnnxTensor? TensorValue = null, OnnxGraph? GraphValue = null)
 {
+    public static OnnxAttribute Tensor(string name, OnnxTensor value) => new(name, OnnxAttributeType.Tensor, [], [], value);
+
+    /// <summary>A subgraph: the body of a Loop, a branch of an If.</summary>
+    public static OnnxAttribute Graph(string name, OnnxGraph value) => new(name, OnnxAttributeType.Graph, [], [], GraphValue: value);
+
     public static OnnxAttribute Int(string name, long value) => new(name, OnnxAttributeType.Int, [], [value]);
 
     public static OnnxAttribute Ints(string name, params long[] values) => new(name, OnnxAttributeType.Ints, [], values);
@@ -59,7 +71,8 @@ public sealed record OnnxAttribute(string Name, OnnxAttributeType Type, float[] 
     public static OnnxAttribute Floats(string name, params float[] values) => new(name, OnnxAttributeType.Floats, values, []);
 }
 
-public sealed record OnnxNode(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<OnnxAttribute> Attributes);
+/// <param name="Domain">The operator's domain; null is ONNX's own.</param>
+public sealed record OnnxNode(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<OnnxAttribute> Attributes, string? Domain = null);
 
 /// <summary>
 /// A graph described in a few calls, for <see cref="OnnxModelWriter"/>: inputs, initializers, nodes
@@ -105,6 +118,13 @@ public sealed class OnnxGraph
     public OnnxGraph Node(string opType, string[] inputs, string[] outputs, params OnnxAttribute[] attributes)
     {
         _nodes.Add(new(opType, inputs, outputs, attributes));
+        return this;
+    }
+
+    /// <summary>A node of another operator domain (a custom operator).</summary>
+    public OnnxGraph NodeIn(string domain, string opType, string[] inputs, string[] outputs)
+    {
+        _nodes.Add(new(opType, inputs, outputs, [], domain));
         return this;
     }
 

@@ -62,6 +62,11 @@ public static class OnnxModelWriter
         {
             Nested(n, 5, Attribute(attribute));
         }
+
+        if (node.Domain is { } domain)
+        {
+            String(n, 7, domain); // domain
+        }
     });
 
     private static byte[] Attribute(OnnxAttribute attribute) => Message(a =>
@@ -92,6 +97,12 @@ public static class OnnxModelWriter
                 }
 
                 break;
+            case OnnxAttributeType.Tensor:
+                Nested(a, 5, Tensor(attribute.TensorValue!)); // t
+                break;
+            case OnnxAttributeType.Graph:
+                Nested(a, 6, Graph(attribute.GraphValue!)); // g
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(attribute), attribute.Type, "Unsupported attribute type.");
         }
@@ -106,6 +117,17 @@ public static class OnnxModelWriter
 
         Int64(t, 2, (long)tensor.Type); // data_type
         String(t, 8, tensor.Name);
+        if (tensor.ExternalLocation is { } location)
+        {
+            Nested(t, 13, Message(entry => // external_data: {"location": path}
+            {
+                String(entry, 1, "location");
+                String(entry, 2, location);
+            }));
+            Int64(t, 14, 1); // data_location: EXTERNAL
+            return;
+        }
+
         Bytes(t, 9, RawData(tensor)); // raw_data: fixed-width little-endian, as exporters write it
     });
 

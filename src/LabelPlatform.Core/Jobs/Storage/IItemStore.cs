@@ -5,6 +5,9 @@ public interface IItemStore
 {
     Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
+    /// <summary>Copies a local file in, streaming (large uploads are never held in memory).</summary>
+    Task PutFileAsync(string key, string sourcePath, CancellationToken cancellationToken);
+
     /// <summary>Opens the file, or returns null when there is none under that key.</summary>
     Stream? OpenRead(string key);
 

@@ -17,6 +17,20 @@ public sealed partial class LocalDiskItemStore(string root) : IItemStore
         File.Move(temp, path, overwrite: true);
     }
 
+    public async Task PutFileAsync(string key, string sourcePath, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".part";
+        await using (var source = File.OpenRead(sourcePath))
+        await using (var target = File.Create(temp))
+        {
+            await source.CopyToAsync(target, cancellationToken);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
     public Stream? OpenRead(string key)
     {
         var path = PathFor(key);

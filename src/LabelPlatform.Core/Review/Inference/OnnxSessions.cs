@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using LabelPlatform.Review.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LabelPlatform.Review.Inference;
@@ -23,10 +24,29 @@ public sealed class OnnxSessions(IOptions<ReviewOptions> options, ILogger<OnnxSe
     public InferenceSession Get(string key, Func<byte[]> load) =>
         _sessions.GetOrAdd(key, _ => new Lazy<InferenceSession>(() => Create(load()), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
+    /// <summary>
+    /// A session for a model's bytes, after the file check: a model kept before the check existed
+    /// (or put in the store by other means) still cannot make this process open another file.
+    /// </summary>
     public InferenceSession Create(byte[] model)
     {
+        using (var check = new MemoryStream(model, writable: false))
+        {
+            if (OnnxFileCheck.Problem(check) is { } problem)
+            {
+                throw new InvalidDataException(problem);
+            }
+        }
+
         using var sessionOptions = NewOptions();
         return new InferenceSession(model, sessionOptions);
+    }
+
+    /// <summary>A session for a model file already checked (<see cref="OnnxFileCheck"/>): the model is read from disk once, not held twice.</summary>
+    public InferenceSession CreateFromCheckedFile(string path)
+    {
+        using var sessionOptions = NewOptions();
+        return new InferenceSession(path, sessionOptions);
     }
 
     private SessionOptions NewOptions()

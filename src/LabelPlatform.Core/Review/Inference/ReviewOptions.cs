@@ -21,4 +21,10 @@ public sealed class ReviewOptions
 
     /// <summary>Threads for one inference (0: ONNX Runtime's default, one per core).</summary>
     public int IntraOpThreads { get; set; }
+
+    /// <summary>CPU time an uploaded model may use to load and run its test batch, in its own process (<see cref="Models.ModelSandbox"/>).</summary>
+    public double ModelCheckCpuSeconds { get; set; } = 30;
+
+    /// <summary>Memory (resident) an uploaded model's check process may use, in MiB.</summary>
+    public int ModelCheckMemoryMiB { get; set; } = 2048;
 }

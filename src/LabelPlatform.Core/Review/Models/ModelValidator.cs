@@ -14,17 +14,25 @@ namespace LabelPlatform.Review.Models;
 /// </summary>
 public sealed class ModelValidator(OnnxSessions sessions)
 {
-    public Error? Validate(byte[] file, ModelDescriptor model, TaskKind jobKind, IReadOnlyList<string> jobLabels)
+    /// <summary>The checks that need no model loaded: the descriptor against the job. The web process runs these itself.</summary>
+    public static Error? DescriptorProblem(ModelDescriptor model, TaskKind jobKind, IReadOnlyList<string> jobLabels) =>
+        (KindProblem(model.Kind, jobKind) ?? DescriptorProblem(model, jobLabels)) is { } problem ? Invalid(problem) : null;
+
+    /// <summary>
+    /// Every check, the model loaded from its file (already passed by <see cref="OnnxFileCheck"/>).
+    /// Runs in the model check process (<see cref="ModelSandbox"/>), never in the web process.
+    /// </summary>
+    public Error? ValidateFile(string path, ModelDescriptor model, TaskKind jobKind, IReadOnlyList<string> jobLabels)
     {
-        if ((KindProblem(model.Kind, jobKind) ?? DescriptorProblem(model, jobLabels)) is { } problem)
+        if (DescriptorProblem(model, jobKind, jobLabels) is { } invalid)
         {
-            return Invalid(problem);
+            return invalid;
         }
 
         InferenceSession session;
         try
         {
-            session = sessions.Create(file);
+            session = sessions.CreateFromCheckedFile(path);
         }
         catch (OnnxRuntimeException e)
         {
@@ -174,5 +182,5 @@ public sealed class ModelValidator(OnnxSessions sessions)
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    private static Error Invalid(string message) => new("invalid_model", message);
+    internal static Error Invalid(string message) => new("invalid_model", message);
 }

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Jobs;
 
-public partial class ModelPanel
+public partial class ModelPanel : IDisposable
 {
     private ReviewModel? _current;
     private Guid _shownFormsOf;
@@ -29,7 +29,8 @@ public partial class ModelPanel
     private string _threshold = "0.25";
     private string _nms = "0.45";
     private string _labelMap = "";
-    private byte[]? _file;
+    // The picked upload, streamed to a file of its own: a model is never held in the circuit's memory.
+    private string? _file;
     private string? _fileName;
     private string? _error;
     private string? _saved;
@@ -171,14 +172,34 @@ public partial class ModelPanel
             return;
         }
 
-        using var buffer = new MemoryStream();
-        await using (var stream = file.OpenReadStream(ReviewModel.MaxFileBytes))
+        var path = Path.Combine(Path.GetTempPath(), $"lp-upload-{Guid.NewGuid():N}.onnx");
+        try
         {
-            await stream.CopyToAsync(buffer);
+            await using var target = File.Create(path);
+            await using var stream = file.OpenReadStream(ReviewModel.MaxFileBytes);
+            await stream.CopyToAsync(target);
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
         }
 
-        (_file, _fileName) = (buffer.ToArray(), file.Name);
+        ForgetUpload();
+        (_file, _fileName) = (path, file.Name);
     }
+
+    private void ForgetUpload()
+    {
+        if (_file is not null)
+        {
+            File.Delete(_file);
+        }
+
+        (_file, _fileName) = (null, null);
+    }
+
+    public void Dispose() => ForgetUpload();
 
     private async Task SaveAsync()
     {
@@ -192,12 +213,18 @@ public partial class ModelPanel
 
         var file = _file;
         var fileName = _fileName;
+        string? copy = null;
         if (file is null && _current is not null)
         {
-            await using var stored = Store.OpenRead(_current.StorageKey);
-            using var buffer = new MemoryStream();
-            await stored!.CopyToAsync(buffer);
-            (file, fileName) = (buffer.ToArray(), _current.FileName);
+            // A new descriptor for the model in use: its file, copied out of the store, checked again.
+            copy = Path.Combine(Path.GetTempPath(), $"lp-model-{Guid.NewGuid():N}.onnx");
+            await using (var stored = Store.OpenRead(_current.StorageKey))
+            await using (var target = File.Create(copy))
+            {
+                await stored!.CopyToAsync(target);
+            }
+
+            (file, fileName) = (copy, _current.FileName);
         }
 
         if (file is null)
@@ -211,8 +238,8 @@ public partial class ModelPanel
         {
             var user = await CurrentUser.GetAsync();
 
-            // Loading and test-running a model is CPU work: off the circuit's thread.
-            var result = await Task.Run(() => Register.HandleAsync(Job.Id, user.OrganisationId!.Value, user.UserId, fileName!, file, descriptor));
+            // Loading and test-running the model happens in a process of its own; the circuit waits without work.
+            var result = await Register.HandleFileAsync(Job.Id, user.OrganisationId!.Value, user.UserId, fileName!, file, descriptor);
             if (!result.IsSuccess)
             {
                 _error = result.Error!.Message;
@@ -220,12 +247,16 @@ public partial class ModelPanel
             }
 
             _current = result.Value;
-            (_file, _fileName) = (null, null);
+            ForgetUpload();
             _saved = $"Checked and kept as version {_current!.Version}.";
         }
         finally
         {
             _busy = false;
+            if (copy is not null)
+            {
+                File.Delete(copy);
+            }
         }
     }
 }
