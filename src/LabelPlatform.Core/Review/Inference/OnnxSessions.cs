@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using LabelPlatform.Review.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using LabelPlatform.Review.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace LabelPlatform.Review.Inference;
