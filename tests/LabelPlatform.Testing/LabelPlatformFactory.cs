@@ -40,6 +40,8 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("RateLimits:SignUpPerHour", "100000");
         builder.UseSetting("RateLimits:ExportsPerMinute", "100000");
         builder.UseSetting("RateLimits:ConnectionsPerMinute", "100000");
+        builder.UseSetting("RateLimits:UploadsPerHour", "100000");
+        builder.UseSetting("RateLimits:ModelUploadsPerHour", "100000");
     }
 
     public async Task<AppUser> SignUpAsync(AccountKind kind, string? email = null)

@@ -21,6 +21,12 @@ public sealed class RateLimitOptions
 
     /// <summary>New live connections (pages' circuits, hub connections) per address per minute.</summary>
     public int ConnectionsPerMinute { get; set; } = 120;
+
+    /// <summary>Item files (zips, texts, gold files, example pictures) per account per hour (<see cref="UploadAllowance"/>).</summary>
+    public int UploadsPerHour { get; set; } = 60;
+
+    /// <summary>Review model uploads and descriptor checks per account per hour: each loads a model in a process of its own.</summary>
+    public int ModelUploadsPerHour { get; set; } = 20;
 }
 
 /// <summary>
@@ -36,6 +42,7 @@ public static class RateLimits
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(new UploadAllowance(limits));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -46,6 +46,8 @@ public partial class ModelPanel : IDisposable
     private float _disagreeBelow;
     private string? _policyMessage;
 
+    [Inject] private LabelPlatform.Web.Security.UploadAllowance Allowance { get; set; } = default!;
+
     [Parameter, EditorRequired] public Job Job { get; set; } = default!;
 
     /// <summary>Box jobs are judged by matching boxes, not by the model's confidence in one label.</summary>
@@ -208,6 +210,13 @@ public partial class ModelPanel : IDisposable
         if (descriptor is null)
         {
             _error = problem;
+            return;
+        }
+
+        // Each check starts a process that loads the model: an allowance per account.
+        if (Allowance.Refusal(LabelPlatform.Web.Security.UploadAllowance.Kind.Model, (await CurrentUser.GetAsync()).UserId) is { } tooMany)
+        {
+            _error = tooMany;
             return;
         }
 

@@ -44,6 +44,8 @@ public partial class QualityPanel
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
+    [Inject] private LabelPlatform.Web.Security.UploadAllowance Allowance { get; set; } = default!;
+
     [Parameter, EditorRequired] public Job Job { get; set; } = default!;
 
     protected override async Task OnParametersSetAsync()
@@ -90,6 +92,12 @@ public partial class QualityPanel
         (_goldMessage, _goldProblems) = (null, []);
         if (file is null)
         {
+            return;
+        }
+
+        if (Allowance.Refusal(LabelPlatform.Web.Security.UploadAllowance.Kind.Files, (await CurrentUser.GetAsync()).UserId) is { } tooMany)
+        {
+            (_goldMessage, _goldProblems) = (tooMany, [tooMany]);
             return;
         }
 

@@ -1,6 +1,7 @@
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.ImportItems;
 using LabelPlatform.Web.Components.Shared;
+using LabelPlatform.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,8 @@ public partial class UploadItems
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
+    [Inject] private UploadAllowance Allowance { get; set; } = default!;
+
     private IEnumerable<FileReport> FilesWorstFirst => _report!.Files.OrderByDescending(f => f.Outcome);
 
     private static string FormatBytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (1 << 20):N0} MiB" : $"{bytes / 1024:N0} KiB";
@@ -46,6 +49,12 @@ public partial class UploadItems
         if (file.Size > limit)
         {
             _error = $"{file.Name} is {FormatBytes(file.Size)}; the limit is {FormatBytes(limit)}. Split it into smaller files.";
+            return;
+        }
+
+        if (Allowance.Refusal(UploadAllowance.Kind.Files, (await CurrentUser.GetAsync()).UserId) is { } tooMany)
+        {
+            _error = tooMany;
             return;
         }
 
