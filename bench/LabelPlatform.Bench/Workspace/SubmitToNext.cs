@@ -16,9 +16,9 @@ public static class SubmitToNext
     public static async Task RunAsync(IPage page, WorkspaceRunPlan plan)
     {
         await page.GotoAsync($"/work/{plan.ClassifyJob}");
-        var image = page.Locator("img[data-item]");
+        var image = page.Locator("img[data-assignment]");
         await Assertions.Expect(image).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => { const i = document.querySelector('img[data-item]'); return i && i.complete && i.naturalWidth > 0; }");
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('img[data-assignment]'); return i && i.complete && i.naturalWidth > 0; }");
 
         var loaded = new List<double>();
         var painted = new List<double>();

@@ -9,7 +9,7 @@
   // changedMs to the moment the page showed the new item's id (the server's part, before the image).
   let next = null;
   bench.armNext = () => {
-    const before = document.querySelector("img[data-item]")?.getAttribute("data-item") ?? null;
+    const before = document.querySelector("img[data-assignment]")?.getAttribute("data-assignment") ?? null;
     let enterAt = null;
     let changedAt = null;
     let observer = null;
@@ -31,8 +31,8 @@
         });
       };
       const check = () => {
-        const img = document.querySelector("img[data-item]");
-        const item = img?.getAttribute("data-item");
+        const img = document.querySelector("img[data-assignment]");
+        const item = img?.getAttribute("data-assignment");
         if (enterAt === null || !img || item === before) return;
         changedAt = performance.now();
         observer.disconnect();
@@ -45,7 +45,7 @@
       };
       window.addEventListener("keydown", onKey, true);
       observer = new MutationObserver(check);
-      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-item", "src"] });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-assignment", "src"] });
       timer = setTimeout(() => { stop(); reject(new Error(`no new item within 30 s after item ${before}`)); }, 30000);
     });
     next.catch(() => {}); // reported by waitNext
@@ -60,7 +60,7 @@
     const e = editor();
     if (!e) return false;
     // The served image has arrived (the editor redraws its image layer on load).
-    return performance.getEntriesByType("resource").some((r) => r.name.includes("/file?w=") && r.responseEnd > 0);
+    return performance.getEntriesByType("resource").some((r) => r.name.includes("/work/files/") && r.responseEnd > 0);
   };
 
   // Where to press to pick up a box: the centre of a box that a press there picks (no smaller box
