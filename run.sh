@@ -20,6 +20,8 @@ cleanup() {
   echo
   echo "Stopping..."
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # `dotnet tool run` starts smtp4dev as a child of its own: stop that one too.
+  [ -n "${mail_port:-}" ] && pkill -f -- "--smtpport=$mail_port" 2>/dev/null
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -n "$pgdata" ] && stop_cluster "$pgdata"
   echo "Stopped."
@@ -59,8 +61,18 @@ else
 fi
 # A local demo over plain http: cookies cannot require https here. Put TLS in front in production.
 export Auth__RequireSecureCookies=false
+# Mail (password resets) goes to a local SMTP sink whose web page shows every message, unless
+# Email__SmtpHost points at a real server.
+mail_port=""
+if [ -z "${Email__SmtpHost:-}" ]; then
+  mail_port=$(free_port 12525)
+  mail_web_port=$(free_port 12580)
+  export Email__SmtpHost=127.0.0.1 Email__SmtpPort="$mail_port" Email__Security=None
+fi
+export Email__PublicBaseUrl="${Email__PublicBaseUrl:-http://localhost:$web_port}"
 
 echo "Building..."
+dotnet tool restore >/dev/null
 dotnet build LabelPlatform.sln -c Release -nologo -v q -clp:ErrorsOnly
 bin=Release/net10.0
 web_dll="src/LabelPlatform.Web/bin/$bin/LabelPlatform.Web.dll"
@@ -75,6 +87,12 @@ if [ -n "$stripe_port" ]; then
     --webhook-url "http://localhost:$web_port/api/stripe/webhook" >.data/stripe-emulator.log 2>&1 &
   pids+=($!)
   echo "Stripe emulator: http://127.0.0.1:$stripe_port (log: .data/stripe-emulator.log)"
+fi
+if [ -n "$mail_port" ]; then
+  dotnet tool run smtp4dev -- --urls="http://127.0.0.1:$mail_web_port" --smtpport="$mail_port" --imapport= --pop3port= --db= --nousersettings \
+    >.data/smtp4dev.log 2>&1 &
+  pids+=($!)
+  echo "Mail sink (smtp4dev): http://127.0.0.1:$mail_web_port shows every message sent (log: .data/smtp4dev.log)"
 fi
 
 echo "Applying migrations and seeding the demo..."

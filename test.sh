@@ -21,6 +21,9 @@ repeat=${E2E_REPEAT:-1}
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+echo "==> Tools (dotnet tool restore: the SMTP sink the tests read mail from)"
+dotnet tool restore >/dev/null
+
 echo "==> Build"
 dotnet build LabelPlatform.sln -c Release -nologo -v q -clp:ErrorsOnly
 

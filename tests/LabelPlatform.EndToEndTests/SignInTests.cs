@@ -45,4 +45,27 @@ public sealed class SignInTests(BrowserFixture app)
         await page.GotoAsync("/jobs");
         await page.WaitForURLAsync("**/account/login**");
     }
+
+    [BrowserFact]
+    public async Task ForgotPassword_FromTheSignInPage_MailsALinkWhoseFormSetsTheNewPassword()
+    {
+        var worker = await app.SignUpAsync(AccountKind.Worker);
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.Locator(".lp-forgot").ClickAsync();
+        await page.WaitForURLAsync("**/account/forgot");
+        await page.GetByLabel("Email").FillAsync(worker.Email!);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".lp-forgot-message")).ToContainTextAsync("If an account uses that address, a link to choose a new password is on its way.");
+
+        var mail = await MailSink.Shared.WaitForAsync(worker.Email!, "Choose a new LabelPlatform password");
+        var link = Regex.Match(mail.Text, @"http://localhost(?<path>/account/reset\?\S+)").Groups["path"].Value;
+        await page.GotoAsync(link);
+        await page.GetByLabel("New password").FillAsync("my-browser-chosen-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set the password" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".lp-reset-message")).ToContainTextAsync("Your password is changed.");
+
+        var signIn = await page.Context.APIRequest.PostAsync("/api/account/login", new() { DataObject = new { email = worker.Email, password = "my-browser-chosen-password", rememberMe = false } });
+        Assert.Equal(200, signIn.Status);
+    }
 }

@@ -2,6 +2,7 @@ using LabelPlatform.Accounts.ManageRoles;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Data;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -34,6 +35,11 @@ public static class AccountsSetup
         builder.Services.AddScoped<SetReviewerRole>();
         builder.Services.AddScoped<LockAccount>();
         builder.Services.AddScoped<SignIn.SignInUser>();
+        builder.Services.AddScoped<PasswordReset.PasswordReset>();
+        builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = PasswordReset.PasswordReset.TokenLifespan);
+        builder.Services.Configure<Email.EmailOptions>(builder.Configuration.GetSection(Email.EmailOptions.Section));
+        builder.Services.AddSingleton<Email.EmailOutbox>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Email.EmailOutbox>());
         return builder;
     }
 }

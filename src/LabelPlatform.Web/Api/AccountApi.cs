@@ -14,6 +14,12 @@ public sealed record SignedIn(string Redirect);
 
 public sealed record AntiforgeryTokenResponse(string Token);
 
+public sealed record ForgotPasswordRequest(string? Email);
+
+public sealed record ResetPasswordRequest(string? Email, string? Token, string? Password);
+
+public sealed record Done(string Message);
+
 /// <summary>
 /// Sign-in endpoints the MudBlazor forms call with fetch: an interactive Blazor page cannot set a
 /// cookie itself. They take JSON only, which a cross-site form cannot send.
@@ -25,6 +31,8 @@ public static class AccountApi
         var group = app.MapGroup("/api/account").DisableAntiforgery();
         group.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimits.SignIn);
         group.MapPost("/signup", SignUpAsync).RequireRateLimiting(RateLimits.SignUp);
+        group.MapPost("/forgot", ForgotAsync).RequireRateLimiting(RateLimits.SignIn);
+        group.MapPost("/reset", ResetAsync).RequireRateLimiting(RateLimits.SignIn);
         group.MapGet("/antiforgery", AntiforgeryToken);
         group.MapPost("/logout", LogoutAsync);
     }
@@ -48,6 +56,18 @@ public static class AccountApi
             default:
                 return TypedResults.Problem(result.Error.Message, statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         }
+    }
+
+    // The same answer whether or not the address has an account; the mail goes out in the background.
+    private static async Task<Ok<Done>> ForgotAsync(ForgotPasswordRequest request, Accounts.PasswordReset.PasswordReset reset) =>
+        TypedResults.Ok(new Done(await reset.RequestAsync(request.Email)));
+
+    private static async Task<Results<Ok<Done>, ProblemHttpResult>> ResetAsync(ResetPasswordRequest request, Accounts.PasswordReset.PasswordReset reset)
+    {
+        var error = await reset.ResetAsync(request.Email, request.Token, request.Password);
+        return error is null
+            ? TypedResults.Ok(new Done("Your password is changed. Sign in with it now; other sessions of your account end within a minute."))
+            : TypedResults.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest, title: "Password not changed");
     }
 
     private static async Task<Results<Ok<SignedIn>, ProblemHttpResult>> SignUpAsync(

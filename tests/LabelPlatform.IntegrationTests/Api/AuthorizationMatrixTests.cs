@@ -41,6 +41,8 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
     {
         ["POST /api/account/login"] = Access.Anonymous,
         ["POST /api/account/signup"] = Access.Anonymous,
+        ["POST /api/account/forgot"] = Access.Anonymous, // the same answer for every address
+        ["POST /api/account/reset"] = Access.Anonymous, // needs the mailed token
         ["GET /api/account/antiforgery"] = Access.Anonymous,
         ["POST /api/account/logout"] = Access.Anonymous, // needs the page's antiforgery token
         ["POST /api/stripe/webhook"] = Access.Anonymous, // needs Stripe's signature
@@ -67,6 +69,8 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["/account/login"] = Access.Anonymous,
         ["/account/signup"] = Access.Anonymous,
         ["/account/denied"] = Access.Anonymous,
+        ["/account/forgot"] = Access.Anonymous,
+        ["/account/reset"] = Access.Anonymous,
         ["/jobs"] = Access.Researcher,
         ["/jobs/new"] = Access.Researcher,
         ["/jobs/{JobId:guid}"] = Access.Researcher,

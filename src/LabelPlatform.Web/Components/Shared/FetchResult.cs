@@ -16,6 +16,18 @@ public sealed record FetchResult(int Status, string? Body)
         return doc.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? "" : $"The server answered {Status}.";
     }
 
+    /// <summary>The "message" of a plain answer.</summary>
+    public string? Message()
+    {
+        if (Body is null)
+        {
+            return null;
+        }
+
+        using var doc = System.Text.Json.JsonDocument.Parse(Body);
+        return doc.RootElement.TryGetProperty("message", out var m) ? m.GetString() : null;
+    }
+
     public string? Redirect()
     {
         if (Body is null)
