@@ -61,6 +61,8 @@ else
 fi
 # A local demo over plain http: cookies cannot require https here. Put TLS in front in production.
 export Auth__RequireSecureCookies=false
+# The demo's workers take work at once; production asks them to confirm their address first.
+export Accounts__RequireConfirmedEmail="${Accounts__RequireConfirmedEmail:-false}"
 # Mail (password resets) goes to a local SMTP sink whose web page shows every message, unless
 # Email__SmtpHost points at a real server.
 mail_port=""

@@ -45,7 +45,7 @@ bench_workspace() {
   echo "==> The web app, as ./run.sh starts it (Production, its own process, background jobs on)"
   local port
   port=$(free_port 28080)
-  (cd "$web_dir" && exec env ConnectionStrings__Default="$cs" Storage__Root="$storage" Auth__RequireSecureCookies=false \
+  (cd "$web_dir" && exec env ConnectionStrings__Default="$cs" Storage__Root="$storage" Auth__RequireSecureCookies=false Accounts__RequireConfirmedEmail=false \
     dotnet LabelPlatform.Web.dll --urls "http://127.0.0.1:$port") >"$out/web.log" 2>&1 &
   bench_pids+=($!)
   local i

@@ -46,6 +46,8 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Email:SmtpPort", MailSink.Shared.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Email:Security", "None");
         builder.UseSetting("Email:PublicBaseUrl", "http://localhost");
+        // Tests' workers take work at once; the confirmation tests turn this on.
+        builder.UseSetting("Accounts:RequireConfirmedEmail", "false");
         builder.UseSetting("RateLimits:ModelUploadsPerHour", "100000");
     }
 

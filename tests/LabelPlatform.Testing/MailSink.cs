@@ -79,7 +79,7 @@ public sealed class MailSink
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "tool", "run", "smtp4dev", "--", $"--urls=http://127.0.0.1:{webPort}", $"--smtpport={smtpPort}", "--imapport=", "--pop3port=", "--db=", "--nousersettings" })
+        foreach (var argument in new[] { "tool", "run", "smtp4dev", "--", $"--urls=http://127.0.0.1:{webPort}", $"--smtpport={smtpPort}", "--imapport=", "--pop3port=", "--db=", "--nousersettings", "--messagestokeep=100000" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -36,6 +36,8 @@ public static class AccountsSetup
         builder.Services.AddScoped<LockAccount>();
         builder.Services.AddScoped<SignIn.SignInUser>();
         builder.Services.AddScoped<PasswordReset.PasswordReset>();
+        builder.Services.AddScoped<EmailConfirmation.EmailConfirmation>();
+        builder.Services.Configure<EmailConfirmation.AccountOptions>(builder.Configuration.GetSection(EmailConfirmation.AccountOptions.Section));
         builder.Services.Configure<DataProtectionTokenProviderOptions>(o => o.TokenLifespan = PasswordReset.PasswordReset.TokenLifespan);
         builder.Services.Configure<Email.EmailOptions>(builder.Configuration.GetSection(Email.EmailOptions.Section));
         builder.Services.AddSingleton<Email.EmailOutbox>();

@@ -70,6 +70,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["/account/signup"] = Access.Anonymous,
         ["/account/denied"] = Access.Anonymous,
         ["/account/forgot"] = Access.Anonymous,
+        ["/account/confirm"] = Access.Anonymous,
         ["/account/reset"] = Access.Anonymous,
         ["/jobs"] = Access.Researcher,
         ["/jobs/new"] = Access.Researcher,

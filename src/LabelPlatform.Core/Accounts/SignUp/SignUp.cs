@@ -14,7 +14,7 @@ public enum AccountKind
 public sealed record SignUpRequest(string Email, string Password, string DisplayName, AccountKind Kind, string? OrganisationName);
 
 /// <summary>Creates a worker, or a researcher together with their organisation, in one transaction.</summary>
-public sealed class SignUp(UserManager<AppUser> users, AppDbContext db, TimeProvider clock)
+public sealed class SignUp(UserManager<AppUser> users, AppDbContext db, EmailConfirmation.EmailConfirmation confirmation, TimeProvider clock)
 {
     public async Task<Result<AppUser>> HandleAsync(SignUpRequest request, CancellationToken ct = default)
     {
@@ -62,6 +62,9 @@ public sealed class SignUp(UserManager<AppUser> users, AppDbContext db, TimeProv
         }
 
         await tx.CommitAsync(ct);
+
+        // The address is confirmed by a mailed link (workers need it before paid work).
+        await confirmation.SendAsync(user);
         return user;
     }
 }

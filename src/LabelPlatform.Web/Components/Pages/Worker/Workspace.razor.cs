@@ -95,6 +95,8 @@ public partial class Workspace
 
     [Inject] private AssignmentFiles Files { get; set; } = default!;
 
+    [Inject] private LabelPlatform.Accounts.EmailConfirmation.EmailConfirmation Confirmation { get; set; } = default!;
+
     // Made once per claim (a new link is a new download): the item's picture for the label picker and for the box editor.
     private (string Picture, string Editor) _links;
 
@@ -108,6 +110,12 @@ public partial class Workspace
         if (_job is null)
         {
             _message = "This job does not exist.";
+            return;
+        }
+
+        if (!await Confirmation.MayTakePaidWorkAsync((await CurrentUser.GetAsync()).UserId))
+        {
+            _message = LabelPlatform.Accounts.EmailConfirmation.EmailConfirmation.NotConfirmed.Message;
             return;
         }
 
