@@ -106,7 +106,7 @@ public class AccountAndFilesApiTests(LabelPlatformFactory factory) : IClassFixtu
         }
 
         var token = link["/work/files/".Length..link.IndexOf('?')];
-        var tampered = $"/work/files/{token[..10]}{(token[10] == 'A' ? 'B' : 'A')}{token[11..]}";
+        var tampered = $"/work/files/{TokenLinks.Tampered(token, at: 10)}";
         using (var changed = await own.GetAsync(tampered))
         {
             Assert.Equal(HttpStatusCode.NotFound, changed.StatusCode);

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using LabelPlatform.Accounts.EmailConfirmation;
 using LabelPlatform.Accounts.SignUp;
+using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace LabelPlatform.IntegrationTests.Api;
 
 /// <summary>With confirmation required (production's default), a new worker takes no paid work until the mailed link is used.</summary>
-public partial class EmailConfirmationTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
+public class EmailConfirmationTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
 {
     [Fact]
     public async Task SignUp_WorkerConfirmsWithTheMailedLink_OnlyThenMayTakePaidWork()
@@ -21,21 +21,16 @@ public partial class EmailConfirmationTests(LabelPlatformFactory factory) : ICla
         Assert.True(confirmation.Required);
         Assert.False(await confirmation.MayTakePaidWorkAsync(worker.Id));
         var mail = await MailSink.Shared.WaitForAsync(worker.Email!, "Confirm your LabelPlatform address");
-        var link = Link().Match(mail.Text);
-        Assert.True(link.Success, "The mail holds no confirmation link.");
-        var (email, token) = (Uri.UnescapeDataString(link.Groups["email"].Value), Uri.UnescapeDataString(link.Groups["token"].Value));
+        var (email, token) = TokenLinks.Parse(mail.Text, "/account/confirm");
 
         // Another address with this token, or a changed token: not confirmed.
         var other = await factory.SignUpAsync(AccountKind.Worker);
         Assert.Equal(EmailConfirmation.LinkNotValid, await confirmation.ConfirmAsync(other.Email, token));
-        Assert.Equal(EmailConfirmation.LinkNotValid, await confirmation.ConfirmAsync(email, token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1]));
+        Assert.Equal(EmailConfirmation.LinkNotValid, await confirmation.ConfirmAsync(email, TokenLinks.Tampered(token)));
         Assert.False(await confirmation.MayTakePaidWorkAsync(worker.Id));
 
         Assert.Null(await confirmation.ConfirmAsync(email, token));
         Assert.True(await confirmation.MayTakePaidWorkAsync(worker.Id));
         Assert.False(await confirmation.MayTakePaidWorkAsync(other.Id));
     }
-
-    [GeneratedRegex(@"/account/confirm\?email=(?<email>[^&\s]+)&token=(?<token>\S+)")]
-    private static partial Regex Link();
 }

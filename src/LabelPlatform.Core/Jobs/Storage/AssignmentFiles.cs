@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Cryptography;
 using LabelPlatform.Data;
 using LabelPlatform.Queue;
@@ -49,16 +50,8 @@ public sealed class AssignmentFiles(IDataProtectionProvider protection, IDbConte
         }
 
         var now = clock.GetUtcNow();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await (
-                from a in db.Assignments
-                where a.Id == assignmentId && a.WorkerId == userId
-                    && ((a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now) || a.Status == AssignmentStatus.Rejected)
-                join i in db.Items on a.ItemId equals i.Id
-                where i.StorageKey != ""
-                select new ItemFile(i.StorageKey, i.ContentType, i.Width, i.Sha256))
-            .AsNoTracking()
-            .SingleOrDefaultAsync(ct);
+        return await FileOfAsync(assignmentId, _ => a => a.WorkerId == userId
+            && ((a.Status == AssignmentStatus.Leased && a.LeaseExpiresAt > now) || a.Status == AssignmentStatus.Rejected), ct);
     }
 
     /// <summary>
@@ -73,13 +66,18 @@ public sealed class AssignmentFiles(IDataProtectionProvider protection, IDbConte
         }
 
         var now = clock.GetUtcNow();
+        return await FileOfAsync(assignmentId, db => a =>
+            a.ReviewState == Review.Verdicts.ReviewState.NeedsReview || a.ReviewState == Review.Verdicts.ReviewState.Disputed
+            || db.ReviewBatches.Any(b => b.Id == a.ReviewBatchId && b.ReviewerId == reviewerId && b.Status == Review.Batches.ReviewBatchStatus.Open && b.LeaseExpiresAt > now)
+            || db.ReviewDecisions.Any(d => d.AssignmentId == a.Id && d.ReviewerId == reviewerId), ct);
+    }
+
+    // The item file of one assignment, if the assignment passes the caller's rule.
+    private async Task<ItemFile?> FileOfAsync(Guid assignmentId, Func<AppDbContext, Expression<Func<Assignment, bool>>> visible, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await (
-                from a in db.Assignments
-                where a.Id == assignmentId
-                    && (a.ReviewState == Review.Verdicts.ReviewState.NeedsReview || a.ReviewState == Review.Verdicts.ReviewState.Disputed
-                        || db.ReviewBatches.Any(b => b.Id == a.ReviewBatchId && b.ReviewerId == reviewerId && b.Status == Review.Batches.ReviewBatchStatus.Open && b.LeaseExpiresAt > now)
-                        || db.ReviewDecisions.Any(d => d.AssignmentId == a.Id && d.ReviewerId == reviewerId))
+                from a in db.Assignments.Where(a => a.Id == assignmentId).Where(visible(db))
                 join i in db.Items on a.ItemId equals i.Id
                 where i.StorageKey != ""
                 select new ItemFile(i.StorageKey, i.ContentType, i.Width, i.Sha256))
