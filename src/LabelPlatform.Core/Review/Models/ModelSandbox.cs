@@ -83,9 +83,9 @@ public sealed class ModelSandbox(IOptions<ReviewOptions> options)
                     exceeded = $"The model did not finish loading and running a test batch within {((cpuLimit * 3) + TimeSpan.FromSeconds(10)).TotalSeconds:0} seconds.";
                 }
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
             {
-                break; // it exited between the checks
+                break; // it exited between the checks (its /proc entry is gone)
             }
 
             if (exceeded is not null)
