@@ -53,7 +53,8 @@ public sealed class SignInTests(BrowserFixture app)
         var page = await app.NewPageAsync();
         await page.GotoAsync("/account/login");
         await page.Locator(".lp-forgot").ClickAsync();
-        await page.WaitForURLAsync("**/account/forgot");
+        // The address changes before the new page replaces the sign-in form (whose Email field has the same label).
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Forgot your password?" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(worker.Email!);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
         await Assertions.Expect(page.Locator(".lp-forgot-message")).ToContainTextAsync("If an account uses that address, a link to choose a new password is on its way.");
@@ -61,6 +62,7 @@ public sealed class SignInTests(BrowserFixture app)
         var mail = await MailSink.Shared.WaitForAsync(worker.Email!, "Choose a new LabelPlatform password");
         var link = Regex.Match(mail.Text, @"http://localhost(?<path>/account/reset\?\S+)").Groups["path"].Value;
         await page.GotoAsync(link);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a new password" })).ToBeVisibleAsync();
         await page.GetByLabel("New password").FillAsync("my-browser-chosen-password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Set the password" }).ClickAsync();
         await Assertions.Expect(page.Locator(".lp-reset-message")).ToContainTextAsync("Your password is changed.");
