@@ -13,8 +13,8 @@ namespace LabelPlatform.Review.Models;
 /// app's own program started again with <c>check-model</c> (<see cref="RunChildAsync"/>). The
 /// parent watches the child's CPU time and resident memory every few milliseconds and kills it at
 /// <c>Review:ModelCheckCpuSeconds</c> or <c>Review:ModelCheckMemoryMiB</c>, and the refusal names
-/// the limit; a child that hangs without using CPU is stopped after a wall-clock multiple of the
-/// CPU limit. The file is checked first (<see cref="OnnxFileCheck"/>), so no loader ever follows a
+/// the limit; a child that hangs without using CPU is stopped after four times the CPU limit and a
+/// minute of wall-clock time. The file is checked first (<see cref="OnnxFileCheck"/>), so no loader ever follows a
 /// path in it.
 /// </summary>
 public sealed class ModelSandbox(IOptions<ReviewOptions> options)
@@ -78,9 +78,9 @@ public sealed class ModelSandbox(IOptions<ReviewOptions> options)
                 {
                     exceeded = $"The model needed more than {memoryLimit / (1024 * 1024):N0} MiB of memory to load and run a test batch of two images, the limit for a review model.";
                 }
-                else if (wall.Elapsed > (cpuLimit * 3) + TimeSpan.FromSeconds(10))
+                else if (wall.Elapsed > WallLimit(cpuLimit))
                 {
-                    exceeded = $"The model did not finish loading and running a test batch within {((cpuLimit * 3) + TimeSpan.FromSeconds(10)).TotalSeconds:0} seconds.";
+                    exceeded = $"The model did not finish loading and running a test batch within {WallLimit(cpuLimit).TotalSeconds:0} seconds.";
                 }
             }
             catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
@@ -121,6 +121,10 @@ public sealed class ModelSandbox(IOptions<ReviewOptions> options)
 
     // The web app's own program: its published executable, or `dotnet LabelPlatform.Web.dll` (run.sh, the
     // image, and tests, whose process is the test host with the web app's assembly beside it).
+    // For a child that hangs without using CPU: generous, so a busy machine that gives the child
+    // little CPU still reaches the CPU limit first.
+    private static TimeSpan WallLimit(TimeSpan cpuLimit) => (cpuLimit * 4) + TimeSpan.FromMinutes(1);
+
     private static ProcessStartInfo ChildStart()
     {
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
