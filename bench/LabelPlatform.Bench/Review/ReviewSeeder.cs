@@ -86,6 +86,14 @@ public sealed class ReviewSeeder(string connectionString)
                 throw new InvalidOperationException($"Import: {import.Error?.Message ?? import.Value!.Summary}");
             }
 
+            // Launching reserves escrow: the bench organisation is credited first, as an admin would.
+            var funded = await scope.ServiceProvider.GetRequiredService<LabelPlatform.Billing.Funding.CreditOrganisation>()
+                .HandleAsync(orgId, LabelPlatform.Billing.Funding.AddFunds.Maximum, "USD", "Bench invoice", "bench", Guid.NewGuid());
+            if (!funded.IsSuccess)
+            {
+                throw new InvalidOperationException($"Funding the bench organisation: {funded.Error!.Message}");
+            }
+
             var launched = await scope.ServiceProvider.GetRequiredService<ChangeJobStatus>().HandleAsync(jobId, orgId, JobAction.Launch);
             if (!launched.IsSuccess)
             {
