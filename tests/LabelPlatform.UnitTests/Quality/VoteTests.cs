@@ -6,14 +6,55 @@ namespace LabelPlatform.UnitTests.Quality;
 public class VoteTests
 {
     [Fact]
-    public void MajorityVote_ClearWinner_HasItsVoteShareAsConfidence()
+    public void MajorityVote_ClearWinner_HasItsPosteriorWithWorkersAtThePriorAccuracy()
     {
         var answers = new AnswerSet(1, 3, 3, [new(0, 0, 2), new(0, 1, 2), new(0, 2, 0)]);
 
         var final = MajorityVote.Decide(answers)[0];
 
+        // One-coin workers at 70% among 3 labels: each vote multiplies its label's odds by 0.7·2/0.3 = 14/3.
+        // Labels 2, 0, 1 have 2, 1 and 0 votes: posterior of 2 = (14/3)² / ((14/3)² + 14/3 + 1).
         Assert.Equal(2, final.Label);
-        Assert.Equal(2.0 / 3, final.Confidence, 9);
+        var w = 14.0 / 3;
+        Assert.Equal(w * w / ((w * w) + w + 1), final.Confidence, 9);
+    }
+
+    [Fact]
+    public void MajorityVote_OneAnswerFromAStranger_IsNotCertain()
+    {
+        var one = MajorityVote.Decide(new AnswerSet(1, 1, 2, [new(0, 0, 1)]))[0];
+        var three = MajorityVote.Decide(new AnswerSet(1, 3, 2, [new(0, 0, 1), new(0, 1, 1), new(0, 2, 1)]))[0];
+        var twoToOne = MajorityVote.Decide(new AnswerSet(1, 3, 2, [new(0, 0, 1), new(0, 1, 1), new(0, 2, 0)]))[0];
+
+        Assert.Equal(WorkerPrior.Default.Mean, one.Confidence, 9);
+        Assert.True(three.Confidence > twoToOne.Confidence);
+        Assert.Equal(one.Confidence, twoToOne.Confidence, 9);
+    }
+
+    [Fact]
+    public void WeightedVote_UnknownWorkerAndMajorityVote_UseTheSamePrior()
+    {
+        var answers = new AnswerSet(1, 2, 4, [new(0, 0, 3), new(0, 1, 3)]);
+
+        var weighted = WeightedVote.Decide(answers, [WeightedVote.AccuracyFromGold(0, 0), WeightedVote.AccuracyFromGold(0, 0)])[0];
+
+        Assert.Equal(MajorityVote.Decide(answers)[0], weighted);
+    }
+
+    [Fact]
+    public void WeightedVote_ItemPrior_IsTheFirstVoter()
+    {
+        var answers = new AnswerSet(2, 1, 2, [new(0, 0, 1)]);
+        double[] priors = [0.9, 0.1, 0.95, 0.05];
+
+        var finals = WeightedVote.Decide(answers, [0.7], priors);
+
+        // Item 0: prior 9:1 for label 0 against one 70% answer for 1 (7:3): 27:7 for label 0.
+        Assert.Equal(0, finals[0].Label);
+        Assert.Equal(27.0 / 34, finals[0].Confidence, 9);
+        // Item 1: no answers, the prior decides.
+        Assert.Equal(0, finals[1].Label);
+        Assert.Equal(0.95, finals[1].Confidence, 9);
     }
 
     [Fact]
@@ -57,9 +98,9 @@ public class VoteTests
     [Fact]
     public void AccuracyFromGold_IsTheBetaPosteriorMean()
     {
-        Assert.Equal(0.75, WeightedVote.AccuracyFromGold(correct: 8, total: 10), 9);
-        Assert.Equal(0.5, WeightedVote.AccuracyFromGold(correct: 0, total: 0), 9);
-        Assert.Equal(11.0 / 14, WeightedVote.AccuracyFromGold(correct: 9, total: 10, alpha: 2, beta: 2), 9);
+        Assert.Equal(9.4 / 12, WeightedVote.AccuracyFromGold(correct: 8, total: 10), 9);
+        Assert.Equal(0.7, WeightedVote.AccuracyFromGold(correct: 0, total: 0), 9);
+        Assert.Equal(11.0 / 14, WeightedVote.AccuracyFromGold(correct: 9, total: 10, new WorkerPrior(2, 2)), 9);
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public sealed record ItemFinal(Guid ItemId, Answer? Answer, string? Label, doubl
 /// </summary>
 public static class FinalAnswers
 {
-    /// <summary>A worker without gold answers counts as this accurate in a weighted vote.</summary>
-    public const double UnknownAccuracy = 0.7;
+    /// <summary>A worker without gold answers counts as this accurate in a weighted vote: the platform's one worker prior.</summary>
+    public static double UnknownAccuracy => WorkerPrior.Default.Mean;
 
     public static (IReadOnlyList<ItemFinal> Items, double? Agreement) Compute(
         Job job, IReadOnlyList<Guid> itemIds, IReadOnlyList<CrowdAnswer> answers, IReadOnlyDictionary<string, (int Answers, int Correct)> gold)

@@ -10,15 +10,7 @@ public sealed record WorkerAccuracyRow(string WorkerId, string DisplayName, int 
     public double Accuracy => QualityPolicy.Accuracy(GoldAnswers, GoldCorrect);
 
     /// <summary>A 90% credible interval for the accuracy, from the Beta posterior (normal approximation, clipped).</summary>
-    public (double Low, double High) Interval
-    {
-        get
-        {
-            double a = GoldCorrect + QualityPolicy.PriorRight, b = GoldAnswers - GoldCorrect + QualityPolicy.PriorWrong;
-            var sd = Math.Sqrt(a * b / ((a + b) * (a + b) * (a + b + 1)));
-            return (Math.Max(0, Accuracy - (1.645 * sd)), Math.Min(1, Accuracy + (1.645 * sd)));
-        }
-    }
+    public (double Low, double High) Interval => Aggregation.WorkerPrior.Default.IntervalFrom(GoldCorrect, GoldAnswers);
 }
 
 /// <summary>Workers' accuracy on gold, for a job's researchers and for admins.</summary>

@@ -14,15 +14,11 @@ public static class WeightedVote
     private const double MaxAccuracy = 1 - 1e-3;
 
     /// <summary>
-    /// A worker's accuracy from their gold results: the mean of a Beta(α + correct, β + wrong) posterior,
-    /// (correct + α) / (total + α + β). With no gold answered yet it is the prior's mean, α / (α + β).
+    /// A worker's accuracy from their gold results: the posterior mean under the platform's worker prior
+    /// (<see cref="WorkerPrior.Default"/> unless another is given). With no gold answered yet it is the prior's mean.
     /// </summary>
-    public static double AccuracyFromGold(int correct, int total, double alpha = 1, double beta = 1)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(correct);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(correct, total);
-        return (correct + alpha) / (total + alpha + beta);
-    }
+    public static double AccuracyFromGold(int correct, int total, WorkerPrior? prior = null) =>
+        (prior ?? WorkerPrior.Default).AccuracyFrom(correct, total);
 
     /// <summary>The vote weight of a worker with accuracy <paramref name="accuracy"/> among <paramref name="labelCount"/> labels.</summary>
     public static double Weight(double accuracy, int labelCount)
@@ -37,7 +33,9 @@ public static class WeightedVote
     /// tied for the top posterior have no winner (<see cref="FinalLabel.None"/>), as in majority vote.
     /// </summary>
     /// <param name="workerAccuracy">Accuracy per worker index, e.g. from <see cref="AccuracyFromGold"/>.</param>
-    public static FinalLabel[] Decide(AnswerSet answers, ReadOnlySpan<double> workerAccuracy)
+    /// <param name="itemPriors">Optional, ItemCount × LabelCount: the item's prior over the labels (the calibrated model's
+    /// view, a gold item's known answer); a row of zeros means equal priors. An item with a prior and no answers gets the prior's top label.</param>
+    public static FinalLabel[] Decide(AnswerSet answers, ReadOnlySpan<double> workerAccuracy, double[]? itemPriors = null)
     {
         if (workerAccuracy.Length < answers.WorkerCount)
         {
@@ -56,13 +54,20 @@ public static class WeightedVote
         for (var item = 0; item < answers.ItemCount; item++)
         {
             var labels = answers.LabelsOf(item);
-            if (labels.IsEmpty)
+            var prior = itemPriors is null ? default : itemPriors.AsSpan(item * k, k);
+            var hasPrior = !prior.IsEmpty && prior.ContainsAnyExcept(0.0);
+            if (labels.IsEmpty && !hasPrior)
             {
                 results[item] = FinalLabel.None;
                 continue;
             }
 
             score.Clear();
+            for (var label = 0; hasPrior && label < k; label++)
+            {
+                score[label] = prior[label] > 0 ? Math.Log(prior[label]) : double.NegativeInfinity;
+            }
+
             var workers = answers.WorkersOf(item);
             for (var i = 0; i < labels.Length; i++)
             {
@@ -73,5 +78,30 @@ public static class WeightedVote
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// One item's posterior over the labels, into <paramref name="posterior"/>: the item's prior (null: equal) times, for
+    /// each answer, the chance a worker of that accuracy gives it under each true label (the one-coin model).
+    /// </summary>
+    public static void PosteriorOf(Span<double> posterior, ReadOnlySpan<double> prior, ReadOnlySpan<int> labels, ReadOnlySpan<double> accuracies)
+    {
+        var k = posterior.Length;
+        for (var label = 0; label < k; label++)
+        {
+            posterior[label] = prior.IsEmpty ? 0 : prior[label] > 0 ? Math.Log(prior[label]) : double.NegativeInfinity;
+        }
+
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var a = Math.Clamp(accuracies[i], MinAccuracy, MaxAccuracy);
+            var (right, wrong) = (Math.Log(a), Math.Log((1 - a) / (k - 1)));
+            for (var label = 0; label < k; label++)
+            {
+                posterior[label] += label == labels[i] ? right : wrong;
+            }
+        }
+
+        Posterior.Normalise(posterior);
     }
 }

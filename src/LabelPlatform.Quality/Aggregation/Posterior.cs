@@ -1,7 +1,7 @@
 namespace LabelPlatform.Quality.Aggregation;
 
 /// <summary>Shared by the probabilistic methods: from log scores to a label and its probability.</summary>
-internal static class Posterior
+public static class Posterior
 {
     /// <summary>Turns log scores into probabilities in place (softmax); returns the log of the normaliser.</summary>
     public static double Normalise(Span<double> logScores)
@@ -10,6 +10,13 @@ internal static class Posterior
         foreach (var s in logScores)
         {
             max = Math.Max(max, s);
+        }
+
+        if (double.IsNegativeInfinity(max))
+        {
+            // Every label impossible (contradictory certainties): say nothing rather than NaN.
+            logScores.Fill(1.0 / logScores.Length);
+            return max;
         }
 
         var sum = 0.0;

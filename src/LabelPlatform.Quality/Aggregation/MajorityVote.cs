@@ -42,47 +42,17 @@ public static class MajorityVote
     }
 
     /// <summary>
-    /// Plurality vote per item over indexed answers. Confidence is the winner's vote share (its answers ÷
-    /// the item's answers), not a probability. A tie for the top count, or an item with no answers, gets
-    /// <see cref="FinalLabel.None"/> (confidence 0).
+    /// Plurality vote per item over indexed answers. Confidence is the winner's posterior probability when every
+    /// worker is as accurate as the platform's worker prior says an unknown worker is (<see cref="WorkerPrior.Mean"/>)
+    /// and the labels are equally likely: so one answer is 70% sure, not 100%, and 3 to 0 is surer than 2 to 1.
+    /// A tie for the top count, or an item with no answers, gets <see cref="FinalLabel.None"/> (confidence 0).
     /// </summary>
-    public static FinalLabel[] Decide(AnswerSet answers)
+    public static FinalLabel[] Decide(AnswerSet answers, WorkerPrior? prior = null)
     {
-        var k = answers.LabelCount;
-        var results = new FinalLabel[answers.ItemCount];
-        Span<int> counts = k <= 256 ? stackalloc int[k] : new int[k];
-        for (var item = 0; item < answers.ItemCount; item++)
-        {
-            var labels = answers.LabelsOf(item);
-            if (labels.IsEmpty)
-            {
-                results[item] = FinalLabel.None;
-                continue;
-            }
-
-            counts.Clear();
-            foreach (var label in labels)
-            {
-                counts[label]++;
-            }
-
-            var (best, top, tied) = (-1, 0, false);
-            for (var label = 0; label < k; label++)
-            {
-                if (counts[label] > top)
-                {
-                    (best, top, tied) = (label, counts[label], false);
-                }
-                else if (counts[label] == top)
-                {
-                    tied = true;
-                }
-            }
-
-            results[item] = tied ? FinalLabel.None : new FinalLabel(best, (double)top / labels.Length);
-        }
-
-        return results;
+        var accuracy = (prior ?? WorkerPrior.Default).Mean;
+        var accuracies = new double[answers.WorkerCount];
+        Array.Fill(accuracies, accuracy);
+        return WeightedVote.Decide(answers, accuracies);
     }
 
     /// <summary>Each item's vote shares (row-major, ItemCount × LabelCount): the soft majority vote that starts Dawid–Skene.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LabelPlatform.Quality.Aggregation;
 
 namespace LabelPlatform.Quality.Gold;
 
@@ -47,13 +48,14 @@ public sealed record QualityPolicy(
 {
     public const int DefaultGoldRetireAfter = 50;
 
+    /// <summary>Share of the items the model could settle alone that people label anyway, to calibrate and measure it.</summary>
+    public const double DefaultAuditShare = 0.03;
+
     public static readonly QualityPolicy Default = new(0.1, 0.3, 0, 5, false, 0, 0.8);
 
     /// <summary>Whether items may get more answers than the job's answers per item.</summary>
     public bool IsDynamic(int answersPerItem) => MaxAnswersPerItem > answersPerItem;
 
-    /// <summary>The Beta prior over a worker's accuracy: one right and one wrong answer's worth of belief, centred on 0.5.</summary>
-    public const double PriorRight = 1, PriorWrong = 1;
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
@@ -90,8 +92,8 @@ public sealed record QualityPolicy(
     public bool SendsToReviewer(int goldAnswers, int goldCorrect) =>
         ReviewBelowAccuracy > 0 && goldAnswers >= MinGoldAnswers && Accuracy(goldAnswers, goldCorrect) < ReviewBelowAccuracy;
 
-    /// <summary>The posterior mean of a worker's accuracy: Beta(right + 1, wrong + 1).</summary>
-    public static double Accuracy(int goldAnswers, int goldCorrect) => (goldCorrect + PriorRight) / (goldAnswers + PriorRight + PriorWrong);
+    /// <summary>The posterior mean of a worker's accuracy under the platform's one worker prior (<see cref="WorkerPrior.Default"/>).</summary>
+    public static double Accuracy(int goldAnswers, int goldCorrect) => WorkerPrior.Default.AccuracyFrom(goldCorrect, goldAnswers);
 
     private static string Percent(double share) => $"{share * 100:0}%";
 

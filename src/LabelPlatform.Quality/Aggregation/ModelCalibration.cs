@@ -1,0 +1,167 @@
+namespace LabelPlatform.Quality.Aggregation;
+
+/// <summary>
+/// One item the model labelled and people answered, as calibration sees it: the model's label and its raw
+/// confidence, and the people's answers with each worker's estimated accuracy.
+/// </summary>
+public readonly record struct CalibrationCase(int ModelLabel, double Confidence, int[] Labels, double[] Accuracies);
+
+/// <summary>One bin of the reliability curve: items whose raw confidence fell in [From, To).</summary>
+/// <param name="Observed">The share of the bin's items the model got right, as the people's answers show it (each item counts with its posterior probability of being right).</param>
+/// <param name="Calibrated">The mean calibrated probability the platform uses for the bin.</param>
+public sealed record ReliabilityBin(double From, double To, int Items, double MeanConfidence, double Observed, double Calibrated);
+
+/// <summary>
+/// Turns a model's raw confidence in its top label into a probability that it is right, fitted per job on
+/// the items people answered (the audit sample and the items the model was unsure of): Platt scaling on the
+/// confidence's log-odds, p = σ(A·logit(c) + B) (temperature scaling with a bias). The truth is never known,
+/// only answers from workers who are themselves sometimes wrong, so the fit is an EM over whether the model was
+/// right on each item, weighing the answers by their workers' accuracy; a weak Gaussian prior pulls (A, B)
+/// towards (1, 0), "the confidence means what it says", so a few agreeing answers cannot make the model certain.
+/// Before <see cref="MinCases"/> cases the model is not trusted above <see cref="UncalibratedCap"/>.
+/// </summary>
+public sealed record ModelCalibration(double A, double B, int Cases)
+{
+    /// <summary>Cases needed before the fit is used.</summary>
+    public const int MinCases = 30;
+
+    /// <summary>The most an uncalibrated model's confidence counts for.</summary>
+    public const double UncalibratedCap = 0.9;
+
+    private const double PriorPrecision = 1.0;
+    private const double Epsilon = 1e-6;
+
+    public static readonly ModelCalibration None = new(1, 0, 0);
+
+    public bool IsFitted => Cases >= MinCases;
+
+    /// <summary>The calibrated probability that the model's label is right.</summary>
+    public double Apply(double confidence)
+    {
+        var c = Math.Clamp(confidence, Epsilon, 1 - Epsilon);
+        return IsFitted ? Sigmoid((A * Logit(c)) + B) : Math.Min(c, UncalibratedCap);
+    }
+
+    /// <summary>The item's prior over <paramref name="labelCount"/> labels: the calibrated probability on the model's label, the rest spread evenly.</summary>
+    public void PriorOf(Span<double> prior, int modelLabel, double confidence)
+    {
+        var p = Apply(confidence);
+        prior.Fill((1 - p) / (prior.Length - 1));
+        prior[modelLabel] = p;
+    }
+
+    public static ModelCalibration Fit(IReadOnlyList<CalibrationCase> cases, int labelCount)
+    {
+        if (cases.Count < MinCases)
+        {
+            return new ModelCalibration(1, 0, cases.Count);
+        }
+
+        var x = cases.Select(c => Logit(Math.Clamp(c.Confidence, Epsilon, 1 - Epsilon))).ToArray();
+        var logRatio = cases.Select(c => LogLikelihoodRatio(c, labelCount)).ToArray();
+        var (a, b) = (1.0, 0.0);
+        var right = new double[cases.Count];
+        for (var round = 0; round < 50; round++)
+        {
+            // E: the chance the model was right on each item, given its calibrated prior and the answers.
+            for (var i = 0; i < right.Length; i++)
+            {
+                var z = (a * x[i]) + b;
+                right[i] = Sigmoid(z + logRatio[i]);
+            }
+
+            // M: a few Newton steps of the logistic regression of those chances on x, with the prior.
+            var (oldA, oldB) = (a, b);
+            for (var step = 0; step < 5; step++)
+            {
+                double ga = -PriorPrecision * (a - 1), gb = -PriorPrecision * b, haa = PriorPrecision, hab = 0, hbb = PriorPrecision;
+                for (var i = 0; i < right.Length; i++)
+                {
+                    var p = Sigmoid((a * x[i]) + b);
+                    var r = right[i] - p;
+                    var v = p * (1 - p);
+                    ga += r * x[i];
+                    gb += r;
+                    haa += v * x[i] * x[i];
+                    hab += v * x[i];
+                    hbb += v;
+                }
+
+                var det = (haa * hbb) - (hab * hab);
+                a += ((hbb * ga) - (hab * gb)) / det;
+                b += ((haa * gb) - (hab * ga)) / det;
+            }
+
+            if (Math.Abs(a - oldA) + Math.Abs(b - oldB) < 1e-6)
+            {
+                break;
+            }
+        }
+
+        return new ModelCalibration(a, b, cases.Count);
+    }
+
+    /// <summary>The reliability curve: raw confidence in ten bins against how often the model was right there, and what calibration makes of it.</summary>
+    public IReadOnlyList<ReliabilityBin> Reliability(IReadOnlyList<CalibrationCase> cases, int labelCount, int bins = 10)
+    {
+        var result = new List<ReliabilityBin>(bins);
+        for (var bin = 0; bin < bins; bin++)
+        {
+            var (from, to) = ((double)bin / bins, (double)(bin + 1) / bins);
+            var inBin = cases.Where(c => c.Confidence >= from && (c.Confidence < to || (bin == bins - 1 && c.Confidence <= 1))).ToList();
+            if (inBin.Count == 0)
+            {
+                continue;
+            }
+
+            var observed = inBin.Average(c => Sigmoid(Logit(Apply(c.Confidence)) + LogLikelihoodRatio(c, labelCount)));
+            result.Add(new ReliabilityBin(from, to, inBin.Count, inBin.Average(c => c.Confidence), observed, inBin.Average(c => Apply(c.Confidence))));
+        }
+
+        return result;
+    }
+
+    /// <summary>log P(answers | the model's label is true) − log P(answers | it is not), under the one-coin model.</summary>
+    public static double LogLikelihoodRatio(CalibrationCase c, int labelCount)
+    {
+        var k = labelCount;
+        var right = 0.0;
+        Span<double> wrong = k <= 256 ? stackalloc double[k] : new double[k];
+        wrong.Clear();
+        for (var i = 0; i < c.Labels.Length; i++)
+        {
+            var a = Math.Clamp(c.Accuracies[i], 1e-3, 1 - 1e-3);
+            var (hit, miss) = (Math.Log(a), Math.Log((1 - a) / (k - 1)));
+            right += c.Labels[i] == c.ModelLabel ? hit : miss;
+            for (var truth = 0; truth < k; truth++)
+            {
+                wrong[truth] += c.Labels[i] == truth ? hit : miss;
+            }
+        }
+
+        // The model wrong: the truth is one of the other labels, each equally likely.
+        var max = double.NegativeInfinity;
+        for (var truth = 0; truth < k; truth++)
+        {
+            if (truth != c.ModelLabel)
+            {
+                max = Math.Max(max, wrong[truth]);
+            }
+        }
+
+        var sum = 0.0;
+        for (var truth = 0; truth < k; truth++)
+        {
+            if (truth != c.ModelLabel)
+            {
+                sum += Math.Exp(wrong[truth] - max);
+            }
+        }
+
+        return right - (max + Math.Log(sum / (k - 1)));
+    }
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
+
+    private static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+}
