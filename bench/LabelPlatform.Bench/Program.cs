@@ -101,13 +101,11 @@ switch (command)
             Labels: options.GetInt("labels", 5),
             CostItems: options.GetInt("cost-items", 20_000),
             Seed: options.GetInt("seed", 42),
-            MinAnswers: options.GetInt("min-answers", 2),
-            MaxAnswers: options.GetInt("max-answers", 7),
-            TargetConfidence: options.GetDouble("target", 0.8)));
+            ReplayDirectory: options.Get("replay-dir") ?? Path.Combine(Path.GetTempPath(), "aggregate-replay")));
         break;
     default:
         Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run|settle-run --connection CS [--name value ...]");
-        Console.Error.WriteLine("       LabelPlatform.Bench aggregate [--items N --answers-per-item N --workers N --labels K --cost-items N --seed N --min-answers N --max-answers N --target P]");
+        Console.Error.WriteLine("       LabelPlatform.Bench aggregate [--items N --answers-per-item N --workers N --labels K --cost-items N --seed N --replay-dir DIR]");
         Console.Error.WriteLine("       LabelPlatform.Bench workspace-run --url URL --classify-job ID --box-job ID [--name value ...]");
         return 2;
 }

@@ -1,18 +1,18 @@
 using System.Diagnostics;
 using LabelPlatform.Quality.Aggregation;
 using LabelPlatform.Quality.Aggregation.Simulation;
+using LabelPlatform.Quality.Policy;
 
 namespace LabelPlatform.Bench.Aggregate;
 
 /// <param name="Items">Items in the timed run; each gets <paramref name="AnswersPerItem"/> answers.</param>
 /// <param name="CostItems">Items in each simulated job of the cost table.</param>
-public sealed record AggregatePlan(
-    int Items, int AnswersPerItem, int Workers, int Labels, int CostItems, int Seed,
-    int MinAnswers, int MaxAnswers, double TargetConfidence);
+/// <param name="ReplayDirectory">Where the recorded job's files go (answers, model, gold, truth), for the replay tool.</param>
+public sealed record AggregatePlan(int Items, int AnswersPerItem, int Workers, int Labels, int CostItems, int Seed, string ReplayDirectory);
 
 /// <summary>
-/// Times majority vote and Dawid–Skene over a million simulated answers, then compares what fixed and
-/// dynamic overlap cost on the same simulated crowd. No database: the aggregation maths only.
+/// Times majority vote and Dawid–Skene over a million simulated answers, then replays a recorded job (a crowd and a
+/// miscalibrated model) through labelling policies: what each costs and gets right. No database.
 /// </summary>
 public static class AggregateBench
 {
@@ -51,35 +51,50 @@ public static class AggregateBench
         Console.WriteLine($"Dawid–Skene confusion matrices: mean absolute error {confusionError:0.0000} per cell against the true ones");
         Console.WriteLine($"Process peak working set {Environment.WorkingSet / 1048576.0:0} MB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MB peak (answers held as {answers.Count * 8 / 1048576.0:0} MB of int arrays); {Environment.ProcessorCount} cores");
 
-        // The cost table: the same crowd, fresh jobs of CostItems items with the same true labels per seed.
+        // The cost table: a recorded job with a model in front, replayed through labelling policies (the default one
+        // is then replayed again by the labelplatform tool, from the files, for the RESULT line).
+        var job = SimulatedJob.Generate(plan.CostItems, plan.CostItems / 40, 10, plan.Workers, 6, 60, plan.Seed + 3);
+        job.Write(plan.ReplayDirectory);
         Console.WriteLine();
-        Console.WriteLine($"Cost on {plan.CostItems:N0} items, same crowd and true labels:");
-        Console.WriteLine($"{"strategy",-58} {"answers/item",12} {"accuracy",9} {"no label",10} {"exhausted",9}");
-        var costSeed = plan.Seed + 3;
-        var fixed3 = OverlapSimulation.FixedMajority(crowd, plan.CostItems, 3, costSeed);
-        var policy = new DynamicOverlap(plan.MinAnswers, plan.MaxAnswers, plan.TargetConfidence);
-        var dynamic = OverlapSimulation.DynamicDawidSkene(crowd, plan.CostItems, policy, costSeed);
-        var outcomes = new List<OverlapOutcome>
+        Console.WriteLine($"Replay on a recorded job: {job.Description}");
+        Console.WriteLine($"(files in {plan.ReplayDirectory}; 6 recorded answers per item, 60 gold answers per worker: the policy buys what it asks for)");
+        Console.WriteLine($"{"policy",-62} {"answers/item",12} {"accuracy",9} {"model only",10} {"undecided",9}");
+        var defaults = LabelPolicy.Default;
+        var policies = new List<(string Name, LabelPolicy Policy)>
         {
-            fixed3,
-            OverlapSimulation.FixedMajority(crowd, plan.CostItems, 5, costSeed),
-            OverlapSimulation.FixedDawidSkene(crowd, plan.CostItems, 3, costSeed),
-            dynamic,
+            ("default for a new job *", defaults),
+            ("no model (every item to people)", defaults),
         };
-        foreach (var target in new[] { 0.7, 0.9, 0.95 }.Where(t => t != plan.TargetConfidence))
+        foreach (var target in new[] { 0.98, 0.995 })
         {
-            outcomes.Add(OverlapSimulation.DynamicDawidSkene(crowd, plan.CostItems, policy with { TargetConfidence = target }, costSeed));
+            policies.Add(($"target {target}", defaults with { TargetConfidence = target }));
         }
 
-        outcomes.Add(OverlapSimulation.DynamicDawidSkene(crowd, plan.CostItems, policy with { MinAnswers = plan.MinAnswers + 1 }, costSeed));
-        foreach (var o in outcomes.Take(3).Concat(outcomes.Skip(3).OrderBy(o => o.Strategy, StringComparer.Ordinal)))
+        foreach (var max in new[] { 3, 5 })
         {
-            var headline = ReferenceEquals(o, fixed3) || ReferenceEquals(o, dynamic) ? " *" : "";
-            Console.WriteLine($"{o.Strategy + headline,-58} {o.AnswersPerItem,12:0.000} {o.Accuracy,9:0.0000} {o.Unlabelled,10} {o.Exhausted,9}");
+            policies.Add(($"at most {max} answers", defaults with { MaxAnswers = max }));
         }
 
-        Console.WriteLine("* the RESULT line's comparison. Accuracy: share of items whose final label is the true one (no label counts as wrong).");
-        Console.WriteLine("  no label: ties under majority vote. exhausted: items that got the most answers and stayed below the target.");
+        foreach (var audit in new[] { 0.01, 0.05 })
+        {
+            policies.Add(($"audit share {audit}", defaults with { AuditShare = audit }));
+        }
+
+        foreach (var gold in new[] { 0.03, 0.1 })
+        {
+            policies.Add(($"gold rate {gold}", defaults with { GoldRate = gold }));
+        }
+
+        policies.Add(("no blocking", defaults with { MinAccuracy = 0 }));
+        foreach (var (name, policy) in policies)
+        {
+            var model = name.StartsWith("no model", StringComparison.Ordinal) ? [] : job.Model;
+            var outcome = Replay.Run(job.Answers, model, job.Gold, job.Truth, policy);
+            Console.WriteLine($"{name,-62} {outcome.AnswersPerItem,12:0.000} {outcome.Accuracy,9:0.0000} {outcome.ModelOnly,10} {outcome.Undecided,9}");
+        }
+
+        Console.WriteLine("* the RESULT line's policy. answers/item: every answer bought (gold, audit, discarded included) per real item;");
+        Console.WriteLine("  accuracy: share of real items whose final label is the true one (undecided items count with their best label).");
 
         Measure.Print("aggregate",
             ("answers", answers.Count),
@@ -87,9 +102,6 @@ public static class AggregateBench
             ("ds_s", dsTime.Seconds),
             ("ds_accuracy", Math.Round(dsAccuracy, 4)),
             ("mv_accuracy", Math.Round(mvAccuracy, 4)),
-            ("answers_per_item_dynamic", Math.Round(dynamic.AnswersPerItem, 3)),
-            ("dynamic_accuracy", Math.Round(dynamic.Accuracy, 4)),
-            ("fixed3_accuracy", Math.Round(fixed3.Accuracy, 4)),
             ("ds_iterations", ds.Iterations),
             ("peak_ws_mb", Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0)));
     }

@@ -621,6 +621,20 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecidedLabel")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("decided_label");
+
                     b.Property<string>("FinalAnswer")
                         .HasColumnType("jsonb")
                         .HasColumnName("final_answer");
@@ -633,6 +647,16 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("final_label");
+
+                    b.Property<string>("FinalSource")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("final_source");
+
+                    b.Property<string>("FinalState")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("final_state");
 
                     b.Property<string>("GoldAnswer")
                         .HasColumnType("jsonb")
@@ -812,6 +836,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasDefaultValue(4)
                         .HasColumnName("min_box_size");
+
+                    b.Property<string>("ModelCalibration")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("model_calibration");
 
                     b.Property<string>("Name")
                         .IsRequired()

@@ -108,6 +108,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(j => j.MaxBoxes).HasDefaultValue(JobRules.DefaultMaxBoxes);
             e.Property(j => j.RejectionReasons).HasDefaultValueSql("ARRAY['Wrong label', 'Box missing or misplaced', 'Did not follow the instructions']::text[]");
             e.Property(j => j.ReviewPolicy).HasColumnType("jsonb").HasConversion(policy => policy.ToJson(), json => ReviewPolicy.FromJson(json));
+            e.Property(j => j.ModelCalibration).HasColumnType("jsonb");
             e.Property(j => j.QualityPolicy).HasColumnType("jsonb").HasConversion(policy => policy.ToJson(), json => Quality.Gold.QualityPolicy.FromJson(json));
             e.ToTable(t =>
             {
@@ -137,6 +138,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(i => i.FinalAnswer).HasColumnType("jsonb");
             e.Property(i => i.FinalLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(i => i.GoldExplanation).HasMaxLength(2000);
+            e.Property(i => i.FinalSource).HasMaxLength(16);
+            e.Property(i => i.FinalState).HasMaxLength(16);
+            e.Property(i => i.DecidedLabel).HasMaxLength(JobRules.MaxLabelLength);
+            e.Property(i => i.DecidedBy).HasMaxLength(450);
 
             // Gold draws read only this: a job's gold items.
             e.HasIndex(i => i.JobId).HasFilter("gold_answer IS NOT NULL").HasDatabaseName("ix_items_gold");

@@ -66,8 +66,21 @@ public sealed class Item
     /// <summary>One-label jobs: the final label, or null (no answers yet, or a tie under majority vote).</summary>
     public string? FinalLabel { get; set; }
 
-    /// <summary>How sure the aggregation is of the final answer, 0–1.</summary>
+    /// <summary>The posterior probability of the final answer, 0–1 (one-label jobs; for others, see <see cref="Quality.FinalLabels.FinalAnswers"/>).</summary>
     public float? FinalConfidence { get; set; }
+
+    /// <summary>Who the final answer comes from: <see cref="Quality.FinalLabels.FinalSource"/>.</summary>
+    public string? FinalSource { get; set; }
+
+    /// <summary>Whether the final answer is as sure as the job asks (settled), out of answers below it (undecided, for a reviewer), or neither yet (null).</summary>
+    public string? FinalState { get; set; }
+
+    /// <summary>An undecided item's label as a reviewer decided it (one-label jobs).</summary>
+    public string? DecidedLabel { get; set; }
+
+    public string? DecidedBy { get; set; }
+
+    public DateTimeOffset? DecidedAt { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -58,6 +58,9 @@ public sealed class Job
     /// <summary>When the final labels were last recomputed.</summary>
     public DateTimeOffset? FinalLabelsAt { get; set; }
 
+    /// <summary>The model's calibration on this job's answers (<see cref="Quality.FinalLabels.JobCalibration"/> JSON), refitted with the final labels.</summary>
+    public string? ModelCalibration { get; set; }
+
     /// <summary>The reasons a reviewer picks from when rejecting an answer of this job (free text is allowed too).</summary>
     public List<string> RejectionReasons { get; set; } = [.. JobRules.DefaultRejectionReasons];
 

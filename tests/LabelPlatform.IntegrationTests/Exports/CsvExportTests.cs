@@ -13,7 +13,7 @@ namespace LabelPlatform.IntegrationTests.Exports;
 
 public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatformFactory>
 {
-    private const string Header = "item_id,file,status,majority_label,agreement,answers,tied_labels,votes:cat,votes:dog,votes:bird,worker_answers,machine_label,machine_confidence,final_answer,final_confidence";
+    private const string Header = "item_id,file,status,majority_label,agreement,answers,tied_labels,votes:cat,votes:dog,votes:bird,worker_answers,machine_label,machine_confidence,final_answer,final_confidence,final_source,model_version";
 
     [Fact]
     public async Task WriteAsync_KnownAnswers_WritesOneRowPerItemWithMajorityTiesAndVotes()
@@ -25,10 +25,12 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         Assert.Equal(
             [
                 Header,
-                $"{items[0].Id},img/000.png,done,cat,0.667,3,,2,1,0,{w[0].Id}=cat|{w[1].Id}=cat|{w[2].Id}=dog,,,,",
-                $"{items[1].Id},img/001.png,done,,,3,cat|dog|bird,1,1,1,{w[0].Id}=cat|{w[1].Id}=dog|{w[2].Id}=bird,,,,",
-                $"{items[2].Id},img/002.png,in_progress,dog,1,1,,0,1,0,{w[0].Id}=dog,,,,",
-                $"{items[3].Id},img/003.png,not_started,,,0,,0,0,0,,,,,",
+                // All three answers in: cat 2:1 is 79% sure (strangers at 70%), the tie has no label; both below the job's
+                // target, so both wait for a reviewer. One answer (dog) is 70% sure and still in progress.
+                $"{items[0].Id},img/000.png,undecided,cat,0.667,3,,2,1,0,{w[0].Id}=cat|{w[1].Id}=cat|{w[2].Id}=dog,,,cat,0.7935,crowd,",
+                $"{items[1].Id},img/001.png,undecided,,,3,cat|dog|bird,1,1,1,{w[0].Id}=cat|{w[1].Id}=dog|{w[2].Id}=bird,,,,,,",
+                $"{items[2].Id},img/002.png,in_progress,dog,1,1,,0,1,0,{w[0].Id}=dog,,,dog,0.7,crowd,",
+                $"{items[3].Id},img/003.png,not_started,,,0,,0,0,0,,,,,,,",
             ],
             lines);
     }
@@ -97,7 +99,8 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
 
         var row = (await ExportAsync(job)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Split(',');
 
-        Assert.Equal(["done", "cat|bird", "", "3", "", "2", "1", "2"], row[2..10]);
+        // Cat and bird 2:1 each are 70% sure (strangers at 70% on a yes/no question): below the job's target with all answers in.
+        Assert.Equal(["undecided", "cat|bird", "", "3", "", "2", "1", "2"], row[2..10]);
         Assert.Equal($"{w[0].Id}=cat;bird|{w[1].Id}=cat|{w[2].Id}=bird;dog", row[10]);
     }
 
@@ -113,7 +116,8 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         var line = (await ExportAsync(job)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[1];
 
         Assert.Contains(",done,,,1,,0,2,0,", line);
-        Assert.EndsWith($"{worker.Id}=[{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":1,\"\"Y\"\":2,\"\"W\"\":5,\"\"H\"\":6}},{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":0,\"\"Y\"\":0,\"\"W\"\":4,\"\"H\"\":4}}]\",,,,", line.TrimEnd('\r'));
+        Assert.Contains($"{worker.Id}=[{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":1,\"\"Y\"\":2,\"\"W\"\":5,\"\"H\"\":6}},{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":0,\"\"Y\"\":0,\"\"W\"\":4,\"\"H\"\":4}}]\",,,", line);
+        Assert.EndsWith(",1,crowd,", line.TrimEnd('\r'));
     }
 
     private async Task<string> ExportAsync(Job job)

@@ -35,9 +35,17 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         await factory.Services.GetRequiredService<FinalLabelsSweep>().RunAsync(CancellationToken.None);
 
         await using var db = await DbAsync();
-        var finals = await db.Items.Where(i => i.JobId == job.Id).OrderBy(i => i.Ordinal).Select(i => new { i.FinalLabel, i.FinalConfidence }).ToListAsync();
-        Assert.Equal(("cat", 2f / 3), (finals[0].FinalLabel, finals[0].FinalConfidence!.Value), new ApproxComparer());
-        Assert.Equal(("bird", 1f), (finals[1].FinalLabel, finals[1].FinalConfidence!.Value), new ApproxComparer());
+        var finals = await db.Items.Where(i => i.JobId == job.Id).OrderBy(i => i.Ordinal).Select(i => new { i.FinalLabel, i.FinalConfidence, i.FinalSource, i.FinalState }).ToListAsync();
+
+        // Majority vote's posterior with every worker at the prior's 70% among 3 labels: each vote multiplies its
+        // label's odds by 0.7·2/0.3 = 14/3. Cat 2, dog 1: w²/(w² + w + 1); bird 3 to 0: w³/(w³ + 2).
+        var odds = 14f / 3;
+        Assert.Equal(("cat", odds * odds / ((odds * odds) + odds + 1)), (finals[0].FinalLabel, finals[0].FinalConfidence!.Value), new ApproxComparer());
+        Assert.Equal(("bird", odds * odds * odds / ((odds * odds * odds) + 2)), (finals[1].FinalLabel, finals[1].FinalConfidence!.Value), new ApproxComparer());
+
+        // Both from the crowd. Bird is as sure as the job asks; cat is out of answers below it: a reviewer decides.
+        Assert.Equal([FinalSource.Crowd, FinalSource.Crowd], finals.Select(f => f.FinalSource));
+        Assert.Equal([FinalState.Undecided, FinalState.Settled], finals.Select(f => f.FinalState));
         var stored = await db.Jobs.SingleAsync(j => j.Id == job.Id);
         Assert.NotNull(stored.FinalLabelsAt);
         Assert.InRange(stored.Agreement!.Value, 0.3, 0.8);
@@ -56,7 +64,7 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         var researcher = await factory.SignUpAsync(AccountKind.Researcher);
         var job = await factory.CreateJobWithItemsAsync(researcher, items: 2, answersPerItem: 2);
         Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(job.Id, job.OrganisationId,
-            QualityPolicy.Default with { MaxAnswersPerItem = 4, TargetConfidence = 0.7 }));
+            QualityPolicy.Default with { Aggregation = AggregationMethod.MajorityVote, MaxAnswersPerItem = 4, TargetConfidence = 0.8 }));
         var items = await factory.ItemsAsync(job.Id);
         var workers = await factory.InsertWorkersAsync(6);
         var recompute = factory.Services.GetRequiredService<RecomputeFinalLabels>();
@@ -84,7 +92,8 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         Assert.Equal((1, false), (first.AskedForMore, first.Completed));
         Assert.Equal((0, 1), ((await factory.ItemAsync(items[0].Id)).RemainingSlots, (await factory.ItemAsync(items[1].Id)).RemainingSlots));
 
-        // Third answer: cat, dog, cat = 2/3 < 0.7, one more; fourth (dog) ties again at the maximum of 4: out of answers.
+        // Cat, cat is 91.6% sure (strangers at 70%). Third answer: cat, dog, cat is 79.4% < 80%, one more; the fourth
+        // (dog) ties again at the maximum of 4: out of answers, undecided.
         for (var round = 0; round < 3; round++)
         {
             await AnswerAllOpenAsync();
@@ -95,6 +104,8 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         await using var db = await DbAsync();
         var answers = await db.Assignments.Where(a => a.JobId == job.Id && a.Status == global::LabelPlatform.Queue.AssignmentStatus.Submitted).GroupBy(a => a.ItemId).ToDictionaryAsync(g => g.Key, g => g.Count());
         Assert.Equal((2, 4), (answers[items[0].Id], answers[items[1].Id]));
+        Assert.Equal(FinalState.Settled, (await factory.ItemAsync(items[0].Id)).FinalState);
+        Assert.Equal(FinalState.Undecided, (await factory.ItemAsync(items[1].Id)).FinalState);
     }
 
     private sealed class ApproxComparer : IEqualityComparer<(string?, float)>

@@ -10,11 +10,15 @@ using Microsoft.EntityFrameworkCore;
 namespace LabelPlatform.Exports.Csv;
 
 /// <summary>
-/// One row per item: its majority label, the vote counts per label and every worker's answer.
-/// Multi-label jobs: the labels a majority chose, and how many answers chose each label. Box jobs:
-/// boxes per class, and each worker's boxes as JSON in image pixels (merging boxes is issue #6).
+/// One row per item: its status, the vote counts per label and every worker's answer that counts (rejected and
+/// discarded answers do not), then the final answer with its posterior probability (agreement for box jobs), who it
+/// comes from (model, crowd, reviewer) and the model version behind it. Multi-label jobs: the labels a majority chose,
+/// and how many answers chose each label. Box jobs: boxes per class, and each worker's boxes as JSON in image pixels.
+/// Status: gold, done (settled: as sure as the job asks, or decided by a reviewer), undecided (out of answers below the
+/// target: waiting for a reviewer), machine_labelled (the model alone, waiting for its calibration), in_progress, not_started.
+/// The final labels are recomputed first when anything changed since the last recompute.
 /// </summary>
-public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
+public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory, Quality.FinalLabels.RecomputeFinalLabels recompute)
 {
     public async Task<Error?> WriteAsync(Guid jobId, Guid organisationId, TextWriter output, CancellationToken ct = default)
     {
@@ -25,6 +29,15 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
             return Error.NotFound("The job");
         }
 
+        if (job.Status != JobStatus.Draft)
+        {
+            await recompute.EnsureFreshAsync(jobId, ct);
+        }
+
+        var models = await db.PrefilterRuns.AsNoTracking().Where(r => r.JobId == jobId)
+            .Join(db.ReviewModels, r => r.ModelId, m => m.Id, (r, m) => new { r.Id, m.FileName, m.Version })
+            .ToDictionaryAsync(r => r.Id, r => $"{r.FileName} v{r.Version}", ct);
+
         var answers = (await db.Assignments.AsNoTracking()
                 .Where(a => a.JobId == jobId && a.Status == AssignmentStatus.Submitted)
                 .OrderBy(a => a.SubmittedAt)
@@ -34,17 +47,22 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
 
         var header = new List<string> { "item_id", "file", "status", "majority_label", "agreement", "answers", "tied_labels" };
         header.AddRange(job.Labels.Select(l => $"votes:{l}"));
-        header.AddRange(["worker_answers", "machine_label", "machine_confidence", "final_answer", "final_confidence"]);
+        header.AddRange(["worker_answers", "machine_label", "machine_confidence", "final_answer", "final_confidence", "final_source", "model_version"]);
         await output.WriteLineAsync(CsvField.Line(header));
 
         var items = db.Items.AsNoTracking().Where(i => i.JobId == jobId).OrderBy(i => i.Ordinal)
-            .Select(i => new { i.Id, i.SourceName, i.MachineLabel, i.MachineConfidence, i.MachineAudit, i.GoldAnswer, i.FinalAnswer, i.FinalConfidence }).AsAsyncEnumerable();
+            .Select(i => new { i.Id, i.SourceName, i.MachineLabel, i.MachineConfidence, i.MachineAudit, i.GoldAnswer, i.FinalAnswer, i.FinalConfidence, i.FinalSource, i.FinalState, i.PrefilterRunId, i.PreAnnotation })
+            .AsAsyncEnumerable();
         await foreach (var item in items.WithCancellation(ct))
         {
             var itemAnswers = answers[item.Id].ToList();
-            // Labelled by the model before launch, with no person needed (the audit sample is labelled by people as well).
+            // Labelled by the model before launch and waiting for its calibration (the audit sample is labelled by people as well).
             var byMachine = item.MachineLabel is not null && !item.MachineAudit;
-            var status = item.GoldAnswer is not null ? "gold" : byMachine ? "machine_labelled" : itemAnswers.Count >= job.AnswersPerItem ? "done" : itemAnswers.Count == 0 ? "not_started" : "in_progress";
+            var status = item.GoldAnswer is not null ? "gold"
+                : item.FinalState == Quality.FinalLabels.FinalState.Settled ? "done"
+                : item.FinalState == Quality.FinalLabels.FinalState.Undecided ? "undecided"
+                : byMachine ? "machine_labelled"
+                : itemAnswers.Count == 0 ? "not_started" : "in_progress";
             var row = new List<string?> { item.Id.ToString(), item.SourceName, status };
             var parsed = itemAnswers.Select(a => (a.WorkerId, Answer: Answer.FromJson(a.AnswerJson) ?? Answer.OneLabel(a.Label ?? ""))).ToList();
             if (job.Kind.DrawsBoxes())
@@ -65,7 +83,7 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
                 var vote = MajorityVote.Decide(itemAnswers.Select(a => a.Label!), job.Labels);
                 row.AddRange(
                 [
-                    byMachine ? item.MachineLabel : vote.Label,
+                    vote.Label,
                     vote.Label is null ? "" : vote.Agreement.ToString("0.###", CultureInfo.InvariantCulture),
                     vote.Total.ToString(CultureInfo.InvariantCulture),
                     string.Join('|', vote.Tied),
@@ -80,6 +98,9 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory)
             var final = Answer.FromJson(item.FinalAnswer);
             row.Add(final is null ? "" : final.Boxes.Count > 0 ? BoxesJson(final.Boxes) : string.Join('|', final.Labels));
             row.Add(item.FinalConfidence?.ToString("0.####", CultureInfo.InvariantCulture) ?? "");
+            row.Add(item.FinalSource ?? "");
+            var modelBehind = item.FinalSource is Quality.FinalLabels.FinalSource.Model || (item.PreAnnotation is not null && item.FinalSource is not null && !job.Kind.DrawsBoxes());
+            row.Add(modelBehind && item.PrefilterRunId is { } run ? models.GetValueOrDefault(run, "") : "");
             await output.WriteLineAsync(CsvField.Line(row));
         }
 

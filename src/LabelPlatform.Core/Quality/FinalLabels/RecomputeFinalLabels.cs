@@ -4,6 +4,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Aggregation;
+using LabelPlatform.Quality.Gold;
 using LabelPlatform.Queue;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -13,28 +14,63 @@ using NpgsqlTypes;
 namespace LabelPlatform.Quality.FinalLabels;
 
 /// <summary>
-/// Recomputes a job's final answers, their confidence and its agreement from every answer that counts,
-/// then applies dynamic overlap: an item whose answers are all in but whose label is not sure enough
-/// gets one more slot, up to the job's maximum; a dynamic job completes once no item wants more.
-/// Safe to run twice or side by side: the job row is locked for the write.
+/// Recomputes a job's final answers, their posterior, source and state, the model's calibration and the job's
+/// agreement from every answer that counts (rejected and discarded answers do not), then applies the labelling
+/// policy: an item whose answers are all in but whose label is not sure enough gets one more slot (dynamic
+/// overlap), up to the job's maximum; an item the model settled before launch goes to people once the calibrated
+/// model turns out less sure than the job asks; under dynamic overlap an item that became sure stops taking
+/// answers. A dynamic job completes once no item wants more. Safe to run twice or side by side: the job row is
+/// locked for the write. Anything that changes which answers count without a new submission (a rejection by a reviewer
+/// or the model, a dispute's outcome, a reviewer's decision on an undecided item) records the change in
+/// job_label_changes, in its own transaction, and queues a recompute after it commits; the sweep catches any it missed.
 /// </summary>
 public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
     private const string WriteSql = """
-        UPDATE items SET final_answer = input.answer, final_label = input.label, final_confidence = input.confidence
-        FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[]) AS input(id, answer, label, confidence)
+        UPDATE items SET final_answer = input.answer, final_label = input.label, final_confidence = input.confidence,
+               final_source = input.source, final_state = input.state
+        FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::text[], $6::text[]) AS input(id, answer, label, confidence, source, state)
         WHERE items.id = input.id
         """;
 
-    // Only items with no open slot and nobody on them: the answers they were promised are all in.
+    // Only items with no open slot and nobody on them: the answers they were promised are all in. An item the
+    // model settled before launch gets the job's first answers and stops being machine-labelled.
     private const string MoreSql = """
-        UPDATE items SET remaining_slots = 1
+        UPDATE items SET remaining_slots = CASE WHEN machine_label IS NOT NULL AND NOT machine_audit THEN $2 ELSE 1 END,
+               machine_label = CASE WHEN machine_audit THEN machine_label END
         WHERE id = ANY($1) AND remaining_slots = 0 AND gold_answer IS NULL
           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.id AND a.status = 'Leased')
         """;
 
+    // Dynamic overlap: an item as sure as the job asks takes no more answers (a lease already out still lands).
+    private const string EnoughSql = "UPDATE items SET remaining_slots = 0 WHERE id = ANY($1) AND remaining_slots > 0";
+
+    /// <summary>Whether the job's final labels miss a change (answers, blocks, rejections, decisions).</summary>
+    private const string StaleSql = """
+        SELECT EXISTS (SELECT 1 FROM jobs j WHERE j.id = $1 AND (j.final_labels_at IS NULL
+            OR EXISTS (SELECT 1 FROM job_label_changes c WHERE c.job_id = j.id AND c.changed_at >= j.final_labels_at)
+            OR EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status IN ('Submitted', 'Discarded') AND a.submitted_at > j.final_labels_at)
+            OR EXISTS (SELECT 1 FROM worker_job_quality q WHERE q.job_id = j.id AND q.blocked_at > j.final_labels_at)))
+        """;
+
+    /// <summary>Recomputes the job's final labels if anything changed since the last recompute (an export's first step).</summary>
+    public async Task EnsureFreshAsync(Guid jobId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using var stale = new NpgsqlCommand(StaleSql, connection) { Parameters = { new() { Value = jobId } } };
+        if (await stale.ExecuteScalarAsync(ct) is true)
+        {
+            await HandleAsync(jobId, ct);
+        }
+    }
+
+    [AutomaticRetry(Attempts = 3)]
     public async Task<RecomputeOutcome> HandleAsync(Guid jobId, CancellationToken ct = default)
     {
+        // Taken before the snapshot: a change committed after it carries a later time, so the sweep sees it as newer.
+        var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var job = await db.Jobs.FromSql($"SELECT * FROM jobs WHERE id = {jobId} FOR NO KEY UPDATE").AsNoTracking().SingleOrDefaultAsync(ct);
@@ -43,18 +79,24 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
             return new RecomputeOutcome(0, 0, false);
         }
 
-        var now = clock.GetUtcNow();
-        var itemIds = await db.Items.Where(i => i.JobId == jobId && i.GoldAnswer == null && !(i.MachineLabel != null && !i.MachineAudit))
-            .OrderBy(i => i.Ordinal).Select(i => i.Id).ToListAsync(ct);
+        var itemRows = await db.Items.AsNoTracking().Where(i => i.JobId == jobId && i.GoldAnswer == null).OrderBy(i => i.Ordinal)
+            .Select(i => new { i.Id, i.PreAnnotation, i.MachineLabel, i.MachineConfidence, i.MachineAudit, i.DecidedLabel, i.DecidedBy })
+            .ToListAsync(ct);
+        var deciders = itemRows.Where(i => i.DecidedBy is not null).Select(i => i.DecidedBy!).Distinct().ToList();
+        var reviewers = await db.ReviewerQuality.AsNoTracking().Where(r => deciders.Contains(r.ReviewerId)).ToDictionaryAsync(r => r.ReviewerId, r => r.Accuracy, ct);
+        var items = itemRows.Select(i => new AggregationItem(
+            i.Id, i.MachineLabel ?? Answer.FromJson(i.PreAnnotation)?.SingleLabel, i.MachineConfidence, i.MachineLabel is not null && !i.MachineAudit, i.MachineAudit,
+            i.DecidedLabel, i.DecidedBy is null ? 0 : reviewers.GetValueOrDefault(i.DecidedBy, QualityPolicy.Accuracy(0, 0)))).ToList();
         var rows = await db.Assignments.AsNoTracking()
-            .Where(a => a.JobId == jobId && a.Status == AssignmentStatus.Submitted && itemIds.Contains(a.ItemId))
+            .Where(a => a.JobId == jobId && a.Status == AssignmentStatus.Submitted && db.Items.Any(i => i.Id == a.ItemId && i.GoldAnswer == null))
             .Select(a => new { a.ItemId, a.WorkerId, a.Label, a.AnswerJson })
             .ToListAsync(ct);
         var answers = rows.Select(r => new CrowdAnswer(r.ItemId, r.WorkerId, Answer.FromJson(r.AnswerJson) ?? Answer.OneLabel(r.Label ?? ""))).ToList();
         var gold = await db.WorkerJobQuality.AsNoTracking().Where(q => q.JobId == jobId)
             .ToDictionaryAsync(q => q.WorkerId, q => (q.GoldAnswers, q.GoldCorrect), ct);
 
-        var (finals, agreement) = FinalAnswers.Compute(job, itemIds, answers, gold);
+        var (finals, agreement, calibration) = FinalAnswers.Compute(job, items, answers, gold);
+        var held = items.Where(i => i.MachineHeld).Select(i => i.Id).ToHashSet();
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var transaction = (NpgsqlTransaction)tx.GetDbTransaction();
@@ -64,21 +106,36 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.Answer?.ToJson()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.Label).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.Answer is null ? (float?)null : (float)f.Confidence).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real });
+            write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.Source).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.State).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await write.ExecuteNonQueryAsync(ct);
         }
 
         var asked = 0;
         var completed = false;
-        var dynamic = job.QualityPolicy.IsDynamic(job.AnswersPerItem) && !job.Kind.DrawsBoxes() && !job.Kind.AllowsManyLabels();
-        if (dynamic && job.Status is JobStatus.Running or JobStatus.Paused)
+        var dynamic = job.QualityPolicy.IsDynamic(job.AnswersPerItem);
+        if (job.Status is JobStatus.Running or JobStatus.Paused)
         {
-            var more = finals.Where(f => f.Answers >= job.AnswersPerItem && FinalAnswers.Overlap(job, f) == OverlapDecision.AskForOneMore).Select(f => f.ItemId).ToArray();
+            // Held by the model, and the calibrated model is not sure enough: people label it after all (any job).
+            // Dynamic overlap: one more answer for an item whose promised answers are in and which is still unsure.
+            var more = finals.Where(f => f.State is null && (held.Contains(f.ItemId) ? calibration?.Fitted == true : dynamic && f.Answers >= job.AnswersPerItem))
+                .Select(f => f.ItemId).ToArray();
             if (more.Length > 0)
             {
-                await using var ask = new NpgsqlCommand(MoreSql, connection, transaction) { Parameters = { new() { Value = more } } };
+                await using var ask = new NpgsqlCommand(MoreSql, connection, transaction) { Parameters = { new() { Value = more }, new() { Value = job.AnswersPerItem } } };
                 asked = await ask.ExecuteNonQueryAsync(ct);
             }
 
+            var enough = dynamic ? finals.Where(f => f.State is not null).Select(f => f.ItemId).ToArray() : [];
+            if (enough.Length > 0)
+            {
+                await using var stop = new NpgsqlCommand(EnoughSql, connection, transaction) { Parameters = { new() { Value = enough } } };
+                await stop.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        if (dynamic && job.Status is JobStatus.Running or JobStatus.Paused)
+        {
             await using var complete = new NpgsqlCommand(Jobs.Lifecycle.JobCompletion.Sql, connection, transaction);
             complete.Parameters.Add(new NpgsqlParameter { Value = new[] { jobId } });
             complete.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
@@ -86,7 +143,8 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
             completed = await complete.ExecuteScalarAsync(ct) is not null;
         }
 
-        await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(u => u.SetProperty(j => j.Agreement, agreement).SetProperty(j => j.FinalLabelsAt, now), ct);
+        await db.Jobs.Where(j => j.Id == jobId).ExecuteUpdateAsync(
+            u => u.SetProperty(j => j.Agreement, agreement).SetProperty(j => j.FinalLabelsAt, now).SetProperty(j => j.ModelCalibration, calibration == null ? null : calibration.ToJson()), ct);
         await JobChanges.AnnounceAsync(db, jobId, ct);
         await tx.CommitAsync(ct);
         return new RecomputeOutcome(finals.Count(f => f.Answer is not null), asked, completed);
@@ -106,7 +164,9 @@ public sealed class FinalLabelsSweep(NpgsqlDataSource dataSource, RecomputeFinal
     private const string StaleJobsSql = """
         SELECT j.id FROM jobs j
         WHERE j.status IN ('Running', 'Paused', 'Completed')
-          AND (EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status IN ('Submitted', 'Discarded')
+          AND (j.final_labels_at IS NULL
+               OR EXISTS (SELECT 1 FROM job_label_changes c WHERE c.job_id = j.id AND c.changed_at >= j.final_labels_at)
+               OR EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status IN ('Submitted', 'Discarded')
                        AND a.submitted_at > coalesce(j.final_labels_at, '-infinity'))
                OR EXISTS (SELECT 1 FROM worker_job_quality q WHERE q.job_id = j.id AND q.blocked_at > coalesce(j.final_labels_at, '-infinity')))
         """;
@@ -129,4 +189,11 @@ public sealed class FinalLabelsSweep(NpgsqlDataSource dataSource, RecomputeFinal
             await recompute.HandleAsync(jobId, cancellationToken);
         }
     }
+}
+
+/// <summary>Queues a job's recompute once a change to which answers count has committed (the sweep is the safety net).</summary>
+public static class FinalLabelsQueue
+{
+    public static void Enqueue(IBackgroundJobClient? jobs, Guid jobId) =>
+        jobs?.Enqueue<RecomputeFinalLabels>(r => r.HandleAsync(jobId, CancellationToken.None));
 }

@@ -16,7 +16,7 @@ public sealed record BatchDecided(int Approved, int Rejected);
 /// This is the one place an answer becomes payable by a person's decision: its earning is posted
 /// to the ledger (escrow → worker payable and fee) in the same transaction.
 /// </summary>
-public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider clock, Hangfire.IBackgroundJobClient? jobs = null)
 {
     public static readonly Error Expired = new("batch_expired", "Your time on this batch ran out and its submissions went back to the reviewers' queue. Get a new batch.");
 
@@ -62,6 +62,10 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
             WHERE items.id = returned.item_id AND items.gold_answer IS NULL
         ), batch AS (
             UPDATE review_batches SET status = 'Decided', closed_at = $10 WHERE id = $8
+        ), changed AS (
+            -- A rejection, or a dispute's outcome, changes which answers count: the job's final labels are recomputed.
+            INSERT INTO job_label_changes (job_id, changed_at) SELECT job_id, $10 FROM review_batches WHERE id = $8
+            ON CONFLICT (job_id) DO UPDATE SET changed_at = greatest(job_label_changes.changed_at, excluded.changed_at)
         )
         UPDATE assignments SET status = input.status, review_state = input.review_state
         FROM input WHERE assignments.id = input.id
@@ -174,6 +178,7 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         // Dashboards, the reviewers' overview and the claim queue (returned slots) hear of it once committed.
         await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
         await tx.CommitAsync(ct);
+        Quality.FinalLabels.FinalLabelsQueue.Enqueue(jobs, jobId);
         var rejected = decision.Value!.Count(o => o.Decision == ReviewDecisionKind.Rejected);
         return new BatchDecided(decision.Value!.Count - rejected, rejected);
     }

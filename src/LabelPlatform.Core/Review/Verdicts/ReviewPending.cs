@@ -21,7 +21,8 @@ namespace LabelPlatform.Review.Verdicts;
 /// counting and its slot goes back to the queue, as a reviewer's rejection does.
 /// </summary>
 public sealed class ReviewPending(
-    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger)
+    NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock, ILogger<ReviewPending> logger,
+    Hangfire.IBackgroundJobClient? jobs = null)
 {
     private const string PickJobSql = """
         SELECT job_id FROM assignments WHERE review_state = 'Pending'
@@ -54,6 +55,10 @@ public sealed class ReviewPending(
             SET review_state = input.outcome, status = CASE WHEN input.outcome = 'Rejected' THEN 'Rejected' ELSE assignments.status END
             FROM input WHERE assignments.id = input.assignment_id
             RETURNING assignments.item_id, input.outcome
+        ), changed AS (
+            -- The model rejected an answer: it no longer counts, so the job's final labels are recomputed.
+            INSERT INTO job_label_changes (job_id, changed_at) SELECT $8, $11 WHERE EXISTS (SELECT 1 FROM input WHERE outcome = 'Rejected')
+            ON CONFLICT (job_id) DO UPDATE SET changed_at = greatest(job_label_changes.changed_at, excluded.changed_at)
         )
         UPDATE items SET remaining_slots = items.remaining_slots + rejected.n
         FROM (SELECT item_id, count(*)::int AS n FROM judged WHERE outcome = 'Rejected' GROUP BY item_id) rejected
@@ -145,6 +150,11 @@ public sealed class ReviewPending(
         await JobChanges.AnnounceAsync(connection, tx, jobId, ct);
 
         await tx.CommitAsync(ct);
+        if (rows.Any(r => r.Outcome == ReviewState.Rejected))
+        {
+            Quality.FinalLabels.FinalLabelsQueue.Enqueue(jobs, jobId);
+        }
+
         logger.LogInformation("Reviewed {Count} answers of job {JobId} with model version {Version}", rows.Count, jobId, version);
         return rows.Count;
     }
