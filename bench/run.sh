@@ -14,8 +14,9 @@ usage() {
 usage: bench/run.sh NAME
   aggregate
           majority vote and Dawid–Skene over 1,000,000 simulated answers (100,000 items × 10
-          workers): seconds, memory, accuracy; then fixed overlap 3 with majority vote against
-          dynamic overlap with Dawid–Skene (accuracy, answers bought per item). No database.
+          workers): seconds, memory, accuracy; then a recorded job (a crowd with spammers and a
+          miscalibrated model) replayed through labelling policies, the default one by the
+          labelplatform tool: answers bought per item and accuracy. No database.
           Environment: BENCH_AGG_ITEMS (100000), BENCH_AGG_ANSWERS_PER_ITEM (10),
           BENCH_AGG_COST_ITEMS (20000), BENCH_AGG_SEED (42).
   queue   claim+submit cycles/s and claim latency at 50, 200 and 1000 simulated workers over

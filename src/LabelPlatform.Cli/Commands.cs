@@ -26,6 +26,7 @@ public static class Commands
               RESULT replay items=… answers_per_item=… accuracy=… undecided=…
               Policy options (the defaults of a new job unless given):
                 --target P            posterior of the top label that settles an item
+                --min-answers N       answers an item gets before its posterior can settle it (the model can still settle it alone)
                 --max-answers N       most answers per item before it goes to a reviewer as undecided
                 --audit-share S       share of model-settled items people label anyway, to calibrate the model
                 --gold-rate S         share of an established worker's tasks that are gold
@@ -115,7 +116,7 @@ public static class Commands
 
     private static int ReplayCommand(Options options, TextWriter output)
     {
-        options.Allow("answers", "model", "gold", "truth", "out", "target", "max-answers", "audit-share", "gold-rate", "new-worker-gold-rate", "min-accuracy", "min-gold-answers");
+        options.Allow("answers", "model", "gold", "truth", "out", "target", "max-answers", "audit-share", "gold-rate", "new-worker-gold-rate", "min-accuracy", "min-gold-answers", "min-answers");
         var answers = Csv.Read(options.Required("answers"), "worker", "task", "label", "order")
             .Select(r => new ReplayAnswer(r.Values[0], r.Values[1], r.Values[2], ParseLong(r.Values[3], options.Required("answers"), r.Line))).ToList();
         var modelFile = options.Required("model");
@@ -128,7 +129,7 @@ public static class Commands
         var policy = new LabelPolicy(
             options.Double("target", d.TargetConfidence), options.Int("max-answers", d.MaxAnswers), options.Double("audit-share", d.AuditShare),
             options.Double("gold-rate", d.GoldRate), options.Double("new-worker-gold-rate", d.NewWorkerGoldRate),
-            options.Double("min-accuracy", d.MinAccuracy), options.Int("min-gold-answers", d.MinGoldAnswers));
+            options.Double("min-accuracy", d.MinAccuracy), options.Int("min-gold-answers", d.MinGoldAnswers), options.Int("min-answers", d.MinAnswers));
         if (policy.Problem() is { } problem)
         {
             throw new CliException(problem);

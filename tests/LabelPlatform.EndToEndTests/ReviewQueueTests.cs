@@ -70,6 +70,10 @@ public sealed class ReviewQueueTests(BrowserFixture app)
         // X marks it, 2 picks the job's second reason, Enter asks, Enter decides.
         await page.Keyboard.PressAsync("x");
         await Assertions.Expect(card).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("lp-marked"));
+
+        // Each reason shows its own key (they all showed the last one's once).
+        var keys = card.Locator(".lp-reason-choice kbd");
+        await Assertions.Expect(keys).ToHaveTextAsync(Enumerable.Range(1, await keys.CountAsync()).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         await page.Keyboard.PressAsync("2");
         await Assertions.Expect(card.Locator(".lp-marked-reason")).ToContainTextAsync("Not a digit at all");
         await page.Keyboard.PressAsync("Enter");

@@ -5,6 +5,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.ImportItems;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Quality.Gold;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,9 +63,11 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
     }
 
     public async Task<Job> CreateJobAsync(
-        AppUser researcher, int answersPerItem = 2, IReadOnlyList<string>? labels = null, long price = 5, TaskKind kind = TaskKind.ImageClassification)
+        AppUser researcher, int answersPerItem = 2, IReadOnlyList<string>? labels = null, long price = 5, TaskKind kind = TaskKind.ImageClassification,
+        QualityPolicy? quality = null)
     {
-        var draft = new JobDraft("Test job", "Pick the right label.", labels ?? ["cat", "dog", "bird"], answersPerItem, price, Kind: kind);
+        // Fixed overlap unless a test asks otherwise: queue, billing and review tests count on every item taking exactly its answers.
+        var draft = new JobDraft("Test job", "Pick the right label.", labels ?? ["cat", "dog", "bird"], answersPerItem, price, Kind: kind, Quality: quality ?? QualityPolicy.FixedOverlap);
         var result = await Services.GetRequiredService<CreateJob>().HandleAsync(draft, researcher.OrganisationId!.Value, researcher.Id);
         Assert.True(result.IsSuccess, result.Error?.Message);
         return result.Value!;

@@ -70,7 +70,7 @@ public static class AggregateBench
             policies.Add(($"target {target}", defaults with { TargetConfidence = target }));
         }
 
-        foreach (var max in new[] { 3, 5 })
+        foreach (var max in new[] { 3, 8 })
         {
             policies.Add(($"at most {max} answers", defaults with { MaxAnswers = max }));
         }

@@ -19,7 +19,8 @@ public static class Pricing
 
     /// <summary>
     /// The gold answers to budget for next to <paramref name="answers"/> real ones when a share of claims is gold:
-    /// share/(1 − share) of them, rounded up; new workers see more gold, so the larger of the job's two rates is used.
+    /// share/(1 − share) of them, rounded up, at the job's gold rate: the one rate the launch reserve and every top-up use
+    /// (a newcomer's extra checks, at most the job's gold answers before blocking per worker, are covered by top-ups).
     /// </summary>
     public static long GoldAnswers(long answers, double goldRate, bool hasGold)
     {

@@ -44,7 +44,7 @@ public sealed class Job
     public int MaxBoxes { get; set; } = JobRules.DefaultMaxBoxes;
 
     /// <summary>Whether workers see an item's pre-annotation (a model's labels or boxes) as editable suggestions.</summary>
-    public bool ShowSuggestions { get; set; } = true;
+    public bool ShowSuggestions { get; set; }
 
     /// <summary>How the review model's opinion becomes a verdict (see <see cref="Review.Verdicts.ReviewPolicy"/>).</summary>
     public Review.Verdicts.ReviewPolicy ReviewPolicy { get; set; } = Review.Verdicts.ReviewPolicy.Default;

@@ -1,6 +1,6 @@
 namespace LabelPlatform.Jobs;
 
-/// <summary>What a researcher fills in to create a job. Prices are in minor units.</summary>
+/// <summary>What a researcher fills in to create a job. Prices are in minor units. <paramref name="Quality"/>: null gives a new job's defaults (<see cref="Quality.Gold.QualityPolicy.Default"/>).</summary>
 public sealed record JobDraft(
     string Name,
     string Instructions,
@@ -13,6 +13,7 @@ public sealed record JobDraft(
     TaskKind Kind = TaskKind.ImageClassification,
     int MinBoxSize = JobRules.DefaultMinBoxSize,
     int MaxBoxes = JobRules.DefaultMaxBoxes,
-    bool ShowSuggestions = true);
+    bool ShowSuggestions = false,
+    Quality.Gold.QualityPolicy? Quality = null);
 
 public sealed record FieldError(string Field, string Message);

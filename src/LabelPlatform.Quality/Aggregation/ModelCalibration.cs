@@ -58,41 +58,59 @@ public sealed record ModelCalibration(double A, double B, int Cases)
         }
 
         var x = cases.Select(c => Logit(Math.Clamp(c.Confidence, Epsilon, 1 - Epsilon))).ToArray();
-        var logRatio = cases.Select(c => LogLikelihoodRatio(c, labelCount)).ToArray();
-        var (a, b) = (1.0, 0.0);
-        var right = new double[cases.Count];
-        for (var round = 0; round < 50; round++)
+        var r = cases.Select(c => LogLikelihoodRatio(c, labelCount)).ToArray();
+
+        // The marginal log-likelihood of the answers, Σ log(p·e^r + 1 − p) with p = σ(a·x + b), plus the prior; its
+        // gradient is Σ (w − p)·x, w being the chance the model was right given the answers (EM's responsibility).
+        // Newton steps with the logistic Hessian, halved until the objective rises: it never diverges.
+        double Objective(double a, double b)
         {
-            // E: the chance the model was right on each item, given its calibrated prior and the answers.
-            for (var i = 0; i < right.Length; i++)
+            var total = -0.5 * PriorPrecision * (((a - 1) * (a - 1)) + (b * b));
+            for (var i = 0; i < x.Length; i++)
             {
                 var z = (a * x[i]) + b;
-                right[i] = Sigmoid(z + logRatio[i]);
+                total += Softplus(z + r[i]) - Softplus(z);
             }
 
-            // M: a few Newton steps of the logistic regression of those chances on x, with the prior.
-            var (oldA, oldB) = (a, b);
-            for (var step = 0; step < 5; step++)
+            return total;
+        }
+
+        var (a, b) = (1.0, 0.0);
+        var current = Objective(a, b);
+        for (var step = 0; step < 100; step++)
+        {
+            double ga = -PriorPrecision * (a - 1), gb = -PriorPrecision * b, haa = PriorPrecision, hab = 0, hbb = PriorPrecision;
+            for (var i = 0; i < x.Length; i++)
             {
-                double ga = -PriorPrecision * (a - 1), gb = -PriorPrecision * b, haa = PriorPrecision, hab = 0, hbb = PriorPrecision;
-                for (var i = 0; i < right.Length; i++)
-                {
-                    var p = Sigmoid((a * x[i]) + b);
-                    var r = right[i] - p;
-                    var v = p * (1 - p);
-                    ga += r * x[i];
-                    gb += r;
-                    haa += v * x[i] * x[i];
-                    hab += v * x[i];
-                    hbb += v;
-                }
-
-                var det = (haa * hbb) - (hab * hab);
-                a += ((hbb * ga) - (hab * gb)) / det;
-                b += ((haa * gb) - (hab * ga)) / det;
+                var z = (a * x[i]) + b;
+                var p = Sigmoid(z);
+                var w = Sigmoid(z + r[i]);
+                var v = p * (1 - p);
+                ga += (w - p) * x[i];
+                gb += w - p;
+                haa += v * x[i] * x[i];
+                hab += v * x[i];
+                hbb += v;
             }
 
-            if (Math.Abs(a - oldA) + Math.Abs(b - oldB) < 1e-6)
+            var det = (haa * hbb) - (hab * hab);
+            var (da, db) = (((hbb * ga) - (hab * gb)) / det, ((haa * gb) - (hab * ga)) / det);
+            var scale = 1.0;
+            while (scale > 1e-6 && Objective(a + (scale * da), b + (scale * db)) < current)
+            {
+                scale /= 2;
+            }
+
+            if (scale <= 1e-6)
+            {
+                break;
+            }
+
+            (a, b) = (a + (scale * da), b + (scale * db));
+            var next = Objective(a, b);
+            var gained = next - current;
+            current = next;
+            if (gained < 1e-9)
             {
                 break;
             }
@@ -162,6 +180,8 @@ public sealed record ModelCalibration(double A, double B, int Cases)
     }
 
     private static double Logit(double p) => Math.Log(p / (1 - p));
+
+    private static double Softplus(double z) => z > 30 ? z : z < -30 ? Math.Exp(z) : Math.Log(1 + Math.Exp(z));
 
     private static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 }

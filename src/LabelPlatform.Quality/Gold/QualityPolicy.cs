@@ -42,7 +42,7 @@ public sealed record QualityPolicy(
     double QualificationPass,
     AggregationMethod Aggregation = AggregationMethod.MajorityVote,
     int MaxAnswersPerItem = 0,
-    double TargetConfidence = 0.9,
+    double TargetConfidence = 0.99,
     double ReviewBelowAccuracy = 0,
     int GoldRetireAfter = QualityPolicy.DefaultGoldRetireAfter)
 {
@@ -51,7 +51,20 @@ public sealed record QualityPolicy(
     /// <summary>Share of the items the model could settle alone that people label anyway, to calibrate and measure it.</summary>
     public const double DefaultAuditShare = 0.03;
 
-    public static readonly QualityPolicy Default = new(0.1, 0.3, 0, 5, false, 0, 0.8);
+    /// <summary>
+    /// A new job's settings, chosen by replaying a simulated crowd and model (bench/run.sh aggregate, ADR 0015): gold on 5% of
+    /// an established worker's tasks and half of a newcomer's first eight, workers below 70% on it blocked after 4, answers
+    /// weighed by each worker's accuracy with the calibrated model as the first voter, and one more answer at a time, up to
+    /// 5, until the label is 99% sure.
+    /// </summary>
+    public static readonly QualityPolicy Default = new(0.05, 0.5, 0.7, 4, false, 0, 0.8, AggregationMethod.WeightedVote, 5, 0.99);
+
+    /// <summary>
+    /// Fixed overlap: every item gets exactly the job's answers per item, majority vote decides, gold (if any) on 10% of
+    /// tasks (30% for newcomers) and nobody blocked. What the platform did before ADR 0015, and what Mechanical Turk-style
+    /// jobs expect; items below <see cref="TargetConfidence"/> with all their answers in are still marked undecided.
+    /// </summary>
+    public static readonly QualityPolicy FixedOverlap = new(0.1, 0.3, 0, 5, false, 0, 0.8, AggregationMethod.MajorityVote, 0, 0.9);
 
     /// <summary>Whether items may get more answers than the job's answers per item.</summary>
     public bool IsDynamic(int answersPerItem) => MaxAnswersPerItem > answersPerItem;

@@ -17,15 +17,19 @@ namespace LabelPlatform.Quality.Policy;
 /// <param name="NewWorkerGoldRate">The share for a worker with fewer than <paramref name="MinGoldAnswers"/> gold answers.</param>
 /// <param name="MinAccuracy">A worker whose accuracy on gold falls below this after <paramref name="MinGoldAnswers"/> is blocked and their answers in the job discarded; 0 never blocks.</param>
 /// <param name="MinGoldAnswers">Gold answers behind an accuracy before it can block anyone.</param>
+/// <param name="MinAnswers">Answers an item the model did not settle gets before its posterior can settle it (the job's answers per item).</param>
 public sealed record LabelPolicy(
-    double TargetConfidence, int MaxAnswers, double AuditShare, double GoldRate, double NewWorkerGoldRate, double MinAccuracy, int MinGoldAnswers)
+    double TargetConfidence, int MaxAnswers, double AuditShare, double GoldRate, double NewWorkerGoldRate, double MinAccuracy, int MinGoldAnswers, int MinAnswers = 1)
 {
-    /// <summary>The policy of a new job: <see cref="QualityPolicy.Default"/> with the default audit share.</summary>
-    public static LabelPolicy Default => From(QualityPolicy.Default, QualityPolicy.DefaultAuditShare);
+    /// <summary>The answers per item a new job starts each item with.</summary>
+    public const int DefaultAnswersPerItem = 1;
 
-    public static LabelPolicy From(QualityPolicy quality, double auditShare) => new(
-        quality.TargetConfidence, Math.Max(1, quality.MaxAnswersPerItem), auditShare, quality.GoldRate, quality.NewWorkerGoldRate,
-        quality.MinAccuracy, quality.MinGoldAnswers);
+    /// <summary>The policy of a new job: <see cref="QualityPolicy.Default"/> with the default audit share and answers per item.</summary>
+    public static LabelPolicy Default => From(QualityPolicy.Default, QualityPolicy.DefaultAuditShare, DefaultAnswersPerItem);
+
+    public static LabelPolicy From(QualityPolicy quality, double auditShare, int answersPerItem) => new(
+        quality.TargetConfidence, Math.Max(answersPerItem, quality.MaxAnswersPerItem), auditShare, quality.GoldRate, quality.NewWorkerGoldRate,
+        quality.MinAccuracy, quality.MinGoldAnswers, answersPerItem);
 
     public string? Problem() =>
         TargetConfidence is <= 0 or >= 1 ? "The target confidence is a probability above 0 and below 1 (0.99: one label in a hundred wrong)."
@@ -34,6 +38,7 @@ public sealed record LabelPolicy(
         : GoldRate is < 0 or >= 1 || NewWorkerGoldRate is < 0 or >= 1 ? "Gold rates are shares from 0 up to (not including) 1."
         : MinAccuracy is < 0 or > 1 ? "The minimum accuracy is between 0 and 1."
         : MinGoldAnswers is < 1 or > 1000 ? "Gold answers before blocking: between 1 and 1000."
+        : MinAnswers < 1 || MinAnswers > MaxAnswers ? "The answers an item starts with are at least 1 and at most the most answers per item."
         : null;
 
     /// <summary>Whether a worker with this record gets a gold task before their next real one.</summary>
@@ -49,7 +54,7 @@ public sealed record LabelPolicy(
     /// <summary>What an item with this posterior and this many answers needs next.</summary>
     public OverlapDecision Decide(double topPosterior, int answers, bool audit) =>
         audit && answers == 0 ? OverlapDecision.AskForOneMore
-        : topPosterior >= TargetConfidence ? OverlapDecision.Settled
+        : topPosterior >= TargetConfidence && (answers == 0 || answers >= MinAnswers) ? OverlapDecision.Settled
         : answers >= MaxAnswers ? OverlapDecision.Exhausted
         : OverlapDecision.AskForOneMore;
 }

@@ -64,7 +64,7 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         var researcher = await factory.SignUpAsync(AccountKind.Researcher);
         var job = await factory.CreateJobWithItemsAsync(researcher, items: 2, answersPerItem: 2);
         Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(job.Id, job.OrganisationId,
-            QualityPolicy.Default with { Aggregation = AggregationMethod.MajorityVote, MaxAnswersPerItem = 4, TargetConfidence = 0.8 }));
+            QualityPolicy.FixedOverlap with { Aggregation = AggregationMethod.MajorityVote, MaxAnswersPerItem = 4, TargetConfidence = 0.8 }));
         var items = await factory.ItemsAsync(job.Id);
         var workers = await factory.InsertWorkersAsync(6);
         var recompute = factory.Services.GetRequiredService<RecomputeFinalLabels>();

@@ -43,7 +43,7 @@ public class GoldIndistinguishabilityTests(LabelPlatformFactory factory, ITestOu
         var gold = digits.Items.OrderBy(_ => random.Next()).Take(goldItems).ToList();
         await MakeGoldAsync(job.Id, job.OrganisationId, gold);
         Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(
-            job.Id, job.OrganisationId, QualityPolicy.Default with { GoldRate = 0.25, NewWorkerGoldRate = 0.25, Feedback = true }));
+            job.Id, job.OrganisationId, QualityPolicy.FixedOverlap with { GoldRate = 0.25, NewWorkerGoldRate = 0.25, Feedback = true }));
         var truth = digits.Items.ToDictionary(i => i.ItemId, i => i.Truth);
         var goldIds = gold.Select(g => g.ItemId).ToHashSet();
 
@@ -144,7 +144,7 @@ public class GoldIndistinguishabilityTests(LabelPlatformFactory factory, ITestOu
         var gold = digits.Items.OrderBy(_ => random.Next()).Take(goldItems).ToList();
         await MakeGoldAsync(job.Id, job.OrganisationId, gold);
         Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(
-            job.Id, job.OrganisationId, QualityPolicy.Default with { GoldRate = 0.3, NewWorkerGoldRate = 0.3 }));
+            job.Id, job.OrganisationId, QualityPolicy.FixedOverlap with { GoldRate = 0.3, NewWorkerGoldRate = 0.3 }));
         // The model sends one answer it agrees with in four to a person: its audit sample.
         Assert.Null(await factory.Services.GetRequiredService<SetReviewPolicy>().HandleAsync(job.Id, job.OrganisationId, ReviewPolicy.Default with { AuditShare = 0.25f }));
         var truth = digits.Items.ToDictionary(i => i.ItemId, i => i.Truth);

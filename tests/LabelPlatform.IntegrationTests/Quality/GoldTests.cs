@@ -46,7 +46,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Import_GoldCsv_MarksItemsClosesTheirSlotsAndLeavesThemOutOfProgress()
     {
-        var (_, job) = await JobAsync(items: 10, gold: 3, QualityPolicy.Default);
+        var (_, job) = await JobAsync(items: 10, gold: 3, QualityPolicy.FixedOverlap);
 
         await using var db = await DbAsync();
         var gold = await db.Items.Where(i => i.JobId == job.Id && i.GoldAnswer != null).ToListAsync();
@@ -59,7 +59,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Import_BadRows_NamesEachLineAndMarksNothing()
     {
-        var (_, job) = await JobAsync(items: 4, gold: 0, QualityPolicy.Default);
+        var (_, job) = await JobAsync(items: 4, gold: 0, QualityPolicy.FixedOverlap);
         const string csv = "item,label\nimg/0.png,cat\nimg/9.png,cat\nimg/1.png,horse\nimg/2.png\n";
 
         var report = await factory.Services.GetRequiredService<GoldItems>().ImportAsync(job.Id, job.OrganisationId, "gold.csv", csv);
@@ -78,7 +78,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Submit_MissedGoldWithFeedback_RecordsAtOnceButTellsTheWorkerOnlyAfterTwoBlocksOfAnswers()
     {
-        var (_, job) = await JobAsync(items: 50, gold: 6, QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, Feedback = true }, answersPerItem: 1);
+        var (_, job) = await JobAsync(items: 50, gold: 6, QualityPolicy.FixedOverlap with { GoldRate = 1, NewWorkerGoldRate = 1, Feedback = true }, answersPerItem: 1);
         var worker = await factory.SignUpAsync(AccountKind.Worker);
         var feedback = factory.Services.GetRequiredService<WorkerFeedback>();
 
@@ -121,7 +121,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Claim_GoldShownToTheRetirementNumberOfWorkers_IsHandedOutNoMoreAndThePoolReadsLow()
     {
-        var (_, job) = await JobAsync(items: 10, gold: 2, QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, GoldRetireAfter = 2 }, answersPerItem: 3);
+        var (_, job) = await JobAsync(items: 10, gold: 2, QualityPolicy.FixedOverlap with { GoldRate = 1, NewWorkerGoldRate = 1, GoldRetireAfter = 2 }, answersPerItem: 3);
         var gotGold = new List<bool>();
         for (var w = 0; w < 3; w++)
         {
@@ -147,7 +147,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Feed_CountMovesTheSameWayForAGoldAndARealItem()
     {
-        var (_, job) = await JobAsync(items: 12, gold: 4, QualityPolicy.Default with { GoldRate = 0.5, NewWorkerGoldRate = 0.5 }, answersPerItem: 1);
+        var (_, job) = await JobAsync(items: 12, gold: 4, QualityPolicy.FixedOverlap with { GoldRate = 0.5, NewWorkerGoldRate = 0.5 }, answersPerItem: 1);
         var worker = await factory.SignUpAsync(AccountKind.Worker);
         var feed = factory.Services.GetRequiredService<ListAvailableJobs>();
         async Task<int> CountAsync() => (await feed.HandleAsync(worker.Id)).Single(j => j.Id == job.Id).ItemsForYou;
@@ -173,7 +173,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     public async Task ClaimAndSubmit_GoldWithoutFeedback_LookExactlyLikeAnyOtherItem()
     {
         // Half the claims gold: the worker sees the same shape of claim, lease and outcome either way.
-        var (_, job) = await JobAsync(items: 40, gold: 20, QualityPolicy.Default with { GoldRate = 0.5, NewWorkerGoldRate = 0.5 }, answersPerItem: 1);
+        var (_, job) = await JobAsync(items: 40, gold: 20, QualityPolicy.FixedOverlap with { GoldRate = 0.5, NewWorkerGoldRate = 0.5 }, answersPerItem: 1);
         var worker = await factory.SignUpAsync(AccountKind.Worker);
         var outcomes = new List<(bool Gold, SubmitOutcomeShape Shape)>();
         for (var i = 0; i < 16; i++)
@@ -209,7 +209,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Submit_AccuracyBelowTheJobsMinimum_BlocksDiscardsAnswersWaitingForReviewAndReturnsTheirSlots()
     {
-        var (_, job) = await JobAsync(items: 10, gold: 4, QualityPolicy.Default with { GoldRate = 0, NewWorkerGoldRate = 0, MinAccuracy = 0.6, MinGoldAnswers = 3 });
+        var (_, job) = await JobAsync(items: 10, gold: 4, QualityPolicy.FixedOverlap with { GoldRate = 0, NewWorkerGoldRate = 0, MinAccuracy = 0.6, MinGoldAnswers = 3 });
         var worker = await factory.SignUpAsync(AccountKind.Worker);
 
         // Two real answers first, one waiting for a reviewer: blocking throws that one away.
@@ -229,7 +229,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
 
         var slotsBefore = (await factory.ItemAsync(realClaims[0].ItemId)).RemainingSlots;
         Assert.Null(await factory.Services.GetRequiredService<SetQualityPolicy>().HandleAsync(job.Id, job.OrganisationId,
-            QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, MinAccuracy = 0.6, MinGoldAnswers = 3 }));
+            QualityPolicy.FixedOverlap with { GoldRate = 1, NewWorkerGoldRate = 1, MinAccuracy = 0.6, MinGoldAnswers = 3 }));
         for (var i = 0; i < 3; i++)
         {
             var gold = (await factory.ClaimAsync(job, worker)).Value!;
@@ -256,7 +256,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Claim_QualificationTest_GoldFirstThenRealWorkOrABlock()
     {
-        var policy = QualityPolicy.Default with { GoldRate = 0, NewWorkerGoldRate = 0, QualificationItems = 2, QualificationPass = 1 };
+        var policy = QualityPolicy.FixedOverlap with { GoldRate = 0, NewWorkerGoldRate = 0, QualificationItems = 2, QualificationPass = 1 };
         var (_, job) = await JobAsync(items: 8, gold: 3, policy);
         var good = await factory.SignUpAsync(AccountKind.Worker);
         var bad = await factory.SignUpAsync(AccountKind.Worker);
@@ -281,7 +281,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Unmark_GoldItem_GoesBackToTheCrowdForTheAnswersItLacks()
     {
-        var (_, job) = await JobAsync(items: 3, gold: 1, QualityPolicy.Default);
+        var (_, job) = await JobAsync(items: 3, gold: 1, QualityPolicy.FixedOverlap);
         var gold = (await factory.ItemsAsync(job.Id)).Single(i => i.SourceName == "img/0.png");
 
         Assert.Null(await factory.Services.GetRequiredService<GoldItems>().UnmarkAsync(job.Id, job.OrganisationId, gold.Id));
@@ -294,7 +294,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
     [Fact]
     public async Task Submit_WorkerBelowTheReviewAccuracy_AnswersGoToAReviewerOthersDoNot()
     {
-        var checks = QualityPolicy.Default with { GoldRate = 1, NewWorkerGoldRate = 1, MinGoldAnswers = 2, ReviewBelowAccuracy = 0.6 };
+        var checks = QualityPolicy.FixedOverlap with { GoldRate = 1, NewWorkerGoldRate = 1, MinGoldAnswers = 2, ReviewBelowAccuracy = 0.6 };
         var (_, job) = await JobAsync(items: 8, gold: 4, checks);
         var careless = await factory.SignUpAsync(AccountKind.Worker);
         var careful = await factory.SignUpAsync(AccountKind.Worker);

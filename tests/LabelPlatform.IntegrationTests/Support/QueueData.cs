@@ -2,6 +2,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Quality.Gold;
 using LabelPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -48,10 +49,11 @@ public static class QueueData
     /// </summary>
     public static async Task<Job> CreateJobWithItemsAsync(
         this LabelPlatformFactory factory, AppUser researcher, int items, int answersPerItem, int priority = 0, int leaseMinutes = 10, bool launch = true,
-        TaskKind kind = TaskKind.ImageClassification)
+        TaskKind kind = TaskKind.ImageClassification, QualityPolicy? quality = null)
     {
+        // Fixed overlap unless a test asks otherwise: queue tests count on every item taking exactly its answers.
         var draft = new JobDraft("Queue test job", "Pick the right label.", ["cat", "dog", "bird"], answersPerItem, 5, Priority: priority, LeaseMinutes: leaseMinutes,
-            Kind: kind, MaxBoxes: 5);
+            Kind: kind, MaxBoxes: 5, Quality: quality ?? QualityPolicy.FixedOverlap);
         var created = await factory.Services.GetRequiredService<CreateJob>().HandleAsync(draft, researcher.OrganisationId!.Value, researcher.Id);
         Assert.True(created.IsSuccess, created.Error?.Message);
         var job = created.Value!;

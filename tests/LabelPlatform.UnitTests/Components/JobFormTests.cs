@@ -1,6 +1,7 @@
 using AngleSharp.Dom;
 using Bunit;
 using LabelPlatform.Jobs;
+using LabelPlatform.Quality.Policy;
 using LabelPlatform.Web.Components.Jobs;
 
 namespace LabelPlatform.UnitTests.Components;
@@ -24,7 +25,7 @@ public class JobFormTests : ComponentTestContext
         Field(form, "Job name").Change("  Cats and dogs  ");
         Field(form, "Instructions (Markdown)").Change("Pick **one** animal.");
         Field(form, "Labels, one per line").Change("cat\ndog\n bird \n");
-        Field(form, "Answers per item").Change("5");
+        Field(form, "Answers per item to start").Change("5");
         Field(form, "Price per answer").Change("0.07");
     }
 
@@ -106,14 +107,20 @@ public class JobFormTests : ComponentTestContext
     }
 
     [Fact]
-    public void Render_PriceAndAnswers_ShowsCostPerItem()
+    public void Render_PriceAndLabels_ShowsTheExpectedCostPerItemFromTheReplay()
     {
         var form = RenderForm();
 
-        Field(form, "Answers per item").Change("5");
+        Field(form, "Labels, one per line").Change("cat\ndog\nbird");
         Field(form, "Price per answer").Change("0.07");
 
-        Assert.Contains("Each item costs 0.35 USD (5 answers × 0.07 USD).", form.Markup);
+        // A new job starts items with one answer and buys more only where they are unsure: its cost is what a replay of
+        // the default policy on a simulated crowd and model bought, with and without the model.
+        var expected = PolicyEstimate.For(3, LabelPolicy.Default);
+        Assert.Contains($"with a model pre-filter, {expected.AnswersPerItem:0.00} answers per item", form.Markup);
+        Assert.Contains($"{MoneyFormat.Format((long)Math.Round(7 * expected.AnswersPerItem), "USD")} per item, {expected.Accuracy:0.0%} right", form.Markup);
+        Assert.Contains($"without a model, {expected.AnswersPerItemWithoutModel:0.00} answers", form.Markup);
+        Assert.True(expected.AnswersPerItem < expected.AnswersPerItemWithoutModel);
     }
 
     [Fact]

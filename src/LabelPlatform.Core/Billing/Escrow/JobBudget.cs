@@ -8,23 +8,31 @@ namespace LabelPlatform.Billing.Escrow;
 /// <summary>What a job's escrow must hold: every answer it may still pay for, at price plus fee.</summary>
 internal static class JobBudget
 {
-    // $1 job. Answers still to come (open slots), answers in hand not yet paid or refused, and whether the job has gold.
+    // $1 job. Answers still to come (open slots), answers in hand not yet paid or refused, whether the job has gold, and its gold rate.
     private const string OutstandingSql = """
         SELECT
             (SELECT coalesce(sum(i.remaining_slots), 0) FROM items i WHERE i.job_id = $1 AND i.gold_answer IS NULL)::bigint,
             (SELECT count(*) FROM assignments a WHERE a.job_id = $1
                 AND (a.status = 'Leased' OR (a.status = 'Submitted' AND a.review_state IN ('Pending', 'NeedsReview', 'Disputed'))))::bigint,
-            EXISTS (SELECT 1 FROM items i WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL)
+            EXISTS (SELECT 1 FROM items i WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL),
+            (SELECT coalesce((j.quality_policy->>'GoldRate')::float8, 0) FROM jobs j WHERE j.id = $1)
         """;
 
-    public sealed record Outstanding(long OpenSlots, long InHand, bool HasGold);
+    /// <summary>What a job may still pay for. <see cref="Gold"/> is budgeted at the job's one gold rate, at launch and at every top-up alike.</summary>
+    public sealed record Outstanding(long OpenSlots, long InHand, bool HasGold, double GoldRate)
+    {
+        public long Gold => Pricing.GoldAnswers(OpenSlots, GoldRate, HasGold);
+
+        /// <summary>Every answer the escrow must cover: open slots, their gold, and answers in hand.</summary>
+        public long Answers => OpenSlots + Gold + InHand;
+    }
 
     public static async Task<Outstanding> OutstandingAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid jobId, CancellationToken ct)
     {
         await using var command = Sql.Command(connection, tx, OutstandingSql, jobId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new Outstanding(reader.GetInt64(0), reader.GetInt64(1), reader.GetBoolean(2));
+        return new Outstanding(reader.GetInt64(0), reader.GetInt64(1), reader.GetBoolean(2), reader.IsDBNull(3) ? 0 : reader.GetDouble(3));
     }
 
     /// <summary>
@@ -41,8 +49,8 @@ internal static class JobBudget
         }
 
         var outstanding = await OutstandingAsync(connection, tx, job.Id, ct);
-        var gold = Pricing.GoldAnswers(outstanding.OpenSlots, job.QualityPolicy.GoldRate, outstanding.HasGold);
-        var budget = Pricing.Budget(outstanding.OpenSlots, gold, job.PricePerAnswer, job.FeePerAnswer);
+        var gold = outstanding.Gold;
+        var budget = Pricing.Budget(outstanding.OpenSlots + outstanding.InHand, gold, job.PricePerAnswer, job.FeePerAnswer);
         var what = $"{outstanding.OpenSlots:N0} answers and {gold:N0} gold answers at {MoneyFormat.Format(job.PricePerAnswer, job.Currency)} + {MoneyFormat.Format(job.FeePerAnswer, job.Currency)} fee";
         var posted = await LedgerWriter.PostAsync(connection, tx, Postings.Escrow($"launch:{job.Id}", job.OrganisationId, job.Id, job.Currency, budget, $"Launch: {what}"), now, ct);
         return posted.Error is { Code: "insufficient_funds" } ? new Error("insufficient_funds", $"Launching needs {MoneyFormat.Format(budget, job.Currency)} ({what}). {posted.Error.Message}")
@@ -60,7 +68,7 @@ internal static class JobBudget
     {
         var escrow = await Balances.LockedAsync(connection, tx, LedgerAccount.Escrow(jobId, currency), ct);
         var outstanding = await OutstandingAsync(connection, tx, jobId, ct);
-        var shortfall = ((outstanding.OpenSlots + outstanding.InHand) * unit) - escrow;
+        var shortfall = (outstanding.Answers * unit) - escrow;
         if (shortfall <= 0)
         {
             return new TopUp(0, 0, 0);

@@ -14,6 +14,11 @@ public sealed class CreateJob(IDbContextFactory<AppDbContext> dbFactory, TimePro
             return Error.Validation(string.Join(" ", errors.Select(e => e.Message)));
         }
 
+        if (draft.Quality?.Problem() is { } problem)
+        {
+            return Error.Validation(problem);
+        }
+
         var job = new Job
         {
             Id = Guid.CreateVersion7(),
@@ -31,6 +36,7 @@ public sealed class CreateJob(IDbContextFactory<AppDbContext> dbFactory, TimePro
             MinBoxSize = draft.MinBoxSize,
             MaxBoxes = draft.MaxBoxes,
             ShowSuggestions = draft.ShowSuggestions,
+            QualityPolicy = draft.Quality ?? Quality.Gold.QualityPolicy.Default,
             Status = JobStatus.Draft,
             CreatedAt = clock.GetUtcNow(),
         };

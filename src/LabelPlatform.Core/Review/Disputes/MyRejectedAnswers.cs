@@ -11,9 +11,21 @@ namespace LabelPlatform.Review.Disputes;
 /// </summary>
 public sealed record RejectedAnswer(
     Guid AssignmentId, Guid JobId, string JobName, Guid ItemId, string ItemName, string? Label, string? AnswerJson,
-    string Reason, DateTimeOffset? RejectedAt, ReviewState State, DisputeOutcome? Dispute, bool Disputed)
+    string Reason, DateTimeOffset? RejectedAt, ReviewState State, DisputeOutcome? Dispute, bool Disputed, int OtherDeciders = 0)
 {
     public bool CanDispute => State == ReviewState.Rejected && !Disputed;
+
+    /// <summary>Where a dispute stands, in words that say who decides it and when.</summary>
+    public string DisputeState => this switch
+    {
+        { Dispute: DisputeOutcome.Overturned } => "Disputed: another reviewer approved your answer.",
+        { Dispute: DisputeOutcome.Upheld } => "Disputed: another reviewer kept the rejection.",
+        { Disputed: true, OtherDeciders: > 0 } =>
+            $"Disputed: waiting for a reviewer other than the one who rejected it ({OtherDeciders} can decide it). Reviewers get disputes before any other answer, so it is decided in the next batch one of them takes.",
+        { Disputed: true } =>
+            "Disputed: waiting. The only reviewer here is the one who rejected it, so it waits for a second reviewer or an admin; it comes first in their queue.",
+        _ => "",
+    };
 }
 
 /// <summary>A worker's rejected answers, newest first: by a reviewer (with their reason) or by the model (with its verdict's reason).</summary>
@@ -47,13 +59,20 @@ public sealed class MyRejectedAnswers(IDbContextFactory<AppDbContext> dbFactory)
                     State = a.ReviewState!.Value,
                     Outcome = dispute != null ? dispute.Outcome : null,
                     Disputed = dispute != null,
+                    RejectedBy = rejection != null ? rejection.ReviewerId : null,
                 })
             .AsNoTracking()
             .OrderByDescending(r => r.RejectedAt)
             .Take(Take)
             .ToListAsync(ct);
+        // Who can decide a dispute: anyone who may review (reviewers and admins) but the one who rejected it.
+        var deciders = rows.Any(r => r.Disputed && r.Outcome is null)
+            ? await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+                .Where(x => x.Name == Accounts.Roles.Reviewer || x.Name == Accounts.Roles.Admin).Select(x => x.UserId).Distinct().ToListAsync(ct)
+            : [];
         return rows.Select(r => new RejectedAnswer(
-                r.Id, r.JobId, r.Name, r.ItemId, r.SourceName, r.Label, r.AnswerJson, r.Reason ?? "rejected", r.RejectedAt, r.State, r.Outcome, r.Disputed))
+                r.Id, r.JobId, r.Name, r.ItemId, r.SourceName, r.Label, r.AnswerJson, r.Reason ?? "rejected", r.RejectedAt, r.State, r.Outcome, r.Disputed,
+                deciders.Count(d => d != r.RejectedBy)))
             .ToList();
     }
 }

@@ -1,4 +1,5 @@
 using LabelPlatform.Jobs;
+using LabelPlatform.Quality.Policy;
 using Microsoft.AspNetCore.Components;
 
 namespace LabelPlatform.Web.Components.Jobs;
@@ -9,7 +10,7 @@ public partial class JobForm
     private string _name = "";
     private string _instructions = "";
     private string _labels = "";
-    private int _answersPerItem = 3;
+    private int _answersPerItem = LabelPolicy.DefaultAnswersPerItem;
     private string _price = "0.05";
     private string _currency = "USD";
     private int _priority;
@@ -17,7 +18,7 @@ public partial class JobForm
     private TaskKind _kind = TaskKind.ImageClassification;
     private int _minBoxSize = JobRules.DefaultMinBoxSize;
     private int _maxBoxes = JobRules.DefaultMaxBoxes;
-    private bool _showSuggestions = true;
+    private bool _showSuggestions;
     private IReadOnlyList<FieldError> _errors = [];
 
     [Parameter] public EventCallback<JobDraft> OnValidSubmit { get; set; }
@@ -28,10 +29,34 @@ public partial class JobForm
 
     public IReadOnlyList<FieldError> Errors => _errors;
 
-    private string? Estimate =>
-        MoneyFormat.TryParse(_price, out var price) && price > 0 && _answersPerItem > 0
-            ? $"Each item costs {MoneyFormat.Format(price * _answersPerItem, _currency)} ({_answersPerItem} answers × {MoneyFormat.Format(price, _currency)})."
-            : null;
+    /// <summary>
+    /// What an item is expected to cost: for one-label jobs, the default quality settings replayed on a simulated crowd and
+    /// model with this many labels (<see cref="PolicyEstimate"/>); for others, the answers each item starts with.
+    /// </summary>
+    private string? Estimate
+    {
+        get
+        {
+            if (!MoneyFormat.TryParse(_price, out var price) || price <= 0 || _answersPerItem is < 1 or > JobRules.MaxAnswersPerItem)
+            {
+                return null;
+            }
+
+            var most = Math.Max(_answersPerItem, Quality.Gold.QualityPolicy.Default.MaxAnswersPerItem);
+            if (_kind.DrawsBoxes() || _kind.AllowsManyLabels() || _answersPerItem > 20)
+            {
+                return $"Each item costs {MoneyFormat.Format(price * _answersPerItem, _currency)} to start ({_answersPerItem} answers × {MoneyFormat.Format(price, _currency)}), " +
+                    $"and up to {MoneyFormat.Format(price * most, _currency)} where the answers disagree.";
+            }
+
+            var policy = LabelPolicy.Default with { MinAnswers = _answersPerItem, MaxAnswers = most };
+            var e = PolicyEstimate.For(Math.Max(2, JobRules.ParseLabels(_labels).Count), policy);
+            string Cost(double answers) => MoneyFormat.Format((long)Math.Round(price * answers), _currency);
+            return $"Expected with the default quality settings (replayed on a simulated crowd): with a model pre-filter, {e.AnswersPerItem:0.00} answers per item " +
+                $"(gold and audit included), {Cost(e.AnswersPerItem)} per item, {e.Accuracy:0.0%} right; without a model, {e.AnswersPerItemWithoutModel:0.00} answers, " +
+                $"{Cost(e.AnswersPerItemWithoutModel)} per item, {e.AccuracyWithoutModel:0.0%} right. Items still unsure after {most} answers go to reviewers.";
+        }
+    }
 
     private bool Has(string field) => _errors.Any(e => e.Field == field);
 

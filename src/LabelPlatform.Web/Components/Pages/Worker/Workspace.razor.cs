@@ -65,7 +65,7 @@ public partial class Workspace
         Report,
     }
 
-    private sealed record TaskView(int Width, int Height, string? Text, string? PreAnnotation);
+    private sealed record TaskView(int Width, int Height, string? Text, string? PreAnnotation, bool Audit);
 
     [Parameter] public Guid JobId { get; set; }
 
@@ -176,7 +176,7 @@ public partial class Workspace
         {
             task = await db.Items.AsNoTracking()
                 .Where(i => i.Id == claim.ItemId)
-                .Select(i => new TaskView(i.Width, i.Height, i.Text, i.PreAnnotation))
+                .Select(i => new TaskView(i.Width, i.Height, i.Text, i.PreAnnotation, i.MachineAudit))
                 .SingleAsync();
         }
 
@@ -186,7 +186,10 @@ public partial class Workspace
         _focusWork = true;
     }
 
-    /// <summary>The newest draft (this browser's or the server's), else the model's suggestion if the job shows them, else nothing.</summary>
+    /// <summary>
+    /// The newest draft (this browser's or the server's), else the model's suggestion if the job shows them, else nothing.
+    /// Never on an audit item: people label those to measure the model, and a pre-filled answer would anchor them to it.
+    /// </summary>
     private async Task<(Answer, bool Suggested)> StartingAnswerAsync(Claim claim, TaskView task, string workerId)
     {
         var server = await Drafts.LoadAsync(claim.AssignmentId, workerId);
@@ -211,7 +214,7 @@ public partial class Workspace
             return (saved.Answer, false);
         }
 
-        if (_job!.ShowSuggestions && Answer.FromJson(task.PreAnnotation) is { } suggestion)
+        if (_job!.ShowSuggestions && !task.Audit && Answer.FromJson(task.PreAnnotation) is { } suggestion)
         {
             var marked = Answer.WithBoxes(suggestion.Boxes.Select(b => b with { Suggested = true }));
             return (suggestion.Boxes.Count > 0 ? marked : suggestion, true);
