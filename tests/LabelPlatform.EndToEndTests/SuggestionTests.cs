@@ -34,10 +34,11 @@ public sealed class SuggestionTests(BrowserFixture app)
     }
 
     [BrowserFact]
-    public async Task Workspace_ItemWithAModelsLabel_PreselectsItUnlessTheJobHidesSuggestions()
+    public async Task Workspace_ItemWithAModelsLabel_PreselectsItUnlessTheJobHidesSuggestionsOrTheItemIsAnAudit()
     {
         var shown = await JobWithCoinsAsync(TaskKind.ImageClassification, Answer.OneLabel("other"));
         var hidden = await JobWithCoinsAsync(TaskKind.ImageClassification, Answer.OneLabel("other"), showSuggestions: false);
+        var audit = await JobWithCoinsAsync(TaskKind.ImageClassification, Answer.OneLabel("other"), audit: true);
         var page = await SignInAsWorkerAsync();
 
         await page.GotoAsync($"/work/{shown.Id}");
@@ -48,9 +49,15 @@ public sealed class SuggestionTests(BrowserFixture app)
         await Assertions.Expect(page.Locator("img[data-assignment]")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".lp-suggestion")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("[role=radio][aria-checked=true]")).ToHaveCountAsync(0);
+
+        // An audit item measures the model: people label it blind, whatever the job shows elsewhere.
+        await page.GotoAsync($"/work/{audit.Id}");
+        await Assertions.Expect(page.Locator("img[data-assignment]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".lp-suggestion")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("[role=radio][aria-checked=true]")).ToHaveCountAsync(0);
     }
 
-    private async Task<Job> JobWithCoinsAsync(TaskKind kind, Answer suggestion, bool showSuggestions = true)
+    private async Task<Job> JobWithCoinsAsync(TaskKind kind, Answer suggestion, bool showSuggestions = true, bool audit = false)
     {
         var researcher = await app.SignUpAsync(AccountKind.Researcher);
         var draft = new JobDraft("Suggested", "Check the model's answer.", ["coin", "other"], 1, 5, Kind: kind, ShowSuggestions: showSuggestions);
@@ -62,7 +69,8 @@ public sealed class SuggestionTests(BrowserFixture app)
 
         await using (var db = app.Database.CreateContext())
         {
-            await db.Items.Where(i => i.JobId == job.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.PreAnnotation, suggestion.ToJson()));
+            await db.Items.Where(i => i.JobId == job.Id).ExecuteUpdateAsync(u => u.SetProperty(i => i.PreAnnotation, suggestion.ToJson())
+                .SetProperty(i => i.MachineLabel, audit ? suggestion.SingleLabel : null).SetProperty(i => i.MachineConfidence, audit ? 0.99f : null).SetProperty(i => i.MachineAudit, audit));
         }
 
         await app.LaunchAsync(job);

@@ -16,6 +16,7 @@ public static class QueueSetup
         builder.Services.AddSingleton<ClaimBatcher>();
         builder.Services.AddSingleton<Quality.Gold.GoldDraw>();
         builder.Services.AddTransient<Quality.Gold.GoldItems>();
+        builder.Services.AddTransient<Quality.Gold.GoldCandidates>();
         builder.Services.AddTransient<Quality.Gold.SetQualityPolicy>();
         builder.Services.AddTransient<Quality.Gold.WorkerAccuracy>();
         builder.Services.AddTransient<Quality.Gold.WorkerFeedback>();

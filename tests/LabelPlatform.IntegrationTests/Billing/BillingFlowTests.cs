@@ -250,6 +250,25 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
         await LedgerChecks.AssertSoundAsync(factory);
     }
 
+    [Fact]
+    public async Task EscrowSweep_JobWithGoldGetsMoreSlots_TopsUpTheirGoldAtTheLaunchsRate()
+    {
+        // 10 real items and 2 gold, gold on 10% of tasks: the launch reserves 20 answers and ceil(20 · 0.1 / 0.9) = 3 gold.
+        var (_, job) = await ReadyJobAsync(items: 12, answersPerItem: 2, funds: 1_000);
+        await factory.ExecuteAsync(
+            "UPDATE items SET gold_answer = $2::jsonb, remaining_slots = 0 WHERE id IN (SELECT id FROM items WHERE job_id = $1 ORDER BY ordinal DESC LIMIT 2)",
+            job.Id, LabelPlatform.Labelling.Answer.OneLabel("cat").ToJson());
+        Assert.Equal(JobStatus.Running, (await ChangeAsync(job, JobAction.Launch)).Value);
+        Assert.Equal(23 * Unit, await factory.EscrowAsync(job.Id));
+
+        // Dynamic overlap asks one more answer on every item: 30 open slots, so ceil(30 · 0.1 / 0.9) = 4 gold, at the same rate.
+        await factory.ExecuteAsync("UPDATE items SET remaining_slots = remaining_slots + 1 WHERE job_id = $1 AND gold_answer IS NULL", job.Id);
+        await Get<EscrowSweep>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(34 * Unit, await factory.EscrowAsync(job.Id));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
+
     /// <summary>A running job of 2 single-answer items whose funds cover half of 2 more answers per item (as dynamic overlap asks), after a sweep.</summary>
     private async Task<Job> PausedForLackOfFundsAsync()
     {

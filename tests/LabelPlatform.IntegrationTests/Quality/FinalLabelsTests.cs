@@ -108,6 +108,73 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         Assert.Equal(FinalState.Undecided, (await factory.ItemAsync(items[1].Id)).FinalState);
     }
 
+    [Fact]
+    public async Task GoldCandidates_OnlyItemsThreeTrustedWorkersSettledAt99Percent()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobWithItemsAsync(researcher, items: 4, answersPerItem: 3,
+            quality: QualityPolicy.FixedOverlap with { Aggregation = AggregationMethod.WeightedVote, MinAccuracy = 0.7, MinGoldAnswers = 4 });
+        var items = await factory.ItemsAsync(job.Id);
+        var workers = await factory.InsertWorkersAsync(4);
+
+        // Item 0: three trusted workers agree. Item 1: two agree, one disagrees. Item 2: three agree, but one answer is
+        // later rejected. Item 3: three agree, but one of them is blocked from the job.
+        string[][] labels = [["cat", "cat", "cat"], ["cat", "cat", "dog"], ["dog", "dog", "dog"], ["bird", "bird", "bird"]];
+        int[][] by = [[0, 1, 2], [0, 1, 2], [0, 1, 2], [0, 1, 3]];
+        for (var w = 0; w < 4; w++)
+        {
+            while ((await factory.ClaimAsync(job, workers[w])).Value is { } claim)
+            {
+                var item = items.FindIndex(i => i.Id == claim.ItemId);
+                var slot = Array.IndexOf(by[item], w);
+                if (slot < 0)
+                {
+                    await factory.Services.GetRequiredService<global::LabelPlatform.Queue.Skip.SkipItem>().HandleAsync(claim.AssignmentId, workers[w].Id);
+                    continue;
+                }
+
+                Assert.True((await factory.SubmitAsync(claim, workers[w], labels[item][slot])).IsSuccess);
+            }
+        }
+
+        // Every worker has a strong record on checks; worker 3 is blocked all the same (by hand, as an admin would).
+        await using (var db = await DbAsync())
+        {
+            foreach (var w in workers)
+            {
+                db.WorkerJobQuality.Add(new WorkerJobQuality
+                {
+                    WorkerId = w.Id,
+                    JobId = job.Id,
+                    GoldAnswers = 20,
+                    GoldCorrect = 20,
+                    UpdatedAt = DateTimeOffset.UtcNow,
+                    BlockedAt = w == workers[3] ? DateTimeOffset.UtcNow : null,
+                    BlockReason = w == workers[3] ? "test" : null
+                });
+            }
+
+            await db.SaveChangesAsync();
+            await db.Assignments.Where(a => a.ItemId == items[2].Id && a.WorkerId == workers[2].Id)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, global::LabelPlatform.Queue.AssignmentStatus.Rejected)
+                    .SetProperty(a => a.ReviewState, global::LabelPlatform.Review.Verdicts.ReviewState.Rejected));
+        }
+
+        await factory.Services.GetRequiredService<RecomputeFinalLabels>().HandleAsync(job.Id);
+        var candidates = await factory.Services.GetRequiredService<GoldCandidates>().ForJobAsync(job.Id, job.OrganisationId);
+
+        // Items 2 and 3 are settled above 99% (two workers this good are enough) but do not have three agreeing, accepted,
+        // trusted answers; item 1 is not 99% sure. Only item 0 may become gold.
+        var finals = (await factory.ItemsAsync(job.Id)).ToDictionary(i => i.Id);
+        Assert.True(finals[items[2].Id].FinalConfidence >= 0.99f);
+        Assert.True(finals[items[1].Id].FinalConfidence < 0.99f);
+        var only = Assert.Single(candidates);
+        Assert.Equal((items[0].Id, "cat", 3), (only.ItemId, only.Final, only.AgreeingWorkers));
+
+        // Nor does another organisation see any.
+        Assert.Empty(await factory.Services.GetRequiredService<GoldCandidates>().ForJobAsync(job.Id, Guid.NewGuid()));
+    }
+
     private sealed class ApproxComparer : IEqualityComparer<(string?, float)>
     {
         public bool Equals((string?, float) x, (string?, float) y) => x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-4;

@@ -2,11 +2,13 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Data;
 using LabelPlatform.Demo;
+using LabelPlatform.Exports.Csv;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Labelling;
+using LabelPlatform.Quality.FinalLabels;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Review.Prefilter;
 using LabelPlatform.Testing;
@@ -86,6 +88,76 @@ public class PrefilterTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         // Progress counts them as done: the job needs answers only for the rest.
         var counts = (await factory.Services.GetRequiredService<GetJobCounts>().HandleAsync([job.Id]))[job.Id];
         Assert.Equal((done.MachineLabelled, (60 - done.MachineLabelled) * 2), (counts.ItemsDone, counts.AnswersNeeded));
+    }
+
+    [Fact]
+    public async Task Recompute_AfterPeopleAnswered_CalibratesTheModelAndItsItemsGetFinalAnswersOrGoToPeople()
+    {
+        var (researcher, job, digits) = await DigitsJobAsync(120);
+        var run = await StartAsync(researcher, job, new PrefilterRequest(0.9f, 0.4f, MachineLabels: true));
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(run.Id, CancellationToken.None);
+        await factory.LaunchAsync(job);
+        var recompute = factory.Services.GetRequiredService<RecomputeFinalLabels>();
+
+        // Before anyone answered, the model is not calibrated: its items wait, counted for at most 0.9.
+        await recompute.HandleAsync(job.Id);
+        List<Item> items;
+        await using (var db = await DbAsync())
+        {
+            items = await db.Items.AsNoTracking().Where(i => i.JobId == job.Id).OrderBy(i => i.Ordinal).ToListAsync();
+        }
+
+        var held = items.Where(i => i.MachineLabel is not null && !i.MachineAudit).ToList();
+        Assert.NotEmpty(held);
+        Assert.All(held, i => Assert.Equal((FinalSource.Model, null, 0), (i.FinalSource, i.FinalState, i.RemainingSlots)));
+        Assert.False(JobCalibration.FromJson((await SingleJobAsync(job.Id)).ModelCalibration)?.Fitted ?? false);
+
+        // Two honest workers answer everything people get (the audit sample and the items the model was unsure of).
+        var truth = items.Select((item, i) => (item.Id, Label: digits[i].Label.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToDictionary(t => t.Id, t => t.Label);
+        foreach (var worker in await factory.InsertWorkersAsync(2))
+        {
+            while ((await factory.ClaimAsync(job, worker)).Value is { } claim)
+            {
+                Assert.True((await factory.SubmitAsync(claim, worker, truth[claim.ItemId])).IsSuccess);
+            }
+        }
+
+        await recompute.HandleAsync(job.Id);
+
+        // The calibration is fitted on the answered items the model labelled, and the dashboard has a reliability curve.
+        var stored = JobCalibration.FromJson((await SingleJobAsync(job.Id)).ModelCalibration)!;
+        Assert.True(stored.Fitted, $"{stored.Cases} cases");
+        Assert.NotEmpty(stored.Bins);
+        Assert.Equal(stored.Cases, stored.Bins.Sum(b => b.Items));
+
+        // Each held item is now either settled by the model (its calibrated probability reached the job's 0.9) with the
+        // model's label as final answer, or handed to people with the job's answers per item; never left in between.
+        await using (var db = await DbAsync())
+        {
+            var now = await db.Items.AsNoTracking().Where(i => held.Select(h => h.Id).Contains(i.Id)).ToListAsync();
+            var byModel = now.Where(i => i.FinalSource == FinalSource.Model).ToList();
+            var toPeople = now.Where(i => i.FinalSource != FinalSource.Model).ToList();
+            Assert.All(byModel, i => Assert.Equal((FinalState.Settled, i.MachineLabel, 0), (i.FinalState, i.FinalLabel, i.RemainingSlots)));
+            Assert.All(byModel, i => Assert.True(i.FinalConfidence >= 0.9f));
+            Assert.All(toPeople, i => Assert.Equal((null, 2), (i.MachineLabel, i.RemainingSlots)));
+            Assert.NotEmpty(byModel);
+        }
+
+        // The results say who labelled each item and with which model.
+        using var csv = new StringWriter();
+        Assert.Null(await factory.Services.GetRequiredService<ExportJobCsv>().WriteAsync(job.Id, job.OrganisationId, csv));
+        var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split(',')).ToList();
+        var column = lines[0].Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i);
+        var modelRows = lines.Skip(1).Where(r => r[column["final_source"]] == FinalSource.Model).ToList();
+        Assert.NotEmpty(modelRows);
+        Assert.All(modelRows, r => Assert.Equal(("done", "digits.onnx v1"), (r[column["status"]], r[column["model_version"]])));
+        Assert.All(modelRows, r => Assert.Equal(r[column["machine_label"]], r[column["final_answer"]]));
+    }
+
+    private async Task<Job> SingleJobAsync(Guid jobId)
+    {
+        await using var db = await DbAsync();
+        return await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId);
     }
 
     [Fact]

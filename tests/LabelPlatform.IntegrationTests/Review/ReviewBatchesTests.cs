@@ -145,6 +145,9 @@ public class ReviewBatchesTests(LabelPlatformFactory factory) : IClassFixture<La
         await using var db = factory.Database.CreateContext();
         var item = await db.Assignments.Where(a => a.Id == rejected).Select(a => a.ItemId).SingleAsync();
         var countsBefore = (await factory.Services.GetRequiredService<GetJobCounts>().HandleAsync([digits.Job.Id]))[digits.Job.Id];
+        await factory.Services.GetRequiredService<global::LabelPlatform.Quality.FinalLabels.RecomputeFinalLabels>().HandleAsync(digits.Job.Id);
+        var rejectedLabel = await db.Assignments.Where(a => a.Id == rejected).Select(a => a.Label).SingleAsync();
+        Assert.Equal(rejectedLabel, await db.Items.Where(i => i.Id == item).Select(i => i.FinalLabel).SingleAsync());
 
         var decided = await Decide.HandleAsync(reviewer, batch.BatchId, [new Rejection(rejected, "  Wrong label  ")]);
         var twice = await Decide.HandleAsync(reviewer, batch.BatchId, []);
@@ -158,6 +161,13 @@ public class ReviewBatchesTests(LabelPlatformFactory factory) : IClassFixture<La
         Assert.Equal((ReviewDecisionKind.Rejected, "Wrong label", reviewerUser.Id, batch.BatchId), (decision.Decision, decision.Reason, decision.ReviewerId, decision.BatchId));
         Assert.Equal(1, await db.Items.Where(i => i.Id == item).Select(i => i.RemainingSlots).SingleAsync());
 
+        // The rejection is recorded as a change to the job's labels: the sweep (the safety net under the queued recompute) recomputes it.
+        await factory.Services.GetRequiredService<global::LabelPlatform.Quality.FinalLabels.FinalLabelsSweep>().RunAsync(CancellationToken.None);
+        await using (var swept = factory.Database.CreateContext())
+        {
+            Assert.Null(await swept.Items.AsNoTracking().Where(i => i.Id == item).Select(i => i.FinalLabel).SingleAsync());
+        }
+
         // The answer no longer counts, the export leaves it out, and another worker gets the item.
         var counts = (await factory.Services.GetRequiredService<GetJobCounts>().HandleAsync([digits.Job.Id]))[digits.Job.Id];
         Assert.Equal(countsBefore.Answers - 1, counts.Answers);
@@ -165,6 +175,16 @@ public class ReviewBatchesTests(LabelPlatformFactory factory) : IClassFixture<La
         var csv = new StringWriter();
         Assert.Null(await factory.Services.GetRequiredService<ExportJobCsv>().WriteAsync(digits.Job.Id, digits.Job.OrganisationId, csv));
         Assert.DoesNotContain(rows[rejected].WorkerId, csv.ToString());
+
+        // The rejection recomputed the item (the export recomputes stale labels first): no final answer is left on it,
+        // and the line says it is not started again rather than done.
+        var line = csv.ToString().Split('\n').Single(l => l.StartsWith(item.ToString(), StringComparison.Ordinal)).Split(',');
+        Assert.Equal("not_started", line[2]);
+        await using (var after = factory.Database.CreateContext())
+        {
+            var final = await after.Items.AsNoTracking().Where(i => i.Id == item).Select(i => new { i.FinalLabel, i.FinalAnswer, i.FinalState }).SingleAsync();
+            Assert.Equal((null, null, null), (final.FinalLabel, final.FinalAnswer, final.FinalState));
+        }
         Assert.Contains(rows.Values.First(a => a.Id != rejected).WorkerId, csv.ToString());
         var next = await factory.Services.GetRequiredService<ClaimNextItem>().HandleAsync(digits.Job.Id, (await factory.InsertWorkersAsync(1))[0].Id);
         Assert.Equal(item, next.Value?.ItemId);

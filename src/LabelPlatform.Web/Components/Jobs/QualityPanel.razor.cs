@@ -19,7 +19,7 @@ public partial class QualityPanel
     // Retired gold counts against the pool: the researcher hears of it before checks stop.
     private bool GoldPoolLow => Job.QualityPolicy.GoldPoolLow(_goldLive, _goldCount);
     private double? _answersPerItem;
-    private List<Candidate> _candidates = [];
+    private List<GoldCandidate> _candidates = [];
     private IReadOnlyList<WorkerAccuracyRow> _workers = [];
     private string? _goldMessage;
     private List<string> _goldProblems = [];
@@ -32,11 +32,12 @@ public partial class QualityPanel
     private List<MudBlazor.ChartSeries<double>> _bought = [];
     private string[] _boughtLabels = [];
 
-    private sealed record Candidate(Guid ItemId, string SourceName, Answer Answer, string Final, double Confidence);
 
     [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
 
     [Inject] private GoldItems Gold { get; set; } = default!;
+
+    [Inject] private GoldCandidates Candidates { get; set; } = default!;
 
     [Inject] private SetQualityPolicy SetPolicy { get; set; } = default!;
 
@@ -76,14 +77,7 @@ public partial class QualityPanel
         var most = answered.Count == 0 ? 0 : answered.Max();
         _boughtLabels = [.. Enumerable.Range(1, most).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         _bought = most == 0 ? [] : [new() { Name = "Items", Data = Enumerable.Range(1, most).Select(n => (double)answered.Count(c => c == n)).ToArray() }];
-        var settled = await db.Items.AsNoTracking()
-            .Where(i => i.JobId == Job.Id && i.GoldAnswer == null && i.FinalAnswer != null && i.FinalConfidence >= 0.9f)
-            .OrderByDescending(i => i.FinalConfidence).ThenBy(i => i.Ordinal).Take(10)
-            .Select(i => new { i.Id, i.SourceName, i.FinalAnswer, i.FinalConfidence })
-            .ToListAsync();
-        _candidates = [.. settled.Select(s => (s, answer: Answer.FromJson(s.FinalAnswer)))
-            .Where(x => x.answer is not null)
-            .Select(x => new Candidate(x.s.Id, x.s.SourceName, x.answer!, GoldScoring.Describe(x.answer!), x.s.FinalConfidence ?? 0))];
+        _candidates = [.. await Candidates.ForJobAsync(Job.Id, user.OrganisationId!.Value)];
         _workers = await Accuracy.ForJobAsync(Job.Id, user.OrganisationId!.Value);
     }
 
@@ -128,7 +122,7 @@ public partial class QualityPanel
         await LoadAsync();
     }
 
-    private async Task PromoteAsync(Candidate candidate)
+    private async Task PromoteAsync(GoldCandidate candidate)
     {
         var user = await CurrentUser.GetAsync();
         var error = await Gold.MarkAsync(Job.Id, user.OrganisationId!.Value, candidate.ItemId, candidate.Answer, null);
