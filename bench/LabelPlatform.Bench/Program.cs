@@ -101,7 +101,10 @@ switch (command)
             Labels: options.GetInt("labels", 5),
             CostItems: options.GetInt("cost-items", 20_000),
             Seed: options.GetInt("seed", 42),
-            ReplayDirectory: options.Get("replay-dir") ?? Path.Combine(Path.GetTempPath(), "aggregate-replay")));
+            ReplayDirectory: options.GetOptional("replay-dir") ?? Path.Combine(Path.GetTempPath(), "aggregate-replay")));
+        break;
+    case "digits-example":
+        LabelPlatform.Bench.Aggregate.DigitsExample.Write(options.GetOptional("seed-data") ?? "src/LabelPlatform.Web/SeedData", options.GetOptional("out") ?? "docs/examples/digits");
         break;
     default:
         Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run|settle-run --connection CS [--name value ...]");

@@ -55,13 +55,15 @@ public static class Commands
     private static int Aggregate(Options options, TextWriter output)
     {
         options.Allow("answers", "method", "gold", "out");
-        var answers = Csv.Read(options.Required("answers"), "worker", "task", "label").Select(r => (Worker: r.Values[0], Task: r.Values[1], Label: r.Values[2])).ToList();
-        var gold = options.Get("gold") is { } goldFile ? ReadLabels(goldFile) : new Dictionary<string, string>(StringComparer.Ordinal);
+        var answersFile = options.Required("answers");
         var method = options.Required("method");
         if (method is not ("mv" or "wmv" or "ds"))
         {
             throw new CliException($"--method is mv, wmv or ds, not '{method}'.");
         }
+
+        var answers = Csv.Read(answersFile, "worker", "task", "label").Select(r => (Worker: r.Values[0], Task: r.Values[1], Label: r.Values[2])).ToList();
+        var gold = options.Get("gold") is { } goldFile ? ReadLabels(goldFile) : new Dictionary<string, string>(StringComparer.Ordinal);
 
         var labels = answers.Select(a => a.Label).Concat(gold.Values).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (labels.Count < 2)
