@@ -33,6 +33,7 @@ public static class ReviewSetup
         builder.Services.AddTransient<Batches.ClaimReviewBatch>();
         builder.Services.AddTransient<Batches.LoadReviewBatch>();
         builder.Services.AddTransient<Batches.DecideReviewBatch>();
+        builder.Services.AddTransient<Undecided.UndecidedItems>();
         builder.Services.AddTransient<Batches.ExpireReviewBatches>();
         builder.Services.AddTransient<Batches.ExpireReviewBatchesJob>();
         builder.Services.AddTransient<Batches.SetRejectionReasons>();

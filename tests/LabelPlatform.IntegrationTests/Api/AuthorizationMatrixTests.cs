@@ -82,6 +82,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["/work/earnings"] = Access.Worker,
         ["/work/{JobId:guid}"] = Access.Worker,
         ["/review"] = Access.ReviewerOrAdmin,
+        ["/review/undecided"] = Access.ReviewerOrAdmin,
         ["/admin/users"] = Access.Admin,
         ["/admin/billing"] = Access.Admin,
     };

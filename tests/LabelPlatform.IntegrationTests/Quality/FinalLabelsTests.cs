@@ -175,6 +175,49 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         Assert.Empty(await factory.Services.GetRequiredService<GoldCandidates>().ForJobAsync(job.Id, Guid.NewGuid()));
     }
 
+    [Fact]
+    public async Task Undecided_ReviewerDecides_TheDecisionIsTheFinalAnswerFromAReviewer()
+    {
+        var job = await factory.CreateJobWithItemsAsync(await factory.SignUpAsync(AccountKind.Researcher), items: 1, answersPerItem: 3);
+        var workers = await factory.InsertWorkersAsync(3);
+        string[] answers = ["cat", "dog", "bird"];
+        for (var w = 0; w < 3; w++)
+        {
+            Assert.True((await factory.SubmitAsync((await factory.ClaimAsync(job, workers[w])).Value!, workers[w], answers[w])).IsSuccess);
+        }
+
+        await factory.Services.GetRequiredService<RecomputeFinalLabels>().HandleAsync(job.Id);
+        var item = (await factory.ItemsAsync(job.Id)).Single();
+        Assert.Equal(FinalState.Undecided, item.FinalState);
+
+        var undecided = factory.Services.GetRequiredService<global::LabelPlatform.Review.Undecided.UndecidedItems>();
+        var reviewer = await factory.SignUpWithRoleAsync(global::LabelPlatform.Accounts.Roles.Reviewer);
+        var asReviewer = ReviewData.Principal(reviewer.Id, global::LabelPlatform.Accounts.Roles.Reviewer);
+        var asWorker = ReviewData.Principal(workers[0].Id, global::LabelPlatform.Accounts.Roles.Worker);
+        var asAnswerer = ReviewData.Principal(workers[0].Id, global::LabelPlatform.Accounts.Roles.Reviewer);
+
+        // The reviewer sees how the answers split, not who gave them; someone who answered it never sees it or decides it.
+        var listed = (await undecided.ListAsync(asReviewer)).Value!.Single(i => i.ItemId == item.Id);
+        Assert.Equal(3, listed.Split.Sum(s => s.Answers));
+        Assert.DoesNotContain((await undecided.ListAsync(asAnswerer)).Value!, i => i.ItemId == item.Id);
+        Assert.Equal("forbidden", (await undecided.ListAsync(asWorker)).Error?.Code);
+        Assert.Equal("forbidden", (await undecided.DecideAsync(asWorker, item.Id, "cat"))?.Code);
+        Assert.Equal("conflict", (await undecided.DecideAsync(asAnswerer, item.Id, "cat"))?.Code);
+        Assert.Equal("validation", (await undecided.DecideAsync(asReviewer, item.Id, "horse"))?.Code);
+
+        Assert.Null(await undecided.DecideAsync(asReviewer, item.Id, "dog"));
+        Assert.Equal("conflict", (await undecided.DecideAsync(asReviewer, item.Id, "cat"))?.Code);
+
+        // The export recomputes first: the reviewer's label is the final answer, settled, from a reviewer.
+        using var csv = new StringWriter();
+        Assert.Null(await factory.Services.GetRequiredService<global::LabelPlatform.Exports.Csv.ExportJobCsv>().WriteAsync(job.Id, job.OrganisationId, csv));
+        var after = await factory.ItemAsync(item.Id);
+        Assert.Equal(("dog", FinalSource.Reviewer, FinalState.Settled, reviewer.Id), (after.FinalLabel, after.FinalSource, after.FinalState, after.DecidedBy));
+        var line = csv.ToString().Split('\n')[1].TrimEnd('\r').Split(',');
+        Assert.Equal(("done", "dog", "reviewer"), (line[2], line[^4], line[^2]));
+        Assert.DoesNotContain((await undecided.ListAsync(asReviewer)).Value!, i => i.ItemId == item.Id);
+    }
+
     private sealed class ApproxComparer : IEqualityComparer<(string?, float)>
     {
         public bool Equals((string?, float) x, (string?, float) y) => x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-4;
