@@ -68,6 +68,9 @@ public sealed class QualityPanelTests(BrowserFixture app)
         await Assertions.Expect(worker.Locator(".lp-missed-checks")).ToHaveCountAsync(0);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator(".lp-worker-accuracy")).ToContainTextAsync("0 / 1 right");
+        // Where the job's items stand: none settled or waiting for a reviewer yet (the one answer was gold).
+        await Assertions.Expect(page.Locator(".lp-undecided-count")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator(".lp-settled-crowd")).ToHaveTextAsync("0");
         await WorkspaceSteps.SaveScreenshotAsync(page, "quality-panel.png");
     }
 }

@@ -30,6 +30,10 @@ public partial class QualityPanel
     private AggregationMethod _method;
     private Guid _shownPolicyOf;
     private List<MudBlazor.ChartSeries<double>> _bought = [];
+    private Dictionary<(string? State, string? Source), int> _states = [];
+    private LabelPlatform.Quality.FinalLabels.JobCalibration? _calibration;
+    private List<MudBlazor.ChartSeries<double>> _reliability = [];
+    private string[] _reliabilityLabels = [];
     private string[] _boughtLabels = [];
 
 
@@ -78,6 +82,21 @@ public partial class QualityPanel
         _boughtLabels = [.. Enumerable.Range(1, most).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         _bought = most == 0 ? [] : [new() { Name = "Items", Data = Enumerable.Range(1, most).Select(n => (double)answered.Count(c => c == n)).ToArray() }];
         _candidates = [.. await Candidates.ForJobAsync(Job.Id, user.OrganisationId!.Value)];
+        _states = (await db.Items.Where(i => i.JobId == Job.Id && i.GoldAnswer == null && i.FinalState != null)
+                .GroupBy(i => new { i.FinalState, i.FinalSource }).Select(g => new { g.Key.FinalState, g.Key.FinalSource, Count = g.Count() }).ToListAsync())
+            .ToDictionary(g => (g.FinalState, g.FinalSource), g => g.Count);
+
+        // The reliability curve: per band of raw confidence, the model's observed rate of being right and the calibrated probability.
+        var stored = await db.Jobs.Where(j => j.Id == Job.Id).Select(j => j.ModelCalibration).SingleAsync();
+        _calibration = LabelPlatform.Quality.FinalLabels.JobCalibration.FromJson(stored);
+        var bins = _calibration?.Bins ?? [];
+        _reliabilityLabels = [.. bins.Select(b => $"{b.From:0.0}–{b.To:0.0} ({b.Items})")];
+        _reliability = bins.Count == 0 ? [] :
+        [
+            new() { Name = "Model's confidence", Data = bins.Select(b => b.MeanConfidence).ToArray() },
+            new() { Name = "Right, as answers show", Data = bins.Select(b => b.Observed).ToArray() },
+            new() { Name = "Calibrated probability", Data = bins.Select(b => b.Calibrated).ToArray() },
+        ];
         _workers = await Accuracy.ForJobAsync(Job.Id, user.OrganisationId!.Value);
     }
 
