@@ -77,9 +77,13 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
         {
             Assert.True(answered.TryGetValue(row[0], out var label), $"CSV has an answer for item {row[0]} that the worker never labelled.");
             Assert.Equal(label, row[3]);
-            Assert.Equal("done", row[2]);
             Assert.Equal("1", row[5]);
             Assert.EndsWith($"={label}", row[rows[0].ToList().IndexOf("worker_answers")]);
+
+            // A new job wants its labels 99% sure: one answer from a worker nobody has checked yet is 70% sure among
+            // three labels, so the item is still in progress, waiting for a second answer.
+            Assert.Equal("in_progress", row[2]);
+            Assert.Equal((label, "0.7", "crowd"), (row[rows[0].ToList().IndexOf("final_answer")], row[rows[0].ToList().IndexOf("final_confidence")], row[rows[0].ToList().IndexOf("final_source")]));
         }
 
         Assert.Equal(2, rows.Skip(1).Count(r => r[5] == "0" && r[2] == "not_started"));

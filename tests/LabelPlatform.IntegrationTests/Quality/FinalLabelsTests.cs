@@ -218,6 +218,43 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         Assert.DoesNotContain((await undecided.ListAsync(asReviewer)).Value!, i => i.ItemId == item.Id);
     }
 
+    [Fact]
+    public async Task DynamicOverlap_MultiLabelJob_BuysMoreWhereALabelIsInDoubtPerLabel()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobWithItemsAsync(researcher, items: 2, answersPerItem: 2, kind: TaskKind.ImageMultiLabel,
+            quality: QualityPolicy.FixedOverlap with { Aggregation = AggregationMethod.WeightedVote, MaxAnswersPerItem = 3, TargetConfidence = 0.8 });
+        var items = await factory.ItemsAsync(job.Id);
+        var workers = await factory.InsertWorkersAsync(3);
+        var submit = factory.Services.GetRequiredService<global::LabelPlatform.Queue.Submit.SubmitAnswer>();
+
+        // Item 0: both choose {cat}: every label is 2 to 0. Item 1: {cat, dog} and {cat}: dog is 1 to 1, in doubt.
+        string[] Chosen(Guid item, int worker) => item == items[0].Id ? ["cat"] : worker == 0 ? ["cat", "dog"] : ["cat"];
+        for (var w = 0; w < 2; w++)
+        {
+            while ((await factory.ClaimAsync(job, workers[w])).Value is { } claim)
+            {
+                Assert.True((await submit.HandleAsync(claim.AssignmentId, workers[w].Id, Answer.ManyLabels(Chosen(claim.ItemId, w)))).IsSuccess);
+            }
+        }
+
+        var first = await factory.Services.GetRequiredService<RecomputeFinalLabels>().HandleAsync(job.Id);
+
+        // Strangers at 70% agreeing twice on a yes/no question: 0.7² / (0.7² + 0.3²) = 84% ≥ 80%, settled. A 1-to-1 split is 50%.
+        Assert.Equal(1, first.AskedForMore);
+        Assert.Equal((FinalState.Settled, 0), ((await factory.ItemAsync(items[0].Id)).FinalState, (await factory.ItemAsync(items[0].Id)).RemainingSlots));
+        Assert.Equal((null, 1), ((await factory.ItemAsync(items[1].Id)).FinalState, (await factory.ItemAsync(items[1].Id)).RemainingSlots));
+
+        // The third answer leaves dog out: 2 to 1, 70% sure, below 80% at the most answers allowed: undecided, for a person.
+        var third = (await factory.ClaimAsync(job, workers[2])).Value!;
+        Assert.Equal(items[1].Id, third.ItemId);
+        Assert.True((await submit.HandleAsync(third.AssignmentId, workers[2].Id, Answer.ManyLabels(["cat"]))).IsSuccess);
+        await factory.Services.GetRequiredService<RecomputeFinalLabels>().HandleAsync(job.Id);
+        var after = await factory.ItemAsync(items[1].Id);
+        Assert.Equal((FinalState.Undecided, 0), (after.FinalState, after.RemainingSlots));
+        Assert.Equal(["cat"], Answer.FromJson(after.FinalAnswer)!.Labels);
+    }
+
     private sealed class ApproxComparer : IEqualityComparer<(string?, float)>
     {
         public bool Equals((string?, float) x, (string?, float) y) => x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-4;
