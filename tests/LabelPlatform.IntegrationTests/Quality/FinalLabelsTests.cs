@@ -255,6 +255,45 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         Assert.Equal(["cat"], Answer.FromJson(after.FinalAnswer)!.Labels);
     }
 
+    [Fact]
+    public async Task DynamicOverlap_BoxJob_BuysMoreUntilTheBoxesAgreeOrTheMaximum()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var job = await factory.CreateJobWithItemsAsync(researcher, items: 2, answersPerItem: 1, kind: TaskKind.BoundingBoxes,
+            quality: QualityPolicy.FixedOverlap with { Aggregation = AggregationMethod.WeightedVote, MaxAnswersPerItem = 3, TargetConfidence = 0.9 });
+        var items = await factory.ItemsAsync(job.Id);
+        var workers = await factory.InsertWorkersAsync(3);
+        var submit = factory.Services.GetRequiredService<global::LabelPlatform.Queue.Submit.SubmitAnswer>();
+        var recompute = factory.Services.GetRequiredService<RecomputeFinalLabels>();
+        var box = Answer.WithBoxes([new("dog", 1, 1, 5, 5)]);
+
+        // Item 0: everyone draws the dog. Item 1: the second worker draws nothing.
+        Answer Drawn(Guid item, int worker) => item == items[1].Id && worker == 1 ? Answer.WithBoxes([]) : box;
+        async Task RoundAsync(int w)
+        {
+            while ((await factory.ClaimAsync(job, workers[w])).Value is { } claim)
+            {
+                Assert.True((await submit.HandleAsync(claim.AssignmentId, workers[w].Id, Drawn(claim.ItemId, w))).IsSuccess);
+            }
+
+            await recompute.HandleAsync(job.Id);
+        }
+
+        // One stranger's boxes agree only with themselves: 70%, so both items want a second answer.
+        await RoundAsync(0);
+        Assert.All(await factory.ItemsAsync(job.Id), i => Assert.Equal((null, 0.7f, 1), (i.FinalState, i.FinalConfidence, i.RemainingSlots)));
+
+        // Two agreeing workers settle item 0; item 1 is split 1 to 1 and gets a third answer, which leaves it at 2 of 3.
+        await RoundAsync(1);
+        Assert.Equal((FinalState.Settled, 1f), ((await factory.ItemAsync(items[0].Id)).FinalState, (await factory.ItemAsync(items[0].Id)).FinalConfidence));
+        await RoundAsync(2);
+        var split = await factory.ItemAsync(items[1].Id);
+        Assert.Equal((FinalState.Undecided, 0), (split.FinalState, split.RemainingSlots));
+        Assert.Equal(2f / 3, split.FinalConfidence!.Value, 3);
+        Assert.Equal(3, await factory.SubmittedCountAsync(items[1].Id));
+        Assert.Equal(2, await factory.SubmittedCountAsync(items[0].Id));
+    }
+
     private sealed class ApproxComparer : IEqualityComparer<(string?, float)>
     {
         public bool Equals((string?, float) x, (string?, float) y) => x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-4;

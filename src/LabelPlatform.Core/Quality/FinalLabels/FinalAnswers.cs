@@ -229,9 +229,15 @@ public static class FinalAnswers
         var final = Answer.WithBoxes(boxes.Select(b => new BoundingBox(b.Label, Math.Round(b.X, 1), Math.Round(b.Y, 1), Math.Round(b.W, 1), Math.Round(b.H, 1))));
 
         // Agreement, not a probability: the weighted share of workers behind the least supported box (or behind "no boxes").
+        // One answer agrees with itself: it counts for no more than its worker's accuracy, as one answer does on a label.
         var agreement = boxes.Count == 0
             ? workers.Where(w => w.Boxes.Count == 0).Sum(w => w.Weight) / workers.Sum(w => w.Weight)
             : boxes.Min(b => b.Confidence);
+        if (workers.Count == 1)
+        {
+            agreement = Math.Min(agreement, workers[0].Weight);
+        }
+
         return new ItemFinal(itemId, final, null, agreement, answers.Count, FinalSource.Crowd);
     }
 }
