@@ -245,6 +245,10 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
         Assert.Equal((FinalState.Settled, 0), ((await factory.ItemAsync(items[0].Id)).FinalState, (await factory.ItemAsync(items[0].Id)).RemainingSlots));
         Assert.Equal((null, 1), ((await factory.ItemAsync(items[1].Id)).FinalState, (await factory.ItemAsync(items[1].Id)).RemainingSlots));
 
+        // The dashboard counts only the settled item as done: the other has its first answers but wants one more.
+        var counts = (await factory.Services.GetRequiredService<global::LabelPlatform.Jobs.Progress.GetJobCounts>().HandleAsync([job.Id]))[job.Id];
+        Assert.Equal((1, 2), (counts.ItemsDone, counts.ItemsStarted));
+
         // The third answer leaves dog out: 2 to 1, 70% sure, below 80% at the most answers allowed: undecided, for a person.
         var third = (await factory.ClaimAsync(job, workers[2])).Value!;
         Assert.Equal(items[1].Id, third.ItemId);

@@ -17,7 +17,9 @@ public sealed record ReviewCounts(int Pending, int Accepted, int NeedsReview, in
 
 /// <summary>
 /// A job's progress. Items the model labelled before launch (audit sample aside) count as done and
-/// need no answers; gold items are checks on workers, not work, and are not counted.
+/// need no answers; gold items are checks on workers, not work, and are not counted. An item is done once
+/// its final label is settled or undecided (left to reviewers) as of the last recompute, or, under fixed
+/// overlap, once all its answers are in; under dynamic overlap an answered item may still want more.
 /// </summary>
 public sealed record JobCounts(int Items, int Answers, int AnswersNeeded, int ItemsDone, int ItemsStarted, int ActiveLeases, ReviewCounts Review)
 {
@@ -40,7 +42,8 @@ public sealed class GetJobCounts(IDbContextFactory<AppDbContext> dbFactory)
                    count(i.id)::int AS items,
                    coalesce(sum(s.n), 0)::int AS answers,
                    (count(i.id) FILTER (WHERE NOT (i.machine_label IS NOT NULL AND NOT i.machine_audit)) * j.answers_per_item)::int AS answers_needed,
-                   count(i.id) FILTER (WHERE coalesce(s.n, 0) >= j.answers_per_item OR (i.machine_label IS NOT NULL AND NOT i.machine_audit))::int AS items_done,
+                   count(i.id) FILTER (WHERE i.final_state IS NOT NULL OR (i.machine_label IS NOT NULL AND NOT i.machine_audit)
+                       OR (coalesce(s.n, 0) >= j.answers_per_item AND coalesce((j.quality_policy->>'MaxAnswersPerItem')::int, 0) <= j.answers_per_item))::int AS items_done,
                    count(i.id) FILTER (WHERE coalesce(s.n, 0) > 0 OR (i.machine_label IS NOT NULL AND NOT i.machine_audit))::int AS items_started,
                    (SELECT count(*) FROM assignments l WHERE l.job_id = j.id AND l.status = 'Leased')::int AS active_leases
             FROM jobs j
