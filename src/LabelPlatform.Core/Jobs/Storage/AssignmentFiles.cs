@@ -56,7 +56,8 @@ public sealed class AssignmentFiles(IDataProtectionProvider protection, IDbConte
 
     /// <summary>
     /// The file behind a reviewer's link, while the answer it names waits for a reviewer, sits in a
-    /// batch <paramref name="reviewerId"/> holds, or was decided by them.
+    /// batch <paramref name="reviewerId"/> holds, or was decided by them; or while its item waits for a
+    /// reviewer's decision as undecided (or was decided by them), unless they answered it themselves.
     /// </summary>
     public async Task<ItemFile?> FindForReviewerAsync(string token, string reviewerId, CancellationToken ct = default)
     {
@@ -69,7 +70,9 @@ public sealed class AssignmentFiles(IDataProtectionProvider protection, IDbConte
         return await FileOfAsync(assignmentId, db => a =>
             a.ReviewState == Review.Verdicts.ReviewState.NeedsReview || a.ReviewState == Review.Verdicts.ReviewState.Disputed
             || db.ReviewBatches.Any(b => b.Id == a.ReviewBatchId && b.ReviewerId == reviewerId && b.Status == Review.Batches.ReviewBatchStatus.Open && b.LeaseExpiresAt > now)
-            || db.ReviewDecisions.Any(d => d.AssignmentId == a.Id && d.ReviewerId == reviewerId), ct);
+            || db.ReviewDecisions.Any(d => d.AssignmentId == a.Id && d.ReviewerId == reviewerId)
+            || (db.Items.Any(i => i.Id == a.ItemId && ((i.FinalState == Quality.FinalLabels.FinalState.Undecided && i.DecidedLabel == null) || i.DecidedBy == reviewerId))
+                && !db.Assignments.Any(o => o.ItemId == a.ItemId && o.WorkerId == reviewerId)), ct);
     }
 
     // The item file of one assignment, if the assignment passes the caller's rule.

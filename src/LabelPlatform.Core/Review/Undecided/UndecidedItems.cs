@@ -37,7 +37,8 @@ public sealed class UndecidedItems(IDbContextFactory<AppDbContext> dbFactory, Np
         RETURNING job_id
         """;
 
-    public async Task<Result<IReadOnlyList<UndecidedItem>>> ListAsync(ClaimsPrincipal user, CancellationToken ct = default)
+    /// <summary>The oldest undecided items the reviewer may decide, of one job when <paramref name="jobId"/> is given.</summary>
+    public async Task<Result<IReadOnlyList<UndecidedItem>>> ListAsync(ClaimsPrincipal user, Guid? jobId = null, CancellationToken ct = default)
     {
         if (Reviewers.IdOf(user) is not { } reviewerId)
         {
@@ -48,7 +49,7 @@ public sealed class UndecidedItems(IDbContextFactory<AppDbContext> dbFactory, Np
         var rows = await (
                 from i in db.Items
                 join j in db.Jobs on i.JobId equals j.Id
-                where i.FinalState == FinalState.Undecided && i.DecidedLabel == null && i.GoldAnswer == null
+                where i.FinalState == FinalState.Undecided && i.DecidedLabel == null && i.GoldAnswer == null && (jobId == null || i.JobId == jobId)
                     && (j.Kind == TaskKind.ImageClassification || j.Kind == TaskKind.TextClassification)
                     && !db.Assignments.Any(a => a.ItemId == i.Id && a.WorkerId == reviewerId)
                 orderby i.CreatedAt, i.Ordinal
