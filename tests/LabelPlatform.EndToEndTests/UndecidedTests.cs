@@ -12,7 +12,7 @@ using Microsoft.Playwright;
 
 namespace LabelPlatform.EndToEndTests;
 
-/// <summary>An item the crowd left undecided, decided by a reviewer's key press, and the results saying so.</summary>
+/// <summary>Items the crowd left undecided, decided by a reviewer (by button or by number key), and the item saying so.</summary>
 [Collection(WorkspaceCollection.Name)]
 public sealed class UndecidedTests(BrowserFixture app)
 {
