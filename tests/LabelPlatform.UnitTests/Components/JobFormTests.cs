@@ -3,12 +3,19 @@ using Bunit;
 using LabelPlatform.Jobs;
 using LabelPlatform.Quality.Policy;
 using LabelPlatform.Web.Components.Jobs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabelPlatform.UnitTests.Components;
 
 public class JobFormTests : ComponentTestContext
 {
     private readonly List<JobDraft> _submitted = [];
+
+    public JobFormTests()
+    {
+        // The platform's fee as configured by default: 20%, at least one minor unit.
+        Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new LabelPlatform.Billing.BillingOptions()));
+    }
 
     private IRenderedComponent<JobForm> RenderForm() =>
         Render<JobForm>(p => p.Add(f => f.OnValidSubmit, draft => _submitted.Add(draft)));
@@ -26,7 +33,7 @@ public class JobFormTests : ComponentTestContext
         Field(form, "Instructions (Markdown)").Change("Pick **one** animal.");
         Field(form, "Labels, one per line").Change("cat\ndog\n bird \n");
         Field(form, "Answers per item to start").Change("5");
-        Field(form, "Price per answer").Change("0.07");
+        Field(form, "Price per answer").Input("0.07");
     }
 
     [Fact]
@@ -82,7 +89,7 @@ public class JobFormTests : ComponentTestContext
     {
         var form = RenderForm();
         FillValidJob(form);
-        Field(form, "Price per answer").Change("0.055");
+        Field(form, "Price per answer").Input("0.055");
 
         form.Find("form").Submit();
 
@@ -112,7 +119,7 @@ public class JobFormTests : ComponentTestContext
         var form = RenderForm();
 
         Field(form, "Labels, one per line").Change("cat\ndog\nbird");
-        Field(form, "Price per answer").Change("0.07");
+        Field(form, "Price per answer").Input("0.07");
 
         // A new job starts items with one answer and buys more only where they are unsure: its cost is what a replay of
         // the default policy on a simulated crowd and model bought, with and without the model.
@@ -121,6 +128,23 @@ public class JobFormTests : ComponentTestContext
         Assert.Contains($"{MoneyFormat.Format((long)Math.Round(7 * expected.AnswersPerItem), "USD")} per item, {expected.Accuracy:0.0%} right", form.Markup);
         Assert.Contains($"without a model, {expected.AnswersPerItemWithoutModel:0.00} answers", form.Markup);
         Assert.True(expected.AnswersPerItem < expected.AnswersPerItemWithoutModel);
+    }
+
+    [Fact]
+    public void Render_PriceTyped_ShowsTheFeeAndCallsOutAMinimumFeeThatDominates()
+    {
+        var form = RenderForm();
+
+        // Each keystroke updates the fee (the field binds immediately, not on leaving it).
+        Field(form, "Price per answer").Input("0.50");
+        Assert.Contains("Plus the platform fee of 0.10 USD per answer (20%, at least 0.01 USD): 0.60 USD per answer in all.", form.Markup);
+        Assert.Empty(form.FindAll(".lp-fee-warning"));
+
+        // At 2 cents the percentage would be 0.4 of a cent: the 1-cent minimum is 50% of the answer.
+        Field(form, "Price per answer").Input("0.02");
+        Assert.Contains("Plus the platform fee of 0.01 USD per answer", form.Markup);
+        Assert.Contains("At this price the minimum fee is 50% of each answer, not 20%: a price of at least 0.05 USD keeps the fee at its percentage.",
+            form.Find(".lp-fee-warning").TextContent);
     }
 
     [Fact]

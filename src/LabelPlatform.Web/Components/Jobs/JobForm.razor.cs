@@ -23,11 +23,40 @@ public partial class JobForm
 
     [Parameter] public EventCallback<JobDraft> OnValidSubmit { get; set; }
 
+    [Inject] private Microsoft.Extensions.Options.IOptions<LabelPlatform.Billing.BillingOptions> Billing { get; set; } = default!;
+
     [Parameter] public bool Busy { get; set; }
 
     [Parameter] public string SubmitText { get; set; } = "Create job";
 
     public IReadOnlyList<FieldError> Errors => _errors;
+
+    /// <summary>The platform's fee on each answer at this price, as launch will fix it; updated while the price is typed.</summary>
+    private string? FeeNote =>
+        MoneyFormat.TryParse(_price, out var price) && price > 0
+            ? $"Plus the platform fee of {MoneyFormat.Format(LabelPlatform.Billing.Pricing.Fee(price, Billing.Value), _currency)} per answer " +
+              $"({Billing.Value.FeePercent:0.##}%, at least {MoneyFormat.Format(Billing.Value.FeeMinimum, _currency)}): " +
+              $"{MoneyFormat.Format(price + LabelPlatform.Billing.Pricing.Fee(price, Billing.Value), _currency)} per answer in all."
+            : null;
+
+    /// <summary>Said when the minimum fee, not the percentage, sets the fee and so takes a larger share of each answer than the percentage says.</summary>
+    private string? FeeWarning
+    {
+        get
+        {
+            if (!MoneyFormat.TryParse(_price, out var price) || price <= 0)
+            {
+                return null;
+            }
+
+            var fee = LabelPlatform.Billing.Pricing.Fee(price, Billing.Value);
+            var share = 100m * fee / price;
+            return share > Billing.Value.FeePercent + 5
+                ? $"At this price the minimum fee is {share:0}% of each answer, not {Billing.Value.FeePercent:0.##}%: a price of at least " +
+                  $"{MoneyFormat.Format((long)decimal.Ceiling(Billing.Value.FeeMinimum * 100m / Billing.Value.FeePercent), _currency)} keeps the fee at its percentage."
+                : null;
+        }
+    }
 
     /// <summary>
     /// What an item is expected to cost: for one-label jobs, the default quality settings replayed on a simulated crowd and
