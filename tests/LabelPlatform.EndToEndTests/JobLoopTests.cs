@@ -60,6 +60,8 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
             answered[itemId] = Labels[i];
         }
 
+        // Three answers at 0.05 are not earned yet: each is paid once accepted.
+        await Assertions.Expect(worker.Locator(".lp-session-earned")).ToHaveTextAsync("Worth if accepted: 0.15 USD");
         await SaveScreenshotAsync(worker, "labelling.png");
         var itemOf = (await app.AssignmentsAsync(Guid.Parse(jobId))).ToDictionary(a => a.Id.ToString(), a => a.ItemId.ToString());
         answered = answered.ToDictionary(a => itemOf[a.Key], a => a.Value);
