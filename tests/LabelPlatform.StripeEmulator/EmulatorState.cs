@@ -189,6 +189,22 @@ public sealed class EmulatorState(EmulatorOptions options)
         }
     }
 
+    /// <summary>Expires the session as Stripe does after its 24 hours (or on an expire call); false when it was not open.</summary>
+    public bool ExpireCheckout(string id)
+    {
+        lock (_gate)
+        {
+            var session = GetSession(id);
+            if (session.Status != "open")
+            {
+                return false;
+            }
+
+            session.Status = "expired";
+            return true;
+        }
+    }
+
     /// <summary>Pays the session; false when it was not open.</summary>
     public bool CompleteCheckout(string id)
     {

@@ -117,6 +117,15 @@ public sealed class StripeEmulator : IAsyncDisposable
         }
     }
 
+    /// <summary>The session's time runs out unpaid: it expires and <c>checkout.session.expired</c> is sent.</summary>
+    public void ExpireCheckout(string sessionId)
+    {
+        if (State.ExpireCheckout(sessionId))
+        {
+            Webhooks.Send("checkout.session.expired", State.Read(State.GetSession(sessionId).ToJson));
+        }
+    }
+
     public EmulatedReversal ReverseTransfer(string transferId, long? amount = null) =>
         _handlers.ReverseAndNotify(transferId, amount);
 

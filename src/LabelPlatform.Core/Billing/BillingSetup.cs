@@ -32,6 +32,8 @@ public static class BillingSetup
         builder.Services.AddTransient<StripeWebhook>();
         builder.Services.AddTransient<IStripeEventHandler, CheckoutCompleted>();
         builder.Services.AddTransient<IStripeEventHandler, CheckoutAsyncPaymentSucceeded>();
+        builder.Services.AddTransient<IStripeEventHandler, CheckoutExpired>();
+        builder.Services.AddTransient<IStripeEventHandler, CheckoutAsyncPaymentFailed>();
         builder.Services.AddTransient<IStripeEventHandler, AccountUpdated>();
         builder.Services.AddTransient<IStripeEventHandler, TransferReversed>();
         builder.Services.AddTransient<IStripeEventHandler, PayoutFailed>();

@@ -65,6 +65,49 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
     }
 
     [Fact]
+    public async Task AddFunds_CheckoutExpiresUnpaid_TheSessionIsClosedAndNothingCredited()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var organisation = researcher.OrganisationId!.Value;
+        var started = await Get<AddFunds>().HandleAsync(organisation, researcher.Id, 25_00, BillingData.Usd);
+        Assert.True(started.IsSuccess, started.Error?.Message);
+
+        factory.Emulator.ExpireCheckout(started.Value!.Id);
+        var expired = factory.Emulator.EventFor("checkout.session.expired", started.Value.Id);
+        var (status, _) = await factory.DeliverAsync(expired);
+        var (again, _) = await factory.DeliverAsync(expired);
+
+        Assert.Equal((200, 200), (status, again));
+        Assert.Equal("Expired", await factory.ScalarAsync<string>("SELECT status FROM checkout_sessions WHERE id = $1", started.Value.Id));
+        Assert.Equal(0, await factory.FundsAsync(organisation));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
+
+    [Fact]
+    public async Task Checkout_ExpiredEventAfterTheSessionWasCredited_ChangesNothing()
+    {
+        var researcher = await factory.SignUpAsync(AccountKind.Researcher);
+        var organisation = researcher.OrganisationId!.Value;
+        var started = (await Get<AddFunds>().HandleAsync(organisation, researcher.Id, 25_00, BillingData.Usd)).Value!;
+        factory.Emulator.CompleteCheckout(started.Id);
+        await factory.DeliverAsync(factory.Emulator.EventFor("checkout.session.completed", started.Id));
+
+        // An expired event for the same session, late or forged from an older state, must not undo the credit.
+        var late = factory.Emulator.CreateEvent("checkout.session.expired", new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = started.Id,
+            ["object"] = "checkout.session",
+            ["status"] = "expired",
+            ["payment_status"] = "unpaid",
+        });
+        var (status, _) = await factory.DeliverAsync(late);
+
+        Assert.Equal(200, status);
+        Assert.Equal("Completed", await factory.ScalarAsync<string>("SELECT status FROM checkout_sessions WHERE id = $1", started.Id));
+        Assert.Equal(25_00, await factory.FundsAsync(organisation));
+    }
+
+    [Fact]
     public async Task AddFunds_BelowTheMinimum_RefusedWithoutCallingStripe()
     {
         var researcher = await factory.SignUpAsync(AccountKind.Researcher);

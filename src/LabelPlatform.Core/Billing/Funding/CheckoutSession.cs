@@ -12,7 +12,7 @@ public sealed class CheckoutSession
 
     public string Currency { get; set; } = "";
 
-    /// <summary>Open, Completed or Expired.</summary>
+    /// <summary>Open, Completed, Expired (unpaid when its time ran out) or Failed (its delayed payment failed).</summary>
     public string Status { get; set; } = "Open";
 
     public string CreatedBy { get; set; } = "";
