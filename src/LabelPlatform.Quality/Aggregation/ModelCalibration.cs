@@ -142,41 +142,24 @@ public sealed record ModelCalibration(double A, double B, int Cases)
     /// <summary>log P(answers | the model's label is true) − log P(answers | it is not), under the one-coin model.</summary>
     public static double LogLikelihoodRatio(CalibrationCase c, int labelCount)
     {
-        var k = labelCount;
-        var right = 0.0;
-        Span<double> wrong = k <= 256 ? stackalloc double[k] : new double[k];
-        wrong.Clear();
-        for (var i = 0; i < c.Labels.Length; i++)
-        {
-            var a = Math.Clamp(c.Accuracies[i], 1e-3, 1 - 1e-3);
-            var (hit, miss) = (Math.Log(a), Math.Log((1 - a) / (k - 1)));
-            right += c.Labels[i] == c.ModelLabel ? hit : miss;
-            for (var truth = 0; truth < k; truth++)
-            {
-                wrong[truth] += c.Labels[i] == truth ? hit : miss;
-            }
-        }
+        Span<double> logLikelihood = labelCount <= 256 ? stackalloc double[labelCount] : new double[labelCount];
+        logLikelihood.Clear();
+        WeightedVote.AddLogLikelihoods(logLikelihood, c.Labels, c.Accuracies);
 
         // The model wrong: the truth is one of the other labels, each equally likely.
         var max = double.NegativeInfinity;
-        for (var truth = 0; truth < k; truth++)
+        for (var truth = 0; truth < labelCount; truth++)
         {
-            if (truth != c.ModelLabel)
-            {
-                max = Math.Max(max, wrong[truth]);
-            }
+            max = truth == c.ModelLabel ? max : Math.Max(max, logLikelihood[truth]);
         }
 
         var sum = 0.0;
-        for (var truth = 0; truth < k; truth++)
+        for (var truth = 0; truth < labelCount; truth++)
         {
-            if (truth != c.ModelLabel)
-            {
-                sum += Math.Exp(wrong[truth] - max);
-            }
+            sum += truth == c.ModelLabel ? 0 : Math.Exp(logLikelihood[truth] - max);
         }
 
-        return right - (max + Math.Log(sum / (k - 1)));
+        return logLikelihood[c.ModelLabel] - (max + Math.Log(sum / (labelCount - 1)));
     }
 
     private static double Logit(double p) => Math.Log(p / (1 - p));

@@ -86,22 +86,27 @@ public static class WeightedVote
     /// </summary>
     public static void PosteriorOf(Span<double> posterior, ReadOnlySpan<double> prior, ReadOnlySpan<int> labels, ReadOnlySpan<double> accuracies)
     {
-        var k = posterior.Length;
-        for (var label = 0; label < k; label++)
+        for (var label = 0; label < posterior.Length; label++)
         {
             posterior[label] = prior.IsEmpty ? 0 : prior[label] > 0 ? Math.Log(prior[label]) : double.NegativeInfinity;
         }
 
+        AddLogLikelihoods(posterior, labels, accuracies);
+        Posterior.Normalise(posterior);
+    }
+
+    /// <summary>Adds, for each true label, the log-probability of the answers under the one-coin model.</summary>
+    internal static void AddLogLikelihoods(Span<double> scores, ReadOnlySpan<int> labels, ReadOnlySpan<double> accuracies)
+    {
+        var k = scores.Length;
         for (var i = 0; i < labels.Length; i++)
         {
             var a = Math.Clamp(accuracies[i], MinAccuracy, MaxAccuracy);
             var (right, wrong) = (Math.Log(a), Math.Log((1 - a) / (k - 1)));
             for (var label = 0; label < k; label++)
             {
-                posterior[label] += label == labels[i] ? right : wrong;
+                scores[label] += label == labels[i] ? right : wrong;
             }
         }
-
-        Posterior.Normalise(posterior);
     }
 }

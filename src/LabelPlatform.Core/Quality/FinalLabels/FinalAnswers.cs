@@ -3,6 +3,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Aggregation;
 using LabelPlatform.Quality.Gold;
+using LabelPlatform.Quality.Policy;
 
 namespace LabelPlatform.Quality.FinalLabels;
 
@@ -76,16 +77,16 @@ public static class FinalAnswers
     {
         var byItem = answers.ToLookup(a => a.ItemId);
         double Accuracy(string worker) => gold.TryGetValue(worker, out var g) ? QualityPolicy.Accuracy(g.Answers, g.Correct) : UnknownAccuracy;
-        var most = MostAnswers(job);
+        var policy = LabelPolicy.From(job.QualityPolicy, QualityPolicy.DefaultAuditShare, job.AnswersPerItem);
 
         if (job.Kind.DrawsBoxes())
         {
-            return new([.. items.Select(i => State(job, most, Boxes(i.Id, byItem[i.Id].ToList(), Accuracy)))], null, null);
+            return new([.. items.Select(i => State(policy, Boxes(i.Id, byItem[i.Id].ToList(), Accuracy)))], null, null);
         }
 
         if (job.Kind.AllowsManyLabels())
         {
-            return new([.. items.Select(i => State(job, most, ManyLabels(i.Id, byItem[i.Id].ToList(), job.Labels, Accuracy)))], null, null);
+            return new([.. items.Select(i => State(policy, ManyLabels(i.Id, byItem[i.Id].ToList(), job.Labels, Accuracy)))], null, null);
         }
 
         var builder = new AnswerSetBuilder<Guid, string>(job.Labels);
@@ -104,8 +105,7 @@ public static class FinalAnswers
 
         var set = builder.Build();
         var k = job.Labels.Count;
-        var policy = job.QualityPolicy;
-        var accuracies = policy.Aggregation == AggregationMethod.MajorityVote
+        var accuracies = job.QualityPolicy.Aggregation == AggregationMethod.MajorityVote
             ? builder.Workers.Select(_ => UnknownAccuracy).ToArray()
             : builder.Workers.Select(Accuracy).ToArray();
 
@@ -148,7 +148,7 @@ public static class FinalAnswers
             }
         }
 
-        IReadOnlyList<FinalLabel> finals = policy.Aggregation == AggregationMethod.DawidSkene && set.Count > 0
+        IReadOnlyList<FinalLabel> finals = job.QualityPolicy.Aggregation == AggregationMethod.DawidSkene && set.Count > 0
             ? DawidSkene.Run(set, itemPriors: priors).Labels
             : WeightedVote.Decide(set, accuracies, priors);
 
@@ -166,25 +166,20 @@ public static class FinalAnswers
             var result = new ItemFinal(item.Id, label is null ? null : Answer.OneLabel(label), label, final.HasLabel ? final.Confidence : 0, count, source);
             return item.DecidedLabel is not null ? result with { State = FinalState.Settled }
                 : item.MachineHeld && count == 0 && !calibration.IsFitted ? result
-                : State(job, most, result);
+                : State(policy, result, item.Audit);
         }).ToList();
         var stored = hasModel ? new JobCalibration(calibration.A, calibration.B, calibration.Cases, calibration.IsFitted, calibration.Reliability(cases, k)) : null;
         return new(results, KrippendorffAlpha.Nominal(set), stored);
     }
 
-    /// <summary>The most answers an item gets: the job's maximum under dynamic overlap, else its answers per item.</summary>
-    public static int MostAnswers(Job job) => Math.Max(job.AnswersPerItem, job.QualityPolicy.MaxAnswersPerItem);
-
-    /// <summary>Dynamic overlap's question for one item with all the answers it was promised: settled, one more answer, or out of answers.</summary>
-    public static OverlapDecision Overlap(Job job, ItemFinal item) =>
-        item.State == FinalState.Settled ? OverlapDecision.Settled
-        : item.State == FinalState.Undecided ? OverlapDecision.Exhausted
-        : OverlapDecision.AskForOneMore;
-
-    private static ItemFinal State(Job job, int most, ItemFinal item) =>
-        item.Answer is not null && item.Confidence >= job.QualityPolicy.TargetConfidence ? item with { State = FinalState.Settled }
-        : item.Answers >= most ? item with { State = FinalState.Undecided }
-        : item;
+    /// <summary>Settled, undecided or open, by the labelling policy's own rule (the one the replay applies).</summary>
+    private static ItemFinal State(LabelPolicy policy, ItemFinal item, bool audit = false) =>
+        policy.Decide(item.Answer is null ? 0 : item.Confidence, item.Answers, audit) switch
+        {
+            OverlapDecision.Settled => item with { State = FinalState.Settled },
+            OverlapDecision.Exhausted => item with { State = FinalState.Undecided },
+            _ => item,
+        };
 
     private static int? ModelIndex(Job job, AggregationItem item) =>
         item.ModelLabel is not null && item.ModelConfidence is not null && job.Labels.IndexOf(item.ModelLabel) is var i and >= 0 ? i : null;
