@@ -25,7 +25,7 @@ public sealed class AccountTests : EmulatorTestBase
     public async Task CompleteOnboarding_ThroughAccountLinkPage_EnablesTransfers()
     {
         await using var receiver = await WebhookReceiver.StartAsync("whsec_emulator");
-        Emulator.SetWebhook(receiver.Url, "whsec_emulator");
+        Emulator.SetConnectWebhook(receiver.Url, "whsec_emulator");
         var account = await NewAccountAsync();
 
         var link = await Client.V1.AccountLinks.CreateAsync(new AccountLinkCreateOptions

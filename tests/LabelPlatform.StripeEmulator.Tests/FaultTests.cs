@@ -10,7 +10,7 @@ public sealed class FaultTests : EmulatorTestBase
     public async Task CreateTransfer_AboveRate_Gets429RateLimitError()
     {
         var account = await OnboardedAccountAsync();
-        Emulator.WritesPerSecond = 2;
+        Emulator.EndpointRequestsPerSecond = 2;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
         {
@@ -41,7 +41,7 @@ public sealed class FaultTests : EmulatorTestBase
     public async Task CreateTransfer_PacedUnderRate_NeverGets429()
     {
         var account = await OnboardedAccountAsync();
-        Emulator.WritesPerSecond = 10;
+        Emulator.EndpointRequestsPerSecond = 10;
         await Task.Delay(200);
 
         for (var i = 0; i < 25; i++)

@@ -22,7 +22,7 @@ public sealed class WebhookTests : EmulatorTestBase
     public async Task SendEvent_ForConnectedAccount_ArrivesSignedWithAccountAndApiVersion()
     {
         await using var receiver = await WebhookReceiver.StartAsync("whsec_emulator");
-        Emulator.SetWebhook(receiver.Url, "whsec_emulator");
+        Emulator.SetConnectWebhook(receiver.Url, "whsec_emulator");
 
         var sent = Emulator.SendEvent("payout.failed", Payout("po_1"), "acct_123");
         var evt = await receiver.WaitForAsync("payout.failed");
@@ -38,7 +38,7 @@ public sealed class WebhookTests : EmulatorTestBase
     public async Task DeliverAsync_ReplayedAndOutOfOrder_ArrivesInDeliveryOrder()
     {
         await using var receiver = await WebhookReceiver.StartAsync("whsec_emulator");
-        Emulator.SetWebhook(receiver.Url, "whsec_emulator");
+        Emulator.SetConnectWebhook(receiver.Url, "whsec_emulator");
         var first = Emulator.CreateEvent("payout.paid", Payout("po_a"), "acct_1");
         var second = Emulator.CreateEvent("payout.failed", Payout("po_b"), "acct_1");
 
@@ -54,7 +54,7 @@ public sealed class WebhookTests : EmulatorTestBase
     public async Task SendEvent_ReceiverFailsTwice_RetriesUntilDelivered()
     {
         await using var receiver = await WebhookReceiver.StartAsync("whsec_emulator");
-        Emulator.SetWebhook(receiver.Url, "whsec_emulator");
+        Emulator.SetConnectWebhook(receiver.Url, "whsec_emulator");
         receiver.AnswerNext(500, 503);
 
         var sent = Emulator.SendEvent("payout.failed", Payout("po_r"), "acct_1");

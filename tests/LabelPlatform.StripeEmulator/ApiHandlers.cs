@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace LabelPlatform.StripeEmulator;
 
 /// <summary>The /v1 endpoints: parameter checks as Stripe makes them, then the state change.</summary>
-internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, Func<Uri> baseUrl)
+internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, Func<Uri> baseUrl, bool livemode)
 {
     public ApiResult Handle(string method, string path, FormParams p, string? idempotencyKey)
     {
@@ -19,6 +19,7 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
                 ("GET", ["v1", "transfers"]) => ListTransfers(p),
                 ("GET", ["v1", "transfers", var id]) => state.Read(() => state.GetTransfer(id).ToJson()),
                 ("POST", ["v1", "transfers", var id, "reversals"]) => CreateReversal(id, p),
+                ("GET", ["v1", "balance"]) => state.BalanceJson(livemode),
                 ("POST", ["v1", "checkout", "sessions"]) => CreateCheckoutSession(p),
                 ("GET", ["v1", "checkout", "sessions", var id]) => state.Read(() => state.GetSession(id).ToJson()),
                 _ => throw ApiError.Invalid("resource_missing",
@@ -58,7 +59,7 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
             Email = p.Get("email"),
             Country = country,
             TransfersRequested = p.Bool("capabilities[transfers][requested]"),
-            Created = StripeJson.Now(),
+            Created = state.Clock.UnixNow,
             Metadata = p.Hash("metadata"),
         };
         state.AddAccount(account);
@@ -77,7 +78,7 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
         state.GetAccount(id, "account", 400);
         var returnUrl = p.Get("return_url");
         var query = returnUrl is null ? "" : "?return_url=" + Uri.EscapeDataString(returnUrl);
-        var now = StripeJson.Now();
+        var now = state.Clock.UnixNow;
         return new JsonObject
         {
             ["object"] = "account_link",
@@ -184,7 +185,7 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
             CustomerEmail = p.Get("customer_email"),
             Metadata = p.Hash("metadata"),
             LineItems = items,
-            Created = StripeJson.Now(),
+            Created = state.Clock.UnixNow,
         };
         state.AddSession(session);
         return state.Read(session.ToJson);

@@ -60,15 +60,39 @@ internal static class ControlEndpoints
             {
                 e.Latency = TimeSpan.FromMilliseconds(Num(b, "latencyMs") ?? 0);
             }
-            if (b.ContainsKey("writesPerSecond"))
+            if (b.ContainsKey("requestsPerSecond"))
             {
-                e.WritesPerSecond = (int?)Num(b, "writesPerSecond") is > 0 and var w ? w : null;
+                e.RequestsPerSecond = (int?)Num(b, "requestsPerSecond") is > 0 and var g ? g : null;
+            }
+            if (b.ContainsKey("endpointRequestsPerSecond"))
+            {
+                e.EndpointRequestsPerSecond = (int?)Num(b, "endpointRequestsPerSecond") is > 0 and var w ? w : null;
             }
             return Ok();
         }));
         c.MapPost("/webhook", async (HttpRequest r) => await WithBody(r, b =>
         {
             e.SetWebhook(Str(b, "url") is { } url ? new Uri(url) : null, Str(b, "secret") ?? e.Webhooks.Secret);
+            return Ok();
+        }));
+        c.MapPost("/connect_webhook", async (HttpRequest r) => await WithBody(r, b =>
+        {
+            e.SetConnectWebhook(Str(b, "url") is { } url ? new Uri(url) : null, Str(b, "secret") ?? e.Webhooks.ConnectSecret);
+            return Ok();
+        }));
+        c.MapPost("/cut", async (HttpRequest r) => await WithBody(r, b =>
+        {
+            e.CutNext(Str(b, "path") ?? "/v1/", (int?)Num(b, "count") ?? 1);
+            return Ok();
+        }));
+        c.MapPost("/time", async (HttpRequest r) => await WithBody(r, b =>
+        {
+            e.AdvanceTime(TimeSpan.FromSeconds(Num(b, "advanceSeconds") ?? 0));
+            return new JsonObject { ["now"] = e.Clock.UnixNow };
+        }));
+        c.MapPost("/pending_funds", async (HttpRequest r) => await WithBody(r, b =>
+        {
+            e.AddPendingFunds(Str(b, "currency") ?? "usd", Num(b, "amount") ?? throw ApiError.Missing("amount"), TimeSpan.FromSeconds(Num(b, "availableAfterSeconds") ?? 0));
             return Ok();
         }));
         c.MapPost("/accounts/{id}/complete_onboarding", (string id) => Json(() => { e.CompleteOnboarding(id); return Ok(); }));

@@ -28,38 +28,96 @@ internal sealed class TokenBucket
     {
         lock (_gate)
         {
-            if (_rate is not { } rate)
-            {
-                return true;
-            }
-            var now = Environment.TickCount64;
-            _tokens = Math.Min(rate, _tokens + (now - _lastTicks) * rate / 1000.0);
-            _lastTicks = now;
-            if (_tokens < 1)
+            if (!Refill())
             {
                 return false;
             }
-            _tokens -= 1;
+            if (_rate is not null)
+            {
+                _tokens -= 1;
+            }
             return true;
         }
     }
+
+    private bool Refill()
+    {
+        if (_rate is not { } rate)
+        {
+            return true;
+        }
+        var now = Environment.TickCount64;
+        _tokens = Math.Min(rate, _tokens + (now - _lastTicks) * rate / 1000.0);
+        _lastTicks = now;
+        return _tokens >= 1;
+    }
 }
 
-/// <summary>Errors queued by <c>FailNext</c>; each matching POST consumes one.</summary>
-internal sealed class FailureInjector
+/// <summary>
+/// Stripe's rate limiters: one global bucket for every request (reads included) and one bucket per
+/// endpoint. A refusal names its limiter as Stripe's <c>Stripe-Rate-Limited-Reason</c> header does.
+/// </summary>
+internal sealed class RateLimits
 {
     private readonly Lock _gate = new();
-    private readonly List<(string Prefix, int Remaining, ApiError Error)> _rules = [];
+    private readonly Dictionary<string, TokenBucket> _endpoints = new(StringComparer.Ordinal);
+    private int? _endpointRate;
 
-    public void Add(string prefix, int count, ApiError error)
+    public TokenBucket Global { get; } = new();
+
+    public int? EndpointRate
     {
-        lock (_gate)
+        get { lock (_gate) { return _endpointRate; } }
+        set
         {
-            _rules.Add((prefix, count, error));
+            lock (_gate)
+            {
+                _endpointRate = value;
+                _endpoints.Clear();
+            }
         }
     }
 
-    public ApiError? Take(string path)
+    /// <summary>Null when the request may go ahead (a token taken from both), else the limiter that refused.</summary>
+    public string? Check(string method, string path)
+    {
+        TokenBucket endpoint;
+        lock (_gate)
+        {
+            var name = Endpoint(method, path);
+            if (!_endpoints.TryGetValue(name, out endpoint!))
+            {
+                endpoint = _endpoints[name] = new TokenBucket { Rate = _endpointRate };
+            }
+        }
+        if (!endpoint.TryTake())
+        {
+            return "endpoint-rate";
+        }
+        return Global.TryTake() ? null : "global-rate";
+    }
+
+    /// <summary><c>POST /v1/transfers/tr_123/reversals</c> → <c>POST /v1/transfers/{id}/reversals</c>: one limit per operation, not per object.</summary>
+    public static string Endpoint(string method, string path) =>
+        method + " " + string.Join('/', path.Split('/').Select(part => part.Contains('_') && part.Length > 8 ? "{id}" : part));
+}
+
+/// <summary>Rules that each apply to the next <c>count</c> POSTs under a path prefix (injected errors, cut answers).</summary>
+internal sealed class CountedRules<T> where T : class
+{
+    private readonly Lock _gate = new();
+    private readonly List<(string Prefix, int Remaining, T Value)> _rules = [];
+
+    public void Add(string prefix, int count, T value)
+    {
+        lock (_gate)
+        {
+            _rules.Add((prefix, count, value));
+        }
+    }
+
+    /// <summary>The first matching rule's value, consuming one of its uses; null when none matches.</summary>
+    public T? Take(string path)
     {
         lock (_gate)
         {
@@ -77,7 +135,7 @@ internal sealed class FailureInjector
             {
                 _rules[index] = rule with { Remaining = rule.Remaining - 1 };
             }
-            return rule.Error;
+            return rule.Value;
         }
     }
 
@@ -168,17 +226,28 @@ internal sealed class HoldGate
 /// <summary>Stripe's idempotency: the first result per (API key, Idempotency-Key) is kept and replayed.</summary>
 internal sealed class IdempotencyStore
 {
-    internal sealed record Entry(string Method, string Path, string Fingerprint, TaskCompletionSource<ApiResult?> Result);
+    internal sealed record Entry(string Method, string Path, string Fingerprint, TaskCompletionSource<ApiResult?> Result, DateTimeOffset Created);
+
+    /// <summary>Stripe prunes keys once they are at least 24 hours old; a key used again after that executes afresh.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
     private readonly ConcurrentDictionary<(string ApiKey, string Key), Entry> _entries = new();
 
     /// <summary>The entry for the key; <paramref name="owner"/> is true when this request must execute it.</summary>
-    public Entry Begin(string apiKey, string key, string method, string path, string fingerprint, out bool owner)
+    public Entry Begin(string apiKey, string key, string method, string path, string fingerprint, DateTimeOffset now, out bool owner)
     {
-        var mine = new Entry(method, path, fingerprint, new(TaskCreationOptions.RunContinuationsAsynchronously));
-        var entry = _entries.GetOrAdd((apiKey, key), mine);
-        owner = ReferenceEquals(entry, mine);
-        return entry;
+        var mine = new Entry(method, path, fingerprint, new(TaskCreationOptions.RunContinuationsAsynchronously), now);
+        while (true)
+        {
+            var entry = _entries.GetOrAdd((apiKey, key), mine);
+            if (ReferenceEquals(entry, mine) || now - entry.Created < Lifetime || !entry.Result.Task.IsCompleted)
+            {
+                owner = ReferenceEquals(entry, mine);
+                return entry;
+            }
+            // Expired: forgotten, as if never used.
+            _entries.TryRemove(new KeyValuePair<(string, string), Entry>((apiKey, key), entry));
+        }
     }
 
     /// <summary>Stores the result, or (null) forgets the key so a retry executes afresh.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace LabelPlatform.StripeEmulator;
 
 /// <summary>Stripe's objects and the rules for creating them; one lock keeps every operation atomic.</summary>
@@ -7,7 +9,13 @@ public sealed class EmulatorState(EmulatorOptions options)
     private readonly Dictionary<string, EmulatedAccount> _accounts = [];
     private readonly List<EmulatedTransfer> _transfers = [];
     private readonly Dictionary<string, EmulatedCheckoutSession> _sessions = [];
-    private readonly Dictionary<string, long> _spent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _available = new(StringComparer.Ordinal);
+    private readonly List<PendingFunds> _pending = [];
+
+    private sealed record PendingFunds(string Currency, long Amount, long AvailableOn);
+
+    /// <summary>The emulated now; <see cref="EmulatedClock.Advance"/> makes pending funds available and idempotency keys expire.</summary>
+    public EmulatedClock Clock { get; } = new();
 
     public IReadOnlyList<EmulatedAccount> Accounts { get { lock (_gate) { return _accounts.Values.ToList(); } } }
     public IReadOnlyList<EmulatedTransfer> Transfers { get { lock (_gate) { return _transfers.ToList(); } } }
@@ -26,12 +34,57 @@ public sealed class EmulatorState(EmulatorOptions options)
     {
         lock (_gate)
         {
-            return StartingBalance(currency) - _spent.GetValueOrDefault(currency);
+            return Available(currency);
         }
     }
 
-    private long StartingBalance(string currency) =>
-        options.PlatformBalance.TryGetValue(currency, out var b) ? b : options.DefaultPlatformBalance;
+    /// <summary>Funds that reach the available balance at <paramref name="availableOn"/> (unix seconds, emulated time), as card payments do.</summary>
+    public void AddPendingFunds(string currency, long amount, long availableOn)
+    {
+        lock (_gate)
+        {
+            _pending.Add(new PendingFunds(currency.ToLowerInvariant(), amount, availableOn));
+        }
+    }
+
+    /// <summary>Stripe's balance object: available and pending per currency.</summary>
+    public JsonObject BalanceJson(bool livemode)
+    {
+        lock (_gate)
+        {
+            var now = Clock.UnixNow;
+            var currencies = options.PlatformBalance.Keys.Select(c => c.ToLowerInvariant())
+                .Concat(_available.Keys).Concat(_pending.Select(p => p.Currency)).DefaultIfEmpty("usd").Distinct().Order().ToList();
+            JsonArray Amounts(Func<string, long> amount) => new(currencies.Select(c => (JsonNode)new JsonObject
+            {
+                ["amount"] = amount(c),
+                ["currency"] = c,
+                ["source_types"] = new JsonObject { ["card"] = amount(c) },
+            }).ToArray());
+            return new JsonObject
+            {
+                ["object"] = "balance",
+                ["available"] = Amounts(Available),
+                ["pending"] = Amounts(c => _pending.Where(p => p.Currency == c && p.AvailableOn > now).Sum(p => p.Amount)),
+                ["livemode"] = livemode,
+            };
+        }
+    }
+
+    // Under the lock: pending funds whose day has come join the available balance first.
+    private long Available(string currency)
+    {
+        var now = Clock.UnixNow;
+        foreach (var due in _pending.Where(p => p.AvailableOn <= now).ToList())
+        {
+            _available[due.Currency] = AvailableBefore(due.Currency) + due.Amount;
+            _pending.Remove(due);
+        }
+        return AvailableBefore(currency);
+    }
+
+    private long AvailableBefore(string currency) => _available.TryGetValue(currency, out var a) ? a
+        : options.PlatformBalance.TryGetValue(currency, out var b) ? b : options.DefaultPlatformBalance;
 
     public void Reset()
     {
@@ -40,7 +93,9 @@ public sealed class EmulatorState(EmulatorOptions options)
             _accounts.Clear();
             _transfers.Clear();
             _sessions.Clear();
-            _spent.Clear();
+            _available.Clear();
+            _pending.Clear();
+            Clock.Reset();
         }
     }
 
@@ -88,12 +143,12 @@ public sealed class EmulatorState(EmulatorOptions options)
                     "Your destination account needs to have at least one of the following capabilities enabled: transfers, crypto_transfers, legacy_payments",
                     "destination");
             }
-            if (StartingBalance(currency) - _spent.GetValueOrDefault(currency) < amount)
+            if (Available(currency) < amount)
             {
                 throw ApiError.Invalid("balance_insufficient",
                     "You have insufficient available funds in your Stripe account. Try adding funds directly to your available balance by creating Charges using the 4000000000000077 test card.");
             }
-            _spent[currency] = _spent.GetValueOrDefault(currency) + amount;
+            _available[currency] = Available(currency) - amount;
             var transfer = new EmulatedTransfer
             {
                 Id = StripeJson.NewId("tr_"),
@@ -103,7 +158,7 @@ public sealed class EmulatorState(EmulatorOptions options)
                 Description = description,
                 TransferGroup = transferGroup,
                 Metadata = metadata,
-                Created = StripeJson.Now(),
+                Created = Clock.UnixNow,
                 IdempotencyKey = idempotencyKey,
             };
             _transfers.Add(transfer);
@@ -137,12 +192,12 @@ public sealed class EmulatorState(EmulatorOptions options)
                 TransferId = id,
                 Amount = value,
                 Currency = transfer.Currency,
-                Created = StripeJson.Now(),
+                Created = Clock.UnixNow,
                 Metadata = metadata ?? [],
             };
             transfer.AmountReversed += value;
             transfer.ReversalList.Add(reversal);
-            _spent[transfer.Currency] = _spent.GetValueOrDefault(transfer.Currency) - value;
+            _available[transfer.Currency] = Available(transfer.Currency) + value;
             return reversal;
         }
     }
@@ -218,6 +273,8 @@ public sealed class EmulatorState(EmulatorOptions options)
             session.Status = "complete";
             session.PaymentStatus = "paid";
             session.PaymentIntent = StripeJson.NewId("pi_");
+            // A card payment reaches the balance as pending and becomes available days later.
+            _pending.Add(new PendingFunds(session.Currency, session.AmountTotal, Clock.UnixNow + (long)options.FundsPendingFor.TotalSeconds));
             return true;
         }
     }

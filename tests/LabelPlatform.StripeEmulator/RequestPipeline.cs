@@ -32,14 +32,16 @@ internal sealed class RequestPipeline(StripeEmulator emulator, ApiHandlers handl
         }
 
         var isWrite = method == "POST";
-        if (isWrite && !emulator.Bucket.TryTake())
+        if (emulator.Limits.Check(method, path) is { } limiter)
         {
             emulator.Count(http429: 1);
             var limited = new ApiError(429, "rate_limit_error", "rate_limit",
                 "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests.");
+            context.Response.Headers["Stripe-Rate-Limited-Reason"] = limiter;
             await WriteAsync(context, limited.ToResult(), replayed: false);
             return;
         }
+        emulator.CountEndpoint(RateLimits.Endpoint(method, path));
         if (isWrite)
         {
             emulator.Count(writes: 1);
@@ -65,7 +67,7 @@ internal sealed class RequestPipeline(StripeEmulator emulator, ApiHandlers handl
 
         while (true)
         {
-            var entry = emulator.Idempotency.Begin(apiKey, idempotencyKey, method, path, form.Fingerprint(), out var owner);
+            var entry = emulator.Idempotency.Begin(apiKey, idempotencyKey, method, path, form.Fingerprint(), emulator.Clock.UtcNow, out var owner);
             if (owner)
             {
                 var result = handlers.Handle(method, path, form, idempotencyKey);
@@ -93,6 +95,11 @@ internal sealed class RequestPipeline(StripeEmulator emulator, ApiHandlers handl
 
     private async Task AnswerAsync(HttpContext context, string path, bool isWrite, ApiResult result)
     {
+        if (isWrite && result.Status < 400 && emulator.Cuts.Take(path) is not null)
+        {
+            await CutAsync(context, result);
+            return;
+        }
         if (isWrite && result.Status < 400 && emulator.Holds.Matches(path))
         {
             try
@@ -105,6 +112,23 @@ internal sealed class RequestPipeline(StripeEmulator emulator, ApiHandlers handl
             }
         }
         await WriteAsync(context, result, replayed: false);
+    }
+
+    /// <summary>A 200 whose body stops half way and whose connection is dropped, as a proxy or network failure leaves it.</summary>
+    private static async Task CutAsync(HttpContext context, ApiResult result)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(result.Body.ToJsonString());
+        context.Response.StatusCode = result.Status;
+        context.Response.ContentType = "application/json";
+        try
+        {
+            await context.Response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        context.Abort();
     }
 
     private static async Task WriteAsync(HttpContext context, ApiResult result, bool replayed)

@@ -24,29 +24,45 @@ public sealed class StripeEmulator : IAsyncDisposable
         Options = options;
         _app = app;
         State = new EmulatorState(options);
-        Webhooks = new WebhookSender(options);
+        Webhooks = new WebhookSender(options, State.Clock);
         Latency = options.Latency;
-        Bucket.Rate = options.WritesPerSecond;
-        _handlers = new ApiHandlers(State, Webhooks, () => BaseUrl);
+        Limits.Global.Rate = options.RequestsPerSecond;
+        Limits.EndpointRate = options.EndpointRequestsPerSecond;
+        _handlers = new ApiHandlers(State, Webhooks, () => BaseUrl, options.Livemode);
     }
 
     public EmulatorOptions Options { get; }
     public Uri BaseUrl { get; private set; } = null!;
     public EmulatorState State { get; }
     public WebhookSender Webhooks { get; }
-    internal TokenBucket Bucket { get; } = new();
-    internal FailureInjector Failures { get; } = new();
+    internal RateLimits Limits { get; } = new();
+    internal CountedRules<ApiError> Failures { get; } = new();
+    internal CountedRules<string> Cuts { get; } = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _endpointRequests = new(StringComparer.Ordinal);
     internal HoldGate Holds { get; } = new();
     internal IdempotencyStore Idempotency { get; } = new();
 
     public TimeSpan Latency { get; set; }
 
-    public int? WritesPerSecond
+    /// <summary>The global limit on every /v1 request, reads included; null = unlimited.</summary>
+    public int? RequestsPerSecond
     {
-        get => Bucket.Rate;
-        set => Bucket.Rate = value;
+        get => Limits.Global.Rate;
+        set => Limits.Global.Rate = value;
     }
 
+    /// <summary>The limit on each endpoint (e.g. <c>POST /v1/transfers</c>); null = unlimited.</summary>
+    public int? EndpointRequestsPerSecond
+    {
+        get => Limits.EndpointRate;
+        set => Limits.EndpointRate = value;
+    }
+
+    /// <summary>The emulated now (moved forward by <see cref="AdvanceTime"/>).</summary>
+    public EmulatedClock Clock => State.Clock;
+
+    /// <summary>Requests let through per endpoint (<c>POST /v1/transfers</c>, <c>GET /v1/balance</c>, …).</summary>
+    public IReadOnlyDictionary<string, long> EndpointRequests => new Dictionary<string, long>(_endpointRequests);
     public IReadOnlyList<EmulatedAccount> Accounts => State.Accounts;
     public IReadOnlyList<EmulatedTransfer> Transfers => State.Transfers;
     public IReadOnlyList<EmulatedCheckoutSession> CheckoutSessions => State.CheckoutSessions;
@@ -80,6 +96,11 @@ public sealed class StripeEmulator : IAsyncDisposable
         return emulator;
     }
 
+    /// <summary>The endpoint a request counts against: <c>POST /v1/transfers/tr_123/reversals</c> → <c>POST /v1/transfers/{id}/reversals</c>.</summary>
+    public static string EndpointOf(string method, string path) => RateLimits.Endpoint(method, path);
+
+    internal void CountEndpoint(string endpoint) => _endpointRequests.AddOrUpdate(endpoint, 1, (_, n) => n + 1);
+
     internal void Count(int requests = 0, int writes = 0, int http429 = 0, int replays = 0)
     {
         Interlocked.Add(ref _requests, requests);
@@ -91,6 +112,23 @@ public sealed class StripeEmulator : IAsyncDisposable
     /// <summary>The next <paramref name="count"/> POSTs under <paramref name="pathPrefix"/> fail with this error and create nothing.</summary>
     public void FailNext(string pathPrefix, int count, int status, string type, string? code, string message) =>
         Failures.Add(pathPrefix, count, new ApiError(status, type, code, message));
+
+    /// <summary>
+    /// The next <paramref name="count"/> POSTs under <paramref name="pathPrefix"/> execute (object made,
+    /// idempotent result kept), then answer 200 with half the body and drop the connection: the client
+    /// cannot know the outcome.
+    /// </summary>
+    public void CutNext(string pathPrefix, int count = 1) => Cuts.Add(pathPrefix, count, pathPrefix);
+
+    /// <summary>Moves emulated time on: idempotency keys older than 24 hours are forgotten, pending funds whose day came are available.</summary>
+    public void AdvanceTime(TimeSpan by) => State.Clock.Advance(by);
+
+    /// <summary>Funds on their way to the platform's balance (a card payment), available after <paramref name="availableAfter"/> of emulated time.</summary>
+    public void AddPendingFunds(string currency, long amount, TimeSpan availableAfter) =>
+        State.AddPendingFunds(currency, amount, State.Clock.UnixNow + (long)availableAfter.TotalSeconds);
+
+    /// <summary>Where events about connected accounts go, and the secret they are signed with.</summary>
+    public void SetConnectWebhook(Uri? url, string secret) => Webhooks.ConfigureConnect(url, secret);
 
     /// <summary>Matching POSTs commit their effect, then do not answer until <see cref="ReleaseHeld"/> or the client goes away.</summary>
     public void HoldAfterCommit(string pathPrefix) => Holds.Add(pathPrefix);
@@ -147,7 +185,9 @@ public sealed class StripeEmulator : IAsyncDisposable
     {
         ReleaseHeld();
         Failures.Clear();
+        Cuts.Clear();
         Idempotency.Clear();
+        _endpointRequests.Clear();
         State.Reset();
         Webhooks.Reset();
         Interlocked.Exchange(ref _requests, 0);

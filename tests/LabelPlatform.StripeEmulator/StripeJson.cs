@@ -10,8 +10,6 @@ internal static class StripeJson
     public static string NewId(string prefix, int length = 24) =>
         prefix + RandomNumberGenerator.GetString(Alphabet, length);
 
-    public static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
     public static JsonObject Map(IReadOnlyDictionary<string, string> values)
     {
         var result = new JsonObject();

@@ -5,8 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace LabelPlatform.StripeEmulator;
 
-/// <summary>Builds Stripe events, signs them as Stripe does and posts them to the webhook endpoint.</summary>
-public sealed class WebhookSender(EmulatorOptions options) : IDisposable
+/// <summary>
+/// Builds Stripe events, signs them as Stripe does and posts them: events about a connected account
+/// (<c>account</c> set) to the Connect endpoint with its secret, the rest to the platform's endpoint.
+/// </summary>
+public sealed class WebhookSender(EmulatorOptions options, EmulatedClock clock) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly List<EmulatedEvent> _events = [];
@@ -15,6 +18,8 @@ public sealed class WebhookSender(EmulatorOptions options) : IDisposable
 
     public Uri? Url { get; private set; } = options.WebhookUrl;
     public string Secret { get; private set; } = options.WebhookSecret;
+    public Uri? ConnectUrl { get; private set; } = options.ConnectWebhookUrl;
+    public string ConnectSecret { get; private set; } = options.ConnectWebhookSecret;
 
     public IReadOnlyList<EmulatedEvent> Events { get { lock (_events) { return _events.ToList(); } } }
 
@@ -27,6 +32,14 @@ public sealed class WebhookSender(EmulatorOptions options) : IDisposable
         Secret = secret;
     }
 
+    public void ConfigureConnect(Uri? url, string secret)
+    {
+        ConnectUrl = url;
+        ConnectSecret = secret;
+    }
+
+    private (Uri? Url, string Secret) EndpointFor(EmulatedEvent evt) => evt.Account is null ? (Url, Secret) : (ConnectUrl, ConnectSecret);
+
     public void Reset()
     {
         lock (_events)
@@ -38,14 +51,14 @@ public sealed class WebhookSender(EmulatorOptions options) : IDisposable
     /// <summary>Records an event without delivering it (for replays and out-of-order delivery).</summary>
     public EmulatedEvent Create(string type, JsonObject dataObject, string? account = null)
     {
-        var created = StripeJson.Now();
+        var created = clock.UnixNow;
         var json = new JsonObject
         {
             ["id"] = StripeJson.NewId("evt_"),
             ["object"] = "event",
             ["api_version"] = Stripe.StripeConfiguration.ApiVersion,
             ["created"] = created,
-            ["livemode"] = false,
+            ["livemode"] = options.Livemode,
             ["type"] = type,
             ["data"] = new JsonObject { ["object"] = dataObject },
             ["pending_webhooks"] = 1,
@@ -67,7 +80,7 @@ public sealed class WebhookSender(EmulatorOptions options) : IDisposable
     public EmulatedEvent Send(string type, JsonObject dataObject, string? account = null)
     {
         var evt = Create(type, dataObject, account);
-        if (Url is not null)
+        if (EndpointFor(evt).Url is not null)
         {
             Interlocked.Increment(ref _inFlight);
             _ = Task.Run(() => DeliverWithRetriesAsync(evt));
@@ -105,16 +118,18 @@ public sealed class WebhookSender(EmulatorOptions options) : IDisposable
     /// <summary>One delivery attempt now; the receiver's status code, or 0 when it could not be reached.</summary>
     public async Task<int> DeliverAsync(EmulatedEvent evt)
     {
-        if (Url is not { } url)
+        var (target, secret) = EndpointFor(evt);
+        if (target is not { } url)
         {
-            throw new InvalidOperationException("No webhook URL is configured.");
+            throw new InvalidOperationException(evt.Account is null ? "No webhook URL is configured." : "No Connect webhook URL is configured.");
         }
+        // Signed with real time: the receiver checks the timestamp against its own clock.
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(evt.Json, Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", SignatureHeader(evt.Json, Secret, timestamp));
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", SignatureHeader(evt.Json, secret, timestamp));
         request.Headers.UserAgent.ParseAdd("Stripe/1.0 (+https://stripe.com/docs/webhooks)");
         DeliveryAttempt attempt;
         try
