@@ -34,12 +34,14 @@ usage: bench/run.sh NAME
           BENCH_REVIEW_ANSWERS_PER_ITEM (8), BENCH_REVIEW_BATCHES ("1 16 64"),
           BENCH_REVIEW_THREADS (nproc), BENCH_REVIEW_COLD (1: also batch 64 without the copies),
           BENCH_REVIEW_ROUNDS (16).
-  settle  settlement of 10,000 payouts through the Stripe emulator (in-process, 20 ms latency, 100
-          writes/s): transfers/s against the limit, duplicate transfers, 429s; and reviewer
-          approvals/s with their ledger postings (batches of 50 decided by 8 reviewers at once).
-          Environment: BENCH_SETTLE_WORKERS (10000), BENCH_SETTLE_JOBS (8), BENCH_SETTLE_REVIEWERS (8),
-          BENCH_SETTLE_LATENCY_MS (20), BENCH_SETTLE_STRIPE_LIMIT (100), BENCH_SETTLE_PACE (99),
-          BENCH_SETTLE_PARALLELISM (16).
+  settle  settlement through the Stripe emulator (in-process, 20 ms latency) under Stripe's documented
+          limits: 10,000 payouts in live mode (100 requests/s, 25/s per endpoint), 2,000 in test
+          mode (25/s in all), 2,000 with half the funds pending; request rate against the binding
+          limit, duplicate transfers, 429s, wrongly failed payouts; and reviewer approvals/s with
+          their ledger postings (batches of 50 decided by 8 reviewers at once).
+          Environment: BENCH_SETTLE_WORKERS (10000), BENCH_SETTLE_TEST_WORKERS (2000),
+          BENCH_SETTLE_PENDING_WORKERS (2000), BENCH_SETTLE_JOBS (8), BENCH_SETTLE_REVIEWERS (8),
+          BENCH_SETTLE_LATENCY_MS (20), BENCH_SETTLE_PARALLELISM (16).
 USAGE
 }
 

@@ -88,8 +88,8 @@ switch (command)
             Jobs: options.GetInt("jobs", 8),
             Reviewers: options.GetInt("reviewers", 8),
             LatencyMs: options.GetInt("latency-ms", 20),
-            StripeLimit: options.GetInt("stripe-limit", 100),
-            Pace: options.GetDouble("pace", 99),
+            Mode: options.Get("mode"),
+            PendingShare: options.GetDouble("pending-share", 0),
             Parallelism: options.GetInt("parallelism", 16),
             StorageRoot: options.Get("storage")));
         break;

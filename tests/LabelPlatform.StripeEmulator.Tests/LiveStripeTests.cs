@@ -168,4 +168,31 @@ public sealed class LiveStripeTests : EmulatorTestBase
 
         Assert.True(JsonNode.Parse(evt.Json)!["livemode"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task RevokedKey_Every401IsApiKeyExpired_UntilRestored()
+    {
+        Emulator.RevokeKey();
+        var error = await Assert.ThrowsAsync<StripeException>(() => Client.V1.Balance.GetAsync());
+        Emulator.RestoreKey();
+        var balance = await Client.V1.Balance.GetAsync();
+
+        Assert.Equal((HttpStatusCode.Unauthorized, "api_key_expired"), (error.HttpStatusCode, error.StripeError.Code));
+        Assert.NotNull(balance);
+    }
+
+    [Fact]
+    public async Task CutNext_AlsoCutsReplays()
+    {
+        var account = await OnboardedAccountAsync();
+        Emulator.CutNext("/v1/transfers", 2);
+
+        var first = await Record.ExceptionAsync(() => TransferAsync(account.Id, 900, "payout:cut-twice"));
+        var replay = await Record.ExceptionAsync(() => TransferAsync(account.Id, 900, "payout:cut-twice"));
+        var third = await TransferAsync(account.Id, 900, "payout:cut-twice");
+
+        Assert.NotNull(first);
+        Assert.NotNull(replay);
+        Assert.Equal(Assert.Single(Emulator.Transfers).Id, third.Id);
+    }
 }

@@ -38,6 +38,14 @@ public sealed class EmulatorState(EmulatorOptions options)
         }
     }
 
+    public void SetAvailable(string currency, long amount)
+    {
+        lock (_gate)
+        {
+            _available[currency.ToLowerInvariant()] = amount;
+        }
+    }
+
     /// <summary>Funds that reach the available balance at <paramref name="availableOn"/> (unix seconds, emulated time), as card payments do.</summary>
     public void AddPendingFunds(string currency, long amount, long availableOn)
     {

@@ -22,6 +22,12 @@ internal sealed class RequestPipeline(StripeEmulator emulator, ApiHandlers handl
         }
 
         var apiKey = ApiKeyOf(request);
+        if (apiKey is not null && apiKey == emulator.Options.ApiKey && emulator.KeyRevoked)
+        {
+            var expired = new ApiError(401, "invalid_request_error", "api_key_expired", $"Expired API Key provided: {Redact(apiKey)}");
+            await WriteAsync(context, expired.ToResult(), replayed: false);
+            return;
+        }
         if (apiKey != emulator.Options.ApiKey)
         {
             var message = apiKey is null
@@ -87,6 +93,11 @@ internal sealed class RequestPipeline(StripeEmulator emulator, ApiHandlers handl
             if (await entry.Result.Task.WaitAsync(aborted) is { } stored)
             {
                 emulator.Count(replays: 1);
+                if (stored.Status < 400 && emulator.Cuts.Take(path) is not null)
+                {
+                    await CutAsync(context, stored);
+                    return;
+                }
                 await WriteAsync(context, stored, replayed: true);
                 return;
             }

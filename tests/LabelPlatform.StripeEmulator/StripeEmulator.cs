@@ -114,11 +114,21 @@ public sealed class StripeEmulator : IAsyncDisposable
         Failures.Add(pathPrefix, count, new ApiError(status, type, code, message));
 
     /// <summary>
-    /// The next <paramref name="count"/> POSTs under <paramref name="pathPrefix"/> execute (object made,
-    /// idempotent result kept), then answer 200 with half the body and drop the connection: the client
-    /// cannot know the outcome.
+    /// The next <paramref name="count"/> successful answers to POSTs under <paramref name="pathPrefix"/>
+    /// (first executions and idempotent replays alike; the object is made, the result kept) are cut: 200
+    /// with half the body, then the connection dropped. The client cannot know the outcome.
     /// </summary>
     public void CutNext(string pathPrefix, int count = 1) => Cuts.Add(pathPrefix, count, pathPrefix);
+
+    /// <summary>The API key is revoked (rolled in the Dashboard): every request with it gets 401 <c>api_key_expired</c> until <see cref="RestoreKey"/>.</summary>
+    public void RevokeKey() => KeyRevoked = true;
+
+    public void RestoreKey() => KeyRevoked = false;
+
+    internal bool KeyRevoked { get; private set; }
+
+    /// <summary>Sets the platform's available balance in a currency (pending funds are added with <see cref="AddPendingFunds"/>).</summary>
+    public void SetAvailableBalance(string currency, long amount) => State.SetAvailable(currency, amount);
 
     /// <summary>Moves emulated time on: idempotency keys older than 24 hours are forgotten, pending funds whose day came are available.</summary>
     public void AdvanceTime(TimeSpan by) => State.Clock.Advance(by);
@@ -129,6 +139,13 @@ public sealed class StripeEmulator : IAsyncDisposable
 
     /// <summary>Where events about connected accounts go, and the secret they are signed with.</summary>
     public void SetConnectWebhook(Uri? url, string secret) => Webhooks.ConfigureConnect(url, secret);
+
+    /// <summary>Forgets injected failures and cuts not yet used up.</summary>
+    public void ClearFaults()
+    {
+        Failures.Clear();
+        Cuts.Clear();
+    }
 
     /// <summary>Matching POSTs commit their effect, then do not answer until <see cref="ReleaseHeld"/> or the client goes away.</summary>
     public void HoldAfterCommit(string pathPrefix) => Holds.Add(pathPrefix);
@@ -186,6 +203,7 @@ public sealed class StripeEmulator : IAsyncDisposable
         ReleaseHeld();
         Failures.Clear();
         Cuts.Clear();
+        KeyRevoked = false;
         Idempotency.Clear();
         _endpointRequests.Clear();
         State.Reset();

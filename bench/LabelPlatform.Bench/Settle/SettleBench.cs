@@ -26,10 +26,10 @@ namespace LabelPlatform.Bench.Settle;
 /// <param name="Jobs">Jobs the answers are spread over (each job's escrow is one locked row).</param>
 /// <param name="Reviewers">Reviewers deciding batches at once.</param>
 /// <param name="LatencyMs">The emulator's latency on every Stripe call.</param>
-/// <param name="StripeLimit">The emulator's write limit (token bucket), writes/s.</param>
-/// <param name="Pace">Settlement's own pace (Billing:StripeWritesPerSecond), writes/s.</param>
+/// <param name="Mode">"live" or "test": the key's mode, and so Stripe's documented limits at the emulator and the product's own defaults.</param>
+/// <param name="PendingShare">The share of the payouts' money still pending at Stripe when settlement starts (available two emulated days later).</param>
 /// <param name="Parallelism">Billing:SettlementParallelism.</param>
-public sealed record SettlePlan(int Workers, int Jobs, int Reviewers, int LatencyMs, int StripeLimit, double Pace, int Parallelism, string StorageRoot);
+public sealed record SettlePlan(int Workers, int Jobs, int Reviewers, int LatencyMs, string Mode, double PendingShare, int Parallelism, string StorageRoot);
 
 /// <summary>
 /// Two measurements on one fresh database and an in-process Stripe emulator. First, approvals with
@@ -37,9 +37,12 @@ public sealed record SettlePlan(int Workers, int Jobs, int Reviewers, int Latenc
 /// product's largest size (<see cref="LabelPlatform.Review.Inference.ReviewOptions.MaxReviewBatchSize"/>)
 /// and decide them through <see cref="DecideReviewBatch"/>, which pays each approved answer (escrow →
 /// payable and fee) in the decision's transaction. Those earnings are the payable balances the second
-/// measurement settles: <see cref="SettlePayouts.RunAsync"/> to onboarded Connect accounts, paced just
-/// under the emulator's write limit. Duplicates (transfers per payout above one) and 429s are counted
-/// at the emulator.
+/// measurement settles: <see cref="SettlePayouts.RunAsync"/> to onboarded Connect accounts, with the
+/// emulator holding Stripe's documented limits for the key's mode (live: 100 requests/s in all, 25/s
+/// per endpoint; test: 25/s in all) and the product on its own defaults. Every request is counted at
+/// the emulator, reads included; duplicates (transfers per payout above one), 429s and payouts marked
+/// Failed (every account here is valid, so each one is wrong) too. With part of the funds pending, a
+/// second run after two emulated days pays the rest.
 /// </summary>
 public static class SettleBench
 {
@@ -54,12 +57,24 @@ public static class SettleBench
             await db.Database.MigrateAsync();
         }
 
-        await using var emulator = await StripeEmulator.StripeEmulator.StartAsync(new EmulatorOptions
+        var live = plan.Mode == "live";
+        var apiKey = live ? "sk_live_emulator" : "sk_test_emulator";
+        var emulatorOptions = new EmulatorOptions { ApiKey = apiKey, Latency = TimeSpan.FromMilliseconds(plan.LatencyMs) }.DocumentedLimits();
+        if (plan.PendingShare > 0)
         {
-            Latency = TimeSpan.FromMilliseconds(plan.LatencyMs),
-            WritesPerSecond = plan.StripeLimit,
-        });
-        using var host = await StartHostAsync(connectionString, plan, emulator.BaseUrl);
+            // Only what the payouts need is available; the rest arrives with the pending funds.
+            var owed = (long)plan.Workers * Price;
+            var pending = (long)(owed * plan.PendingShare);
+            emulatorOptions.PlatformBalance["usd"] = owed - pending;
+        }
+
+        await using var emulator = await StripeEmulator.StripeEmulator.StartAsync(emulatorOptions);
+        if (plan.PendingShare > 0)
+        {
+            emulator.AddPendingFunds("usd", (long)(plan.Workers * Price * plan.PendingShare) + Price, TimeSpan.FromDays(2));
+        }
+
+        using var host = await StartHostAsync(connectionString, plan, emulator.BaseUrl, apiKey);
         var services = host.Services;
         var dataSource = services.GetRequiredService<NpgsqlDataSource>();
 
@@ -92,31 +107,49 @@ public static class SettleBench
         Console.WriteLine($"Approvals: {approved:N0} in {batches:N0} batches of up to {LabelPlatform.Review.Inference.ReviewOptions.MaxReviewBatchSize} by {plan.Reviewers} reviewers at once in {approving.Elapsed.TotalSeconds:F1} s: {approvalsPerSecond:F0} approvals/s, each paid in its decision's transaction; {payable:N0} workers now due a payout");
         Measure.Print("settle_approvals", ("approvals", approved), ("batches", batches), ("seconds", approving.Elapsed.TotalSeconds), ("approvals_per_s", approvalsPerSecond));
 
-        // 2. Settlement.
+        // 2. Settlement: one run as the daily job makes it (payouts written down and sent at the same time).
         var settle = services.GetRequiredService<SettlePayouts>();
         var before = emulator.Stats;
+        var endpointsBefore = emulator.EndpointRequests;
         var total = Stopwatch.StartNew();
-        // One run as the daily job makes it: payouts are written down and sent at the same time.
         var result = await settle.RunAsync();
-        var started = result.Started;
         total.Stop();
         var after = emulator.Stats;
+        var seconds = total.Elapsed.TotalSeconds;
+
+        // The binding limiter: whichever of the global and the busiest endpoint's ran closest to its limit.
+        var global = (after.Requests - before.Requests - (after.Http429 - before.Http429)) / seconds / emulatorOptions.RequestsPerSecond!.Value;
+        var (busiest, busiestCount) = emulator.EndpointRequests.Select(e => (e.Key, Count: e.Value - endpointsBefore.GetValueOrDefault(e.Key))).MaxBy(e => e.Count);
+        var endpoint = busiestCount / seconds / emulatorOptions.EndpointRequestsPerSecond!.Value;
+        var rate = Math.Max(global, endpoint);
+        var binding = global >= endpoint ? $"global {emulatorOptions.RequestsPerSecond}/s" : $"{busiest} {emulatorOptions.EndpointRequestsPerSecond}/s";
         var transfers = after.TransfersCreated - before.TransfersCreated;
+        Console.WriteLine($"Settlement ({plan.Mode} mode): {result.Started:N0} payouts written down; {result.Paid:N0} paid, {result.Failed} failed, {result.WaitingForFunds:N0} waiting for funds, {result.StillPending - result.WaitingForFunds} left pending; {transfers:N0} transfers in {seconds:F1} s");
+        Console.WriteLine($"  {after.Requests - before.Requests:N0} requests to Stripe (reads included): {global:P0} of the global limit, {endpoint:P0} of {busiest}'s; binding: {binding}");
+
+        var second = 0;
+        if (plan.PendingShare > 0)
+        {
+            // Two days on, the pending funds are available: the next daily run pays those that waited.
+            emulator.AdvanceTime(TimeSpan.FromDays(2));
+            var later = await settle.RunAsync();
+            second = later.Paid;
+            Console.WriteLine($"  two days later: {later.Paid:N0} paid, {later.Failed} failed, {later.StillPending} still pending");
+        }
+
         var duplicates = emulator.Transfers.GroupBy(t => t.Metadata.GetValueOrDefault("payout_id") ?? t.Id).Sum(g => g.Count() - 1);
-        var perSecond = transfers / total.Elapsed.TotalSeconds;
+        var failedRows = await ScalarAsync(dataSource, "SELECT count(*) FROM payouts WHERE status = 'Failed'");
         var paidRows = await ScalarAsync(dataSource, "SELECT count(*) FROM payouts WHERE status = 'Paid'");
         var left = await ScalarAsync(dataSource, "SELECT count(*) FROM ledger_accounts WHERE kind IN ('WorkerPayable', 'PayoutsInTransit') AND balance <> 0");
-        Console.WriteLine($"Settlement: {started:N0} payouts written down and {result.Paid:N0} paid, {result.Failed} refused, {result.StillPending} left pending; {transfers:N0} transfers in {total.Elapsed.TotalSeconds:F1} s");
-        Console.WriteLine($"  {perSecond:F1} transfers/s against Stripe's {plan.StripeLimit}/s; pace {plan.Pace}/s, {plan.Parallelism} at once, {plan.LatencyMs} ms latency");
-        Console.WriteLine($"  {duplicates} duplicate transfers, {after.Http429 - before.Http429} answered 429, {after.Replays - before.Replays} idempotent replays; {paidRows:N0} payouts Paid; {left} payable or in-transit balances not zero");
-        Measure.Print("settle", ("payouts", started), ("paid", result.Paid), ("failed", result.Failed), ("pending", result.StillPending), ("transfers", transfers),
-            ("seconds", total.Elapsed.TotalSeconds), ("transfers_per_s", perSecond),
-            ("limit", plan.StripeLimit), ("rate_vs_limit", perSecond / plan.StripeLimit), ("duplicates", duplicates), ("http_429", after.Http429 - before.Http429),
-            ("balances_left", left), ("approvals_per_s", approvalsPerSecond));
+        Console.WriteLine($"  {duplicates} duplicate transfers, {emulator.Stats.Http429} answered 429, {emulator.Stats.Replays} idempotent replays; {paidRows:N0} payouts Paid, {failedRows} Failed (every account is valid: each is wrong); {left} payable or in-transit balances not zero");
+        Measure.Print("settle", ("mode", plan.Mode), ("payouts", result.Started), ("paid", result.Paid), ("failed", result.Failed), ("waiting", result.WaitingForFunds),
+            ("paid_later", second), ("transfers", transfers), ("requests", after.Requests - before.Requests), ("seconds", seconds),
+            ("rate_vs_limit", rate), ("global_vs_limit", global), ("endpoint_vs_limit", endpoint), ("duplicates", duplicates),
+            ("http_429", emulator.Stats.Http429), ("wrongly_failed", failedRows), ("paid_rows", paidRows), ("balances_left", left), ("approvals_per_s", approvalsPerSecond));
         _ = jobs;
     }
 
-    private static Task<IHost> StartHostAsync(string connectionString, SettlePlan plan, Uri stripe)
+    private static Task<IHost> StartHostAsync(string connectionString, SettlePlan plan, Uri stripe, string apiKey)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -124,10 +157,10 @@ public static class SettleBench
             ["Storage:Root"] = plan.StorageRoot,
             ["Review:Device"] = "cpu",
             ["Review:ReviewBatchSize"] = LabelPlatform.Review.Inference.ReviewOptions.MaxReviewBatchSize.ToString(CultureInfo.InvariantCulture),
-            ["Stripe:SecretKey"] = "sk_test_emulator",
+            ["Stripe:SecretKey"] = apiKey,
             ["Stripe:ApiBase"] = stripe.ToString().TrimEnd('/'),
             ["Stripe:WebhookSecret"] = "whsec_emulator",
-            ["Billing:StripeWritesPerSecond"] = plan.Pace.ToString(CultureInfo.InvariantCulture),
+            ["Stripe:ConnectWebhookSecret"] = "whsec_emulator_connect",
             ["Billing:SettlementParallelism"] = plan.Parallelism.ToString(CultureInfo.InvariantCulture),
         };
         return Review.ReviewHost.StartAsync(settings);

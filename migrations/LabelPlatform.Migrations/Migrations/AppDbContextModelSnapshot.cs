@@ -168,6 +168,50 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("sign_in_throttles", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Billing.Alerts.BillingAlert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DismissedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dismissed_at");
+
+                    b.Property<string>("DismissedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("dismissed_by");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("message");
+
+                    b.HasKey("Id")
+                        .HasName("pk_billing_alerts");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_billing_alerts_open")
+                        .HasFilter("dismissed_at IS NULL");
+
+                    b.ToTable("billing_alerts", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Billing.Funding.CheckoutSession", b =>
                 {
                     b.Property<string>("Id")
@@ -490,6 +534,12 @@ namespace LabelPlatform.Migrations.Migrations
                     b.Property<string>("WorkerId")
                         .HasColumnType("text")
                         .HasColumnName("worker_id");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character(2)")
+                        .HasColumnName("country")
+                        .IsFixedLength();
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -1,4 +1,5 @@
 using LabelPlatform.Accounts;
+using LabelPlatform.Billing.Alerts;
 using LabelPlatform.Billing.Funding;
 using LabelPlatform.Billing.Ledger;
 using LabelPlatform.Billing.Payouts;
@@ -59,6 +60,17 @@ internal static class BillingModel
             e.Property(a => a.StripeAccountId).HasMaxLength(100);
             e.HasIndex(a => a.StripeAccountId).IsUnique();
             e.Property(a => a.Requirements).HasMaxLength(1000);
+            e.Property(a => a.Country).HasMaxLength(2).IsFixedLength();
+        });
+
+        builder.Entity<BillingAlert>(e =>
+        {
+            e.ToTable("billing_alerts");
+            e.Property(a => a.Id).UseIdentityAlwaysColumn();
+            e.Property(a => a.Kind).HasMaxLength(50);
+            e.Property(a => a.Message).HasMaxLength(1000);
+            e.Property(a => a.DismissedBy).HasMaxLength(450);
+            e.HasIndex(a => a.CreatedAt).HasFilter("dismissed_at IS NULL").HasDatabaseName("ix_billing_alerts_open");
         });
 
         builder.Entity<Payout>(e =>

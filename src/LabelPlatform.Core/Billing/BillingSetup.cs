@@ -1,3 +1,4 @@
+using LabelPlatform.Billing.Alerts;
 using LabelPlatform.Billing.Escrow;
 using LabelPlatform.Billing.Funding;
 using LabelPlatform.Billing.Ledger;
@@ -17,15 +18,24 @@ public static class BillingSetup
     public static IHostApplicationBuilder AddBilling(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection(BillingOptions.Section));
-        builder.Services.Configure<StripeOptions>(builder.Configuration.GetSection(StripeOptions.Section));
-        builder.Services.AddHttpClient(nameof(StripeGateway), c => c.Timeout = TimeSpan.FromSeconds(30));
+        var production = builder.Environment.IsProduction();
+        builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section))
+            .Validate(o => !production || !o.IsConfigured || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && u.Scheme == "https",
+                "Stripe:PublicUrl must be this site's https address in production: Checkout and Connect onboarding send people back to it.")
+            .Validate(o => !production || !o.IsConfigured || (o.WebhookSecret.Length > 0 && o.ConnectWebhookSecret.Length > 0),
+                "Stripe:WebhookSecret and Stripe:ConnectWebhookSecret must both be set in production: without them no payment is credited and no worker becomes payable.")
+            .Validate(o => o.EndpointRequestsPerSecond > 0 && o.RequestsPerSecond is null or > 0, "Stripe's request limits must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<StripeRateLimiter>();
+        builder.Services.AddTransient<StripeRateLimitHandler>();
+        builder.Services.AddHttpClient(nameof(StripeGateway), c => c.Timeout = TimeSpan.FromSeconds(30)).AddHttpMessageHandler<StripeRateLimitHandler>();
         builder.Services.AddSingleton<IStripeGateway, StripeGateway>();
-        builder.Services.AddSingleton(sp => new StripeWritePacer(sp.GetRequiredService<IOptions<BillingOptions>>().Value.StripeWritesPerSecond));
         builder.Services.AddTransient<AddFunds>();
         builder.Services.AddTransient<CreditOrganisation>();
         builder.Services.AddTransient<PayBonus>();
         builder.Services.AddTransient<ConnectPayoutAccount>();
         builder.Services.AddTransient<RefreshPayoutAccount>();
+        builder.Services.AddTransient<RaiseBillingAlert>();
         builder.Services.AddTransient<SettlePayouts>();
         builder.Services.AddTransient<SettlementJob>();
         builder.Services.AddTransient<EscrowSweep>();

@@ -64,6 +64,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Billing.Webhooks.StripeEvent> StripeEvents => Set<Billing.Webhooks.StripeEvent>();
 
+    public DbSet<Billing.Alerts.BillingAlert> BillingAlerts => Set<Billing.Alerts.BillingAlert>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -13,17 +13,23 @@ public static class BillingApi
 {
     public const string WebhookPath = "/api/stripe/webhook";
 
+    /// <summary>Stripe's Connect endpoint: events about workers' connected accounts, signed with its own secret.</summary>
+    public const string ConnectWebhookPath = "/api/stripe/connect-webhook";
+
     public static void MapBillingApi(this IEndpointRouteBuilder app)
     {
         // Stripe signs the exact bytes it sends, so the body is read raw, before any model binding.
-        app.MapPost(WebhookPath, ReceiveWebhookAsync).AllowAnonymous().DisableAntiforgery();
+        app.MapPost(WebhookPath, (HttpRequest request, StripeWebhook webhook, CancellationToken ct) => ReceiveWebhookAsync(request, webhook, WebhookEndpoint.Platform, ct))
+            .AllowAnonymous().DisableAntiforgery();
+        app.MapPost(ConnectWebhookPath, (HttpRequest request, StripeWebhook webhook, CancellationToken ct) => ReceiveWebhookAsync(request, webhook, WebhookEndpoint.Connect, ct))
+            .AllowAnonymous().DisableAntiforgery();
         app.MapGet("/api/billing/statement.csv", ExportStatementAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher)).RequireRateLimiting(Security.RateLimits.Exports);
     }
 
     /// <summary>Stripe's event payloads are a few kilobytes; anything far larger is not Stripe and is refused unread.</summary>
     public const int MaxWebhookBytes = 512 * 1024;
 
-    private static async Task<IResult> ReceiveWebhookAsync(HttpRequest request, StripeWebhook webhook, CancellationToken ct)
+    private static async Task<IResult> ReceiveWebhookAsync(HttpRequest request, StripeWebhook webhook, WebhookEndpoint endpoint, CancellationToken ct)
     {
         var body = await ReadBoundedAsync(request, MaxWebhookBytes, ct);
         if (body is null)
@@ -32,7 +38,7 @@ public static class BillingApi
                 $"A Stripe event is at most {MaxWebhookBytes / 1024} KiB; this body is larger and was not read.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
         }
 
-        var result = await webhook.HandleAsync(body, request.Headers["Stripe-Signature"].ToString(), ct);
+        var result = await webhook.HandleAsync(body, request.Headers["Stripe-Signature"].ToString(), endpoint, ct);
         return result.IsSuccess
             ? TypedResults.Ok(new { received = true, outcome = result.Value.ToString() })
             : TypedResults.Problem(result.Error!.Message, statusCode: StatusCodes.Status400BadRequest, title: "Invalid Stripe signature");

@@ -109,15 +109,19 @@ public static class BillingData
         return $"t={t},v1={Convert.ToHexStringLower(mac)}";
     }
 
-    /// <summary>Delivers an event the emulator recorded to the app's webhook endpoint, signed; returns the HTTP status and body.</summary>
-    public static async Task<(int Status, string Body)> DeliverAsync(this BillingFactory factory, EmulatedEvent evt, string? signature = null)
+    /// <summary>
+    /// Delivers an event the emulator recorded as Stripe would: about a connected account to the app's
+    /// Connect endpoint signed with its secret, otherwise to the platform endpoint; returns the HTTP status and body.
+    /// </summary>
+    public static async Task<(int Status, string Body)> DeliverAsync(this BillingFactory factory, EmulatedEvent evt, string? signature = null, string? path = null)
     {
+        var connect = evt.Account is not null;
         using var client = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, LabelPlatform.Web.Api.BillingApi.WebhookPath)
+        using var request = new HttpRequestMessage(HttpMethod.Post, path ?? (connect ? LabelPlatform.Web.Api.BillingApi.ConnectWebhookPath : LabelPlatform.Web.Api.BillingApi.WebhookPath))
         {
             Content = new StringContent(evt.Json, Encoding.UTF8, "application/json"),
         };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? Sign(evt.Json));
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature ?? Sign(evt.Json, connect ? BillingFactory.ConnectWebhookSecret : BillingFactory.WebhookSecret));
         using var response = await client.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }

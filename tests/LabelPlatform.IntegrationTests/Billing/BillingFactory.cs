@@ -6,8 +6,8 @@ namespace LabelPlatform.IntegrationTests.Billing;
 
 /// <summary>
 /// The real web app on a fresh database with Stripe.net pointed at an in-process Stripe emulator:
-/// test-mode key, webhook secret and billing settings as in production, but settlement unthrottled
-/// (the emulator has no rate limit unless a test sets one) and retries fast.
+/// test-mode key, both webhook endpoints' secrets and billing settings as in production, but Stripe
+/// limits raised (the emulator has none unless a test sets them) and retries fast.
 /// </summary>
 public class BillingFactory : LabelPlatformFactory, IAsyncLifetime
 {
@@ -15,10 +15,15 @@ public class BillingFactory : LabelPlatformFactory, IAsyncLifetime
 
     public const string WebhookSecret = "whsec_emulator";
 
+    /// <summary>The platform endpoint's previous secret, still accepted while it is rolled.</summary>
+    public const string PreviousWebhookSecret = "whsec_rolled_out";
+
+    public const string ConnectWebhookSecret = "whsec_emulator_connect";
+
     public StripeEmulator.StripeEmulator Emulator { get; private set; } = null!;
 
     /// <summary>The emulator's options; a subclass may set latency or a write limit.</summary>
-    protected virtual EmulatorOptions EmulatorOptions => new() { WebhookSecret = WebhookSecret };
+    protected virtual EmulatorOptions EmulatorOptions => new() { WebhookSecret = WebhookSecret, ConnectWebhookSecret = ConnectWebhookSecret };
 
     public override async Task InitializeAsync()
     {
@@ -40,12 +45,14 @@ public class BillingFactory : LabelPlatformFactory, IAsyncLifetime
     {
         ["Stripe:SecretKey"] = SecretKey,
         ["Stripe:ApiBase"] = Emulator.BaseUrl.ToString().TrimEnd('/'),
-        ["Stripe:WebhookSecret"] = WebhookSecret,
+        ["Stripe:WebhookSecret"] = $"{WebhookSecret},{PreviousWebhookSecret}",
+        ["Stripe:ConnectWebhookSecret"] = ConnectWebhookSecret,
+        ["Stripe:RequestsPerSecond"] = "1000",
+        ["Stripe:EndpointRequestsPerSecond"] = "1000",
         ["Billing:FeePercent"] = "20",
         ["Billing:FeeMinimum"] = "1",
         ["Billing:PayoutMinimum"] = "500",
         ["Billing:SettlementParallelism"] = "4",
-        ["Billing:StripeWritesPerSecond"] = "1000",
         ["Billing:TransientAttempts"] = "4",
     };
 

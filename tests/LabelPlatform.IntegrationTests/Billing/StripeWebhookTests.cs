@@ -190,16 +190,80 @@ public class StripeWebhookTests(BillingFactory factory) : IClassFixture<BillingF
     public async Task Webhook_AccountUpdatedAfterOnboarding_EnablesPayouts()
     {
         var worker = (await factory.InsertWorkersAsync(1))[0];
-        var link = await factory.Services.GetRequiredService<ConnectPayoutAccount>().HandleAsync(worker.Id);
+        var link = await factory.Services.GetRequiredService<ConnectPayoutAccount>().HandleAsync(worker.Id, "DE");
         Assert.True(link.IsSuccess, link.Error?.Message);
         var account = await factory.ScalarAsync<string>("SELECT stripe_account_id FROM payout_accounts WHERE worker_id = $1", worker.Id);
         Assert.False(await factory.ScalarAsync<bool>("SELECT payouts_enabled FROM payout_accounts WHERE worker_id = $1", worker.Id));
 
         factory.Emulator.CompleteOnboarding(account);
-        var delivered = await factory.DeliverAsync(factory.Emulator.EventFor("account.updated", account));
+        var evt = factory.Emulator.EventFor("account.updated", account);
+        var atPlatformEndpoint = await factory.DeliverAsync(evt, BillingData.Sign(evt.Json, BillingFactory.ConnectWebhookSecret), LabelPlatform.Web.Api.BillingApi.WebhookPath);
+        Assert.Equal(400, atPlatformEndpoint.Status);
+        Assert.False(await factory.ScalarAsync<bool>("SELECT payouts_enabled FROM payout_accounts WHERE worker_id = $1", worker.Id));
+        var delivered = await factory.DeliverAsync(evt);
 
         Assert.Equal(200, delivered.Status);
         Assert.True(await factory.ScalarAsync<bool>("SELECT payouts_enabled FROM payout_accounts WHERE worker_id = $1", worker.Id));
+        var created = Assert.Single(factory.Emulator.Accounts, a => a.Id == account);
+        Assert.Equal(("DE", "DE"), (created.Country, await factory.ScalarAsync<string>("SELECT country FROM payout_accounts WHERE worker_id = $1", worker.Id)));
+        Assert.EndsWith("@example.test", created.Email, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectPayoutAccount_NoCountry_RefusedWithAMessageAndNoAccountMade()
+    {
+        var worker = (await factory.InsertWorkersAsync(1))[0];
+        var accounts = factory.Emulator.Accounts.Count;
+
+        var none = await factory.Services.GetRequiredService<ConnectPayoutAccount>().HandleAsync(worker.Id, null);
+        var unknown = await factory.Services.GetRequiredService<ConnectPayoutAccount>().HandleAsync(worker.Id, "XX");
+
+        Assert.Contains("country", none.Error!.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.False(unknown.IsSuccess);
+        Assert.Equal(accounts, factory.Emulator.Accounts.Count);
+    }
+
+    [Fact]
+    public async Task ConnectPayoutAccount_StripeDown_AMessageNotAnException()
+    {
+        var worker = (await factory.InsertWorkersAsync(1))[0];
+        factory.Emulator.FailNext("/v1/accounts", 1, 503, "api_error", null, "Service unavailable.");
+
+        var result = await factory.Services.GetRequiredService<ConnectPayoutAccount>().HandleAsync(worker.Id, "US");
+
+        Assert.False(result.IsSuccess);
+        Assert.Contains("try again", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Webhook_SecretBeingRolled_BothSecretsAccepted_OthersRefused()
+    {
+        var (organisation, _, paid) = await PaidCheckoutAsync(12_00);
+        var (other, _, second) = await PaidCheckoutAsync(13_00);
+
+        var wrong = await factory.DeliverAsync(paid, BillingData.Sign(paid.Json, "whsec_someone_else"));
+        var previous = await factory.DeliverAsync(paid, BillingData.Sign(paid.Json, BillingFactory.PreviousWebhookSecret));
+        var current = await factory.DeliverAsync(second);
+
+        Assert.Equal((400, 200, 200), (wrong.Status, previous.Status, current.Status));
+        Assert.Equal((12_00L, 13_00L), (await factory.FundsAsync(organisation), await factory.FundsAsync(other)));
+    }
+
+    [Fact]
+    public async Task Webhook_LiveModeEventAtATestModePlatform_AcknowledgedAndNotActedOn()
+    {
+        var (organisation, session, paid) = await PaidCheckoutAsync(20_00);
+        var live = paid.Json.Replace("\"livemode\":false", "\"livemode\":true", StringComparison.Ordinal).Replace(paid.Id, paid.Id + "live", StringComparison.Ordinal);
+        var liveEvent = new EmulatedEvent { Id = paid.Id + "live", Type = paid.Type, Json = live };
+
+        var delivered = await factory.DeliverAsync(liveEvent);
+
+        Assert.Equal(200, delivered.Status);
+        Assert.Contains("OtherMode", delivered.Body, StringComparison.Ordinal);
+        Assert.Equal(0, await factory.FundsAsync(organisation));
+        Assert.Equal("Open", await factory.ScalarAsync<string>("SELECT status FROM checkout_sessions WHERE id = $1", session));
+        Assert.Equal(200, (await factory.DeliverAsync(paid)).Status);
+        Assert.Equal(20_00, await factory.FundsAsync(organisation));
     }
 
     [Fact]

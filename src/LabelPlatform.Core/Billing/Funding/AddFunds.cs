@@ -30,9 +30,18 @@ public sealed class AddFunds(IDbContextFactory<AppDbContext> dbFactory, IStripeG
             return Error.Conflict("Card payments are not configured on this platform (Stripe:SecretKey). Ask an admin to credit your organisation.");
         }
 
-        var site = stripeOptions.Value.PublicUrl.TrimEnd('/');
-        var started = await stripe.CreateCheckoutAsync(organisationId, amount, currency,
-            $"{site}/billing?checkout={{CHECKOUT_SESSION_ID}}", $"{site}/billing?checkout=cancelled", $"checkout:{Guid.NewGuid()}", ct);
+        var site = stripeOptions.Value.SiteUrl;
+        CheckoutStarted started;
+        try
+        {
+            started = await stripe.CreateCheckoutAsync(organisationId, amount, currency,
+                $"{site}/billing?checkout={{CHECKOUT_SESSION_ID}}", $"{site}/billing?checkout=cancelled", $"checkout:{Guid.NewGuid()}", ct);
+        }
+        catch (Exception e) when (StripeErrors.IsStripeFailure(e) && !ct.IsCancellationRequested)
+        {
+            return StripeErrors.ForPerson(e, "starting your card payment");
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.CheckoutSessions.Add(new CheckoutSession
         {

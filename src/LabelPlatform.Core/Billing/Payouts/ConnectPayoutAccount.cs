@@ -8,17 +8,32 @@ namespace LabelPlatform.Billing.Payouts;
 
 /// <summary>
 /// A worker connects (or finishes connecting) a Stripe Connect Express account: the account is made
-/// once by API, and each call returns a fresh onboarding link, as Stripe's links are single-use.
+/// once by API, in the country the worker lives in (Stripe cannot move an account between countries)
+/// and with their email only when we know it, and each call returns a fresh onboarding link, as
+/// Stripe's links are single-use.
 /// </summary>
 public sealed class ConnectPayoutAccount(IDbContextFactory<AppDbContext> dbFactory, IStripeGateway stripe, IOptions<StripeOptions> stripeOptions, TimeProvider clock)
 {
-    public async Task<Result<string>> HandleAsync(string workerId, CancellationToken ct = default)
+    /// <param name="country">Where the worker lives (ISO 3166-1 alpha-2); needed for a new account, ignored once one exists.</param>
+    public async Task<Result<string>> HandleAsync(string workerId, string? country, CancellationToken ct = default)
     {
         if (!stripeOptions.Value.IsConfigured)
         {
             return Error.Conflict("Payouts are not configured on this platform yet (Stripe:SecretKey).");
         }
 
+        try
+        {
+            return await ConnectAsync(workerId, country?.Trim().ToUpperInvariant(), ct);
+        }
+        catch (Exception e) when (StripeErrors.IsStripeFailure(e) && !ct.IsCancellationRequested)
+        {
+            return StripeErrors.ForPerson(e, "opening your payout account");
+        }
+    }
+
+    private async Task<Result<string>> ConnectAsync(string workerId, string? country, CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var worker = await db.Users.SingleOrDefaultAsync(u => u.Id == workerId, ct);
         if (worker is null)
@@ -29,9 +44,14 @@ public sealed class ConnectPayoutAccount(IDbContextFactory<AppDbContext> dbFacto
         var account = await db.PayoutAccounts.SingleOrDefaultAsync(a => a.WorkerId == workerId, ct);
         if (account is null)
         {
-            // Keyed by the worker: two clicks make one Stripe account.
-            var created = await stripe.CreateExpressAccountAsync(worker.Email ?? "", $"account:{workerId}", ct);
-            account = new PayoutAccount { WorkerId = workerId, StripeAccountId = created.Id, CreatedAt = clock.GetUtcNow() };
+            if (country is null || !PayoutCountries.Names.ContainsKey(country))
+            {
+                return Error.Validation("Choose the country you live in: Stripe opens your payout account there, and it cannot be moved later.");
+            }
+
+            // Keyed by the worker and country: two clicks make one Stripe account.
+            var created = await stripe.CreateExpressAccountAsync(country, worker.Email, $"account:{workerId}:{country}", ct);
+            account = new PayoutAccount { WorkerId = workerId, StripeAccountId = created.Id, Country = country, CreatedAt = clock.GetUtcNow() };
             Apply(account, created, clock.GetUtcNow());
             db.PayoutAccounts.Add(account);
             try
@@ -45,7 +65,7 @@ public sealed class ConnectPayoutAccount(IDbContextFactory<AppDbContext> dbFacto
             }
         }
 
-        var site = stripeOptions.Value.PublicUrl.TrimEnd('/');
+        var site = stripeOptions.Value.SiteUrl;
         return await stripe.CreateOnboardingLinkAsync(account.StripeAccountId, $"{site}/work/earnings?connect=refresh", $"{site}/work/earnings?connect=done", ct);
     }
 

@@ -13,6 +13,9 @@ public sealed class PayoutAccount
     /// <summary>What Stripe still wants from the worker, as Stripe lists it; empty when nothing.</summary>
     public string Requirements { get; set; } = "";
 
+    /// <summary>The country the worker gave when connecting (ISO 3166-1 alpha-2): where Stripe opened the account.</summary>
+    public string? Country { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

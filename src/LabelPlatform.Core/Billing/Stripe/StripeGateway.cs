@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.CompilerServices;
 using global::Stripe;
 using Microsoft.Extensions.Options;
@@ -27,12 +26,13 @@ public sealed class StripeGateway : IStripeGateway
 
     private StripeClient Client => _lazyClient.Value;
 
-    public async Task<ConnectedAccount> CreateExpressAccountAsync(string email, string idempotencyKey, CancellationToken ct)
+    public async Task<ConnectedAccount> CreateExpressAccountAsync(string country, string? email, string idempotencyKey, CancellationToken ct)
     {
         var account = await new AccountService(Client).CreateAsync(new AccountCreateOptions
         {
             Type = "express",
-            Email = email,
+            Country = country,
+            Email = string.IsNullOrWhiteSpace(email) ? null : email,
             Capabilities = new AccountCapabilitiesOptions { Transfers = new AccountCapabilitiesTransfersOptions { Requested = true } },
         }, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
         return ToAccount(account);
@@ -62,31 +62,14 @@ public sealed class StripeGateway : IStripeGateway
                 Amount = amount,
                 Currency = currency.ToLowerInvariant(),
                 Destination = destination,
-                TransferGroup = $"payout_{payoutId:N}",
+                TransferGroup = TransferGroupOf(payoutId),
                 Metadata = new Dictionary<string, string> { ["payout_id"] = payoutId.ToString() },
             }, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
             return StripeOutcome.Made(transfer.Id);
         }
-        catch (StripeException e) when (IsTransient(e.HttpStatusCode))
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return new StripeOutcome(null, true, $"Stripe answered {(int)e.HttpStatusCode}: {e.StripeError?.Message ?? e.Message}");
-        }
-        catch (StripeException e) when (e.StripeError?.Type == "idempotency_error")
-        {
-            // Our own bug, not the worker's: never turn it into a refusal that returns the money.
-            throw new InvalidOperationException($"Payout {payoutId}: Stripe refused the idempotency key: {e.StripeError.Message}", e);
-        }
-        catch (StripeException e)
-        {
-            return new StripeOutcome(null, false, e.StripeError?.Message ?? e.Message);
-        }
-        catch (HttpRequestException e)
-        {
-            return new StripeOutcome(null, true, $"Stripe could not be reached: {e.Message}");
-        }
-        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            return new StripeOutcome(null, true, $"Stripe did not answer in time: {e.Message}");
+            return Classify(e);
         }
     }
 
@@ -121,12 +104,85 @@ public sealed class StripeGateway : IStripeGateway
         var options = new TransferListOptions { Limit = 100, Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime } };
         await foreach (var t in new TransferService(Client).ListAutoPagingAsync(options, cancellationToken: ct))
         {
-            var payoutId = t.Metadata is not null && t.Metadata.TryGetValue("payout_id", out var id) ? id : null;
-            yield return new StripeTransfer(t.Id, t.Amount, t.Currency.ToUpperInvariant(), t.DestinationId, t.AmountReversed, payoutId, new DateTimeOffset(t.Created, TimeSpan.Zero));
+            yield return ToTransfer(t);
         }
     }
 
-    private static bool IsTransient(HttpStatusCode status) => status == HttpStatusCode.TooManyRequests || (int)status >= 500 || status == HttpStatusCode.Conflict;
+    public async Task<StripeRead<PlatformBalance>> GetBalanceAsync(CancellationToken ct)
+    {
+        try
+        {
+            var balance = await new BalanceService(Client).GetAsync(cancellationToken: ct);
+            static IReadOnlyDictionary<string, long> PerCurrency(IEnumerable<BalanceAmount>? amounts) =>
+                (amounts ?? []).GroupBy(a => a.Currency.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.Sum(a => a.Amount));
+            return new(new PlatformBalance(PerCurrency(balance.Available), PerCurrency(balance.Pending)), StripeOutcome.Made("balance"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new(null, Classify(e));
+        }
+    }
+
+    public async Task<StripeRead<StripeTransfer>> FindPayoutTransferAsync(Guid payoutId, CancellationToken ct)
+    {
+        try
+        {
+            var page = await new TransferService(Client).ListAsync(new TransferListOptions { TransferGroup = TransferGroupOf(payoutId), Limit = 10 }, cancellationToken: ct);
+            var found = page.Data.FirstOrDefault(t => t.Metadata is not null && t.Metadata.TryGetValue("payout_id", out var id) && id == payoutId.ToString());
+            return new(found is null ? null : ToTransfer(found), StripeOutcome.Made(found?.Id ?? "none"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new(null, Classify(e));
+        }
+    }
+
+    /// <summary>One transfer group per payout, so its transfer can be found without the idempotency key.</summary>
+    public static string TransferGroupOf(Guid payoutId) => $"payout_{payoutId:N}";
+
+    // The worker's account is the cause: theirs to fix, and the payout fails (its money back to payable).
+    private static readonly HashSet<string> AccountCodes = new(StringComparer.Ordinal)
+    {
+        "insufficient_capabilities_for_transfer", "transfers_not_allowed", "account_closed", "payouts_not_allowed", "account_invalid",
+    };
+
+    /// <summary>What a failed call means (see <see cref="StripeOutcomeKind"/>); anything but a readable Stripe error is "unknown", never "refused".</summary>
+    public static StripeOutcome Classify(Exception exception)
+    {
+        if (exception is not StripeException e || e.StripeError is null || e.HttpStatusCode == 0)
+        {
+            var what = exception is TaskCanceledException ? "did not answer in time" : "gave no answer that could be read";
+            return new(null, StripeOutcomeKind.Unknown, $"Stripe {what} ({exception.GetType().Name}: {exception.Message})");
+        }
+
+        var status = (int)e.HttpStatusCode;
+        var error = e.StripeError;
+        var words = $"Stripe answered {status}{(error.Code is null ? "" : $" {error.Code}")}: {error.Message ?? e.Message}";
+        if (status is 429 or 409 or >= 500)
+        {
+            return new(null, StripeOutcomeKind.Unknown, words);
+        }
+        if (status is 401 or 403 || error.Type == "permission_error" || error.Code is "api_key_expired" or "platform_api_key_expired"
+            || (error.Code == "account_invalid" && error.Param is null or ""))
+        {
+            return new(null, StripeOutcomeKind.StopRun, words);
+        }
+        if (error.Code == "balance_insufficient")
+        {
+            return new(null, StripeOutcomeKind.BalanceInsufficient, words);
+        }
+        if (error.Param == "destination" || (error.Code is { } code && AccountCodes.Contains(code)))
+        {
+            return new(null, StripeOutcomeKind.RefusedForAccount, words);
+        }
+        return new(null, StripeOutcomeKind.Refused, words);
+    }
+
+    private static StripeTransfer ToTransfer(Transfer t)
+    {
+        var payoutId = t.Metadata is not null && t.Metadata.TryGetValue("payout_id", out var id) ? id : null;
+        return new StripeTransfer(t.Id, t.Amount, t.Currency.ToUpperInvariant(), t.DestinationId, t.AmountReversed, payoutId, new DateTimeOffset(t.Created, TimeSpan.Zero));
+    }
 
     private static ConnectedAccount ToAccount(Account account)
     {

@@ -15,6 +15,19 @@ public enum WebhookOutcome
 
     /// <summary>A type we do not act on, acknowledged so Stripe stops sending it.</summary>
     Ignored,
+
+    /// <summary>A test-mode event at a live platform (Stripe sends both to a live Connect endpoint) or the reverse: acknowledged, never acted on.</summary>
+    OtherMode,
+}
+
+/// <summary>Stripe's two kinds of webhook endpoint, each with its own signing secrets.</summary>
+public enum WebhookEndpoint
+{
+    /// <summary>Events about the platform's own account: checkout, transfers.</summary>
+    Platform,
+
+    /// <summary>Events about connected accounts (<c>account.updated</c>, their payouts, capabilities), sent only to a Connect endpoint.</summary>
+    Connect,
 }
 
 /// <summary>One event type's effect, run in the transaction that records the event as processed.</summary>
@@ -26,9 +39,10 @@ public interface IStripeEventHandler
 }
 
 /// <summary>
-/// The Stripe webhook: the signature is checked against the raw body (a bad one has no effect), then
-/// the event id is recorded and its handler runs in one transaction, so each event acts exactly once
-/// however often Stripe delivers it.
+/// The Stripe webhooks: the signature is checked against the raw body with the endpoint's secrets (a
+/// bad one has no effect; any listed secret will do, so a secret can be rolled without downtime), an
+/// event from the other mode is acknowledged and left alone, then the event id is recorded and its
+/// handler runs in one transaction, so each event acts exactly once however often Stripe delivers it.
 /// </summary>
 public sealed class StripeWebhook(
     NpgsqlDataSource dataSource,
@@ -39,18 +53,27 @@ public sealed class StripeWebhook(
 {
     private const string RecordSql = "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING";
 
-    public async Task<Result<WebhookOutcome>> HandleAsync(string body, string? signature, CancellationToken ct = default)
+    public async Task<Result<WebhookOutcome>> HandleAsync(string body, string? signature, WebhookEndpoint endpoint = WebhookEndpoint.Platform, CancellationToken ct = default)
     {
-        Event stripeEvent;
-        try
+        var o = options.Value;
+        var secrets = StripeOptions.SecretsIn(endpoint == WebhookEndpoint.Connect ? o.ConnectWebhookSecret : o.WebhookSecret);
+        if (secrets.Count == 0)
         {
-            // API version: events follow the account's version; our handlers read only fields every version has.
-            stripeEvent = EventUtility.ConstructEvent(body, signature ?? "", options.Value.WebhookSecret, throwOnApiVersionMismatch: false);
+            logger.LogError("Stripe {Endpoint} webhook received but no signing secret is configured", endpoint);
+            return new Error("not_configured", $"This platform has no signing secret for its {endpoint} webhook endpoint (Stripe:{(endpoint == WebhookEndpoint.Connect ? "ConnectWebhookSecret" : "WebhookSecret")}).");
         }
-        catch (StripeException e)
+
+        if (Verify(body, signature, secrets) is not { } stripeEvent)
         {
-            logger.LogWarning("Stripe webhook refused: {Reason}", e.Message);
-            return new Error("bad_signature", $"The Stripe-Signature header does not match this body: {e.Message}");
+            logger.LogWarning("Stripe {Endpoint} webhook refused: the signature matches none of its secrets", endpoint);
+            return new Error("bad_signature", "The Stripe-Signature header does not match this body with any of this endpoint's secrets.");
+        }
+
+        if (stripeEvent.Livemode != o.Livemode)
+        {
+            logger.LogInformation("Stripe event {EventId} ({Type}) is {Mode} but this platform runs {Ours}: acknowledged, not acted on",
+                stripeEvent.Id, stripeEvent.Type, stripeEvent.Livemode ? "live" : "test-mode", o.Livemode ? "live" : "in test mode");
+            return WebhookOutcome.OtherMode;
         }
 
         var handler = handlers.FirstOrDefault(h => h.EventType == stripeEvent.Type);
@@ -71,5 +94,23 @@ public sealed class StripeWebhook(
 
         await tx.CommitAsync(ct);
         return handler is null ? WebhookOutcome.Ignored : WebhookOutcome.Processed;
+    }
+
+    private static Event? Verify(string body, string? signature, IReadOnlyList<string> secrets)
+    {
+        foreach (var secret in secrets)
+        {
+            try
+            {
+                // API version: events follow the account's version; our handlers read only fields every version has.
+                return EventUtility.ConstructEvent(body, signature ?? "", secret, throwOnApiVersionMismatch: false);
+            }
+            catch (StripeException)
+            {
+                // Try the next secret; none matching is answered below.
+            }
+        }
+
+        return null;
     }
 }

@@ -13,6 +13,7 @@ public partial class Earnings
     private WorkerStatement? _statement;
     private bool _busy;
     private string? _connectError;
+    private string? _country;
 
     /// <summary>"done" or "refresh" when Stripe's onboarding sends the worker back.</summary>
     [SupplyParameterFromQuery(Name = "connect")] public string? Connect { get; set; }
@@ -56,7 +57,7 @@ public partial class Earnings
         _connectError = null;
         try
         {
-            var link = await ConnectAccount.HandleAsync((await CurrentUser.GetAsync()).UserId);
+            var link = await ConnectAccount.HandleAsync((await CurrentUser.GetAsync()).UserId, _country);
             if (!link.IsSuccess)
             {
                 _connectError = link.Error!.Message;
