@@ -40,6 +40,10 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         var worker = await app.SignedInPageAsync(AccountKind.Worker);
         await worker.GotoAsync("/work/earnings");
         await Assertions.Expect(worker.Locator(".lp-payout-rules")).ToContainTextAsync("Settlement runs daily");
+        await Assertions.Expect(worker.GetByRole(AriaRole.Button, new() { Name = "Connect payout account" })).ToBeDisabledAsync();
+        await worker.GetByRole(AriaRole.Combobox, new() { Name = "Country you live in" }).ClickAsync();
+        await worker.GetByRole(AriaRole.Option, new() { Name = "Germany" }).ClickAsync();
+        await Assertions.Expect(worker.GetByRole(AriaRole.Option, new() { Name = "Germany" })).ToHaveCountAsync(0);
         await worker.GetByRole(AriaRole.Button, new() { Name = "Connect payout account" }).ClickAsync();
 
         await Assertions.Expect(worker).ToHaveURLAsync(new Regex("^" + Regex.Escape($"{app.Stripe.BaseUrl}connect/onboarding/")));
@@ -48,6 +52,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await Assertions.Expect(worker).ToHaveURLAsync($"{app.BaseUrl}/work/earnings?connect=done");
         await Assertions.Expect(worker.Locator(".lp-payouts-enabled")).ToContainTextAsync("Payouts enabled");
         await Assertions.Expect(worker.GetByRole(AriaRole.Button, new() { Name = "Connect payout account" })).ToHaveCountAsync(0);
+        Assert.Contains(app.Stripe.Accounts, a => a.Country == "DE" && a.Onboarded);
         await SaveScreenshotAsync(worker, "earnings.png");
     }
 

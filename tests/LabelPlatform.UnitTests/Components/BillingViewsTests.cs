@@ -88,6 +88,9 @@ public class BillingViewsTests : ComponentTestContext
     {
         var clicks = 0;
         var panel = Render<PayoutAccountPanel>(p => p.Add(x => x.PayoutMinimum, 500).Add(x => x.OnConnect, () => clicks++));
+        Assert.True(panel.Find("button.lp-connect").HasAttribute("disabled"), "no account can be opened before the worker says where they live");
+        Assert.Contains("Country you live in", panel.Find(".lp-payout-country").TextContent);
+        panel.Render(p => p.Add(x => x.Country, "DE"));
 
         panel.Find("button.lp-connect").Click();
 
@@ -95,6 +98,54 @@ public class BillingViewsTests : ComponentTestContext
         Assert.Contains("Connect payout account", panel.Find("button.lp-connect").TextContent);
         Assert.Contains("Settlement runs daily", panel.Find(".lp-payout-rules").TextContent);
         Assert.Contains("reaches 5.00 in a currency", panel.Find(".lp-payout-rules").TextContent);
+    }
+
+    [Fact]
+    public void WorkerStatement_BonusNotesAndWaitingPayouts_ReadForTheWorker()
+    {
+        var statement = new WorkerStatement(
+            [new WorkerBalance("USD", 0, 0, 1_500, 0)],
+            [],
+            [
+                new PayoutLine(Guid.NewGuid(), Noon, "USD", 1_000, 0, "Pending", null, "Waiting for the platform's Stripe balance: 3.00 USD available, 900.00 USD still pending. Sent once funds are available."),
+                new PayoutLine(Guid.NewGuid(), Noon, "USD", 500, 0, "Pending", null, "Stripe gave no answer that could be read (HttpIOException: cut)"),
+            ],
+            true, true, "")
+        {
+            Bonuses = [new BonusLine(Noon, "Cats", "USD", 250, "Thanks for the careful boxes!"), new BonusLine(Noon, "", "USD", 100, "Bonus")],
+        };
+
+        var view = Render<WorkerStatementView>(p => p.Add(v => v.Statement, statement));
+
+        var details = view.FindAll(".lp-payout-details").Select(d => d.TextContent.Trim()).ToList();
+        Assert.StartsWith("Waiting for the platform's funds to clear at Stripe", details[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("900.00", details[0], StringComparison.Ordinal);
+        Assert.StartsWith("Stripe did not confirm this payout yet", details[1], StringComparison.Ordinal);
+        var bonuses = view.FindAll(".lp-bonus");
+        Assert.Equal(2, bonuses.Count);
+        Assert.Contains("2.50 USD for Cats", Text(bonuses[0]));
+        Assert.Equal("“Thanks for the careful boxes!”", view.Find(".lp-bonus-note").TextContent.Trim());
+        Assert.Contains("1.00 USD for your work", Text(bonuses[1]));
+    }
+
+    [Fact]
+    public void BillingAlerts_ShowEachWithItsTitle_DismissSaysWhich()
+    {
+        long? dismissed = null;
+        var alerts = new List<LabelPlatform.Billing.Alerts.BillingAlert>
+        {
+            new() { Id = 7, Kind = LabelPlatform.Billing.Alerts.BillingAlertKinds.SettlementStopped, Message = "Settlement stopped: Stripe answered 401 api_key_expired", CreatedAt = Noon },
+            new() { Id = 8, Kind = LabelPlatform.Billing.Alerts.BillingAlertKinds.FundsPending, Message = "3 payout(s) wait", CreatedAt = Noon },
+        };
+
+        var view = Render<BillingAlertsView>(p => p.Add(v => v.Alerts, alerts).Add(v => v.OnDismiss, id => dismissed = id));
+        view.FindAll(".lp-billing-alert button")[1].Click();
+
+        Assert.Equal(["settlement_stopped", "funds_pending"], view.FindAll(".lp-billing-alert").Select(a => a.GetAttribute("data-kind")));
+        Assert.Contains("Settlement stopped", Text(view.FindAll(".lp-billing-alert")[0]));
+        Assert.Contains("Payouts wait for funds", Text(view.FindAll(".lp-billing-alert")[1]));
+        Assert.Equal(8, dismissed);
+        Assert.Empty(Render<BillingAlertsView>().FindAll(".lp-billing-alerts"));
     }
 
     [Fact]

@@ -10,7 +10,13 @@ public sealed record EarningLine(DateOnly Day, Guid? JobId, string JobName, stri
 
 public sealed record PayoutLine(Guid Id, DateTimeOffset CreatedAt, string Currency, long Amount, long AmountReversed, string Status, string? TransferId, string? FailureReason);
 
-public sealed record WorkerStatement(IReadOnlyList<WorkerBalance> Balances, IReadOnlyList<EarningLine> Earnings, IReadOnlyList<PayoutLine> Payouts, bool PayoutAccountConnected, bool PayoutsEnabled, string Requirements);
+/// <summary>A bonus a researcher paid, with the note they wrote to the worker.</summary>
+public sealed record BonusLine(DateTimeOffset At, string JobName, string Currency, long Amount, string Note);
+
+public sealed record WorkerStatement(IReadOnlyList<WorkerBalance> Balances, IReadOnlyList<EarningLine> Earnings, IReadOnlyList<PayoutLine> Payouts, bool PayoutAccountConnected, bool PayoutsEnabled, string Requirements)
+{
+    public IReadOnlyList<BonusLine> Bonuses { get; init; } = [];
+}
 
 public sealed record OrganisationBalance(string Currency, long Available, long Funded, long Escrowed, long Spent, long Fees, long Refunded);
 
@@ -52,6 +58,16 @@ public sealed class BillingStatements(NpgsqlDataSource dataSource)
         GROUP BY 1, 2, 3, 4, 5
         ORDER BY 1 DESC, 3
         LIMIT 500
+        """;
+
+    private const string WorkerBonusesSql = """
+        SELECT t.created_at, coalesce(j.name, ''), t.currency, e.amount, t.memo
+        FROM ledger_transactions t
+        JOIN ledger_entries e ON e.transaction_id = t.id AND e.account_id = md5('WorkerPayable:' || $1 || ':' || t.currency)::uuid
+        LEFT JOIN jobs j ON j.id = t.job_id
+        WHERE t.worker_id = $1 AND t.kind = 'Bonus'
+        ORDER BY t.created_at DESC
+        LIMIT 50
         """;
 
     private const string PayoutsSql = """
@@ -103,8 +119,13 @@ public sealed class BillingStatements(NpgsqlDataSource dataSource)
         var payouts = await ReadAsync(connection, PayoutsSql, r => new PayoutLine(
             r.GetGuid(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetString(5),
             r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7)), ct, workerId);
+        var bonuses = await ReadAsync(connection, WorkerBonusesSql, r => new BonusLine(
+            r.GetFieldValue<DateTimeOffset>(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetString(4)), ct, workerId);
         var account = await ReadAsync(connection, PayoutAccountSql, r => (Enabled: r.GetBoolean(0), Requirements: r.GetString(1)), ct, workerId);
-        return new WorkerStatement(balances, earnings, payouts, account.Count > 0, account.Count > 0 && account[0].Enabled, account.Count > 0 ? account[0].Requirements : "");
+        return new WorkerStatement(balances, earnings, payouts, account.Count > 0, account.Count > 0 && account[0].Enabled, account.Count > 0 ? account[0].Requirements : "")
+        {
+            Bonuses = bonuses,
+        };
     }
 
     public async Task<OrganisationStatement> ForOrganisationAsync(Guid organisationId, int lines = 200, CancellationToken ct = default)

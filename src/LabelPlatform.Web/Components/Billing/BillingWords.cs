@@ -37,6 +37,22 @@ public static class BillingWords
         _ => status,
     };
 
+    /// <summary>
+    /// Why a payout is where it is, as its worker reads it: the platform's own conditions (its Stripe
+    /// balance, an admin's check) are said plainly without the platform's figures; Stripe's words about
+    /// the worker's account are theirs to act on.
+    /// </summary>
+    public static string? PayoutDetail(string status, string? reason) => (status, reason) switch
+    {
+        (_, null) => null,
+        ("Pending", var r) when r.StartsWith("Waiting for the platform's Stripe balance", StringComparison.Ordinal) =>
+            "Waiting for the platform's funds to clear at Stripe (card payments take a few days); sent automatically once they have. Nothing to do on your side.",
+        ("Pending", var r) when r.StartsWith("Held for an admin", StringComparison.Ordinal) =>
+            "Held for a check by the platform; nothing to do on your side.",
+        ("Pending", _) => "Stripe did not confirm this payout yet; it is checked and sent again automatically.",
+        (_, var r) => r,
+    };
+
     /// <summary>Signed amounts read as money in or out: "+20.00 USD", "-3.00 USD".</summary>
     public static string Signed(long minor, string currency) => (minor > 0 ? "+" : "") + MoneyFormat.Format(minor, currency);
 

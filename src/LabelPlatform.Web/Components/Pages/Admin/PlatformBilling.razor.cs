@@ -19,6 +19,7 @@ public partial class PlatformBilling
 
     private SettlementToday? _today;
     private List<AdminPayoutRow> _payouts = [];
+    private List<LabelPlatform.Billing.Alerts.BillingAlert> _alerts = [];
     private bool _settling;
     private string? _settleMessage;
     private DateTimeOffset _watchUntil;
@@ -34,6 +35,8 @@ public partial class PlatformBilling
     [Inject] private Reconciliation Reconciliation { get; set; } = default!;
 
     [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    [Inject] private LabelPlatform.Web.Components.Shared.CurrentUser CurrentUser { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -51,6 +54,7 @@ public partial class PlatformBilling
         var counts = await db.Payouts.Where(p => p.CreatedAt >= midnight).GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
         int Count(PayoutStatus status) => counts.Where(c => c.Key == status).Sum(c => c.Count);
         _today = new SettlementToday(counts.Sum(c => c.Count), Count(PayoutStatus.Paid), Count(PayoutStatus.Failed), Count(PayoutStatus.Pending));
+        _alerts = await db.BillingAlerts.AsNoTracking().Where(a => a.DismissedAt == null).OrderByDescending(a => a.CreatedAt).Take(20).ToListAsync();
         _payouts = await db.Payouts.AsNoTracking()
             .OrderByDescending(p => p.CreatedAt)
             .Take(50)
@@ -58,6 +62,18 @@ public partial class PlatformBilling
             .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new AdminPayoutRow(
                 x.p.CreatedAt, u == null ? x.p.WorkerId : u.Email ?? x.p.WorkerId, x.p.Amount, x.p.Currency, x.p.Status.ToString(), x.p.StripeTransferId, x.p.FailureReason))
             .ToListAsync();
+    }
+
+    private async Task DismissAsync(long id)
+    {
+        var admin = (await CurrentUser.GetAsync()).UserId;
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            await db.BillingAlerts.Where(a => a.Id == id && a.DismissedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.DismissedAt, Clock.GetUtcNow()).SetProperty(a => a.DismissedBy, admin));
+        }
+
+        await LoadPayoutsAsync();
     }
 
     private void SettleNow()
