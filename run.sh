@@ -54,10 +54,11 @@ export Stripe__PublicUrl="http://localhost:$web_port"
 # checkout and onboarding pages stand in for Stripe's. It keeps nothing when stopped.
 stripe_port=""
 if [ -n "${STRIPE_SECRET_KEY:-}" ]; then
-  export Stripe__SecretKey="$STRIPE_SECRET_KEY" Stripe__WebhookSecret="${STRIPE_WEBHOOK_SECRET:-}"
+  export Stripe__SecretKey="$STRIPE_SECRET_KEY" Stripe__WebhookSecret="${STRIPE_WEBHOOK_SECRET:-}" Stripe__ConnectWebhookSecret="${STRIPE_CONNECT_WEBHOOK_SECRET:-}"
 else
   stripe_port=$(free_port 12111)
-  export Stripe__SecretKey=sk_test_emulator Stripe__WebhookSecret=whsec_emulator Stripe__ApiBase="http://127.0.0.1:$stripe_port"
+  export Stripe__SecretKey=sk_test_emulator Stripe__WebhookSecret=whsec_emulator Stripe__ConnectWebhookSecret=whsec_emulator_connect \
+    Stripe__ApiBase="http://127.0.0.1:$stripe_port"
 fi
 # A local demo over plain http: cookies cannot require https here. Put TLS in front in production.
 export Auth__RequireSecureCookies=false
@@ -86,7 +87,8 @@ payments="Stripe test mode"
 if [ -n "$stripe_port" ]; then
   payments="the local Stripe emulator at http://127.0.0.1:$stripe_port"
   dotnet "$emulator_dll" --port "$stripe_port" --api-key sk_test_emulator --webhook-secret whsec_emulator \
-    --webhook-url "http://localhost:$web_port/api/stripe/webhook" >.data/stripe-emulator.log 2>&1 &
+    --webhook-url "http://localhost:$web_port/api/stripe/webhook" --connect-webhook-secret whsec_emulator_connect \
+    --connect-webhook-url "http://localhost:$web_port/api/stripe/connect-webhook" >.data/stripe-emulator.log 2>&1 &
   pids+=($!)
   echo "Stripe emulator: http://127.0.0.1:$stripe_port (log: .data/stripe-emulator.log)"
 fi

@@ -161,6 +161,7 @@ public static class SettleBench
             ["Stripe:ApiBase"] = stripe.ToString().TrimEnd('/'),
             ["Stripe:WebhookSecret"] = "whsec_emulator",
             ["Stripe:ConnectWebhookSecret"] = "whsec_emulator_connect",
+            ["Stripe:PublicUrl"] = "https://bench.labelplatform.test",
             ["Billing:SettlementParallelism"] = plan.Parallelism.ToString(CultureInfo.InvariantCulture),
         };
         return Review.ReviewHost.StartAsync(settings);

@@ -20,8 +20,8 @@ public static class BillingSetup
         builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection(BillingOptions.Section));
         var production = builder.Environment.IsProduction();
         builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section))
-            .Validate(o => !production || !o.IsConfigured || Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && u.Scheme == "https",
-                "Stripe:PublicUrl must be this site's https address in production: Checkout and Connect onboarding send people back to it.")
+            .Validate(o => !production || !o.IsConfigured || (Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && (u.Scheme == "https" || (!o.Livemode && u.Scheme == "http"))),
+                "Stripe:PublicUrl must be this site's public address in production (https with a live key): Checkout and Connect onboarding send people back to it.")
             .Validate(o => !production || !o.IsConfigured || (o.WebhookSecret.Length > 0 && o.ConnectWebhookSecret.Length > 0),
                 "Stripe:WebhookSecret and Stripe:ConnectWebhookSecret must both be set in production: without them no payment is credited and no worker becomes payable.")
             .Validate(o => o.EndpointRequestsPerSecond > 0 && o.RequestsPerSecond is null or > 0, "Stripe's request limits must be positive.")
