@@ -50,17 +50,18 @@ bench_settle() {
     return 1
   fi
 
-  local sum_duplicates=0 sum_429=0 sum_failed=0 line
+  local sum_duplicates=0 sum_429=0 sum_failed=0 line names=(live test pending) i=0
   echo
   for line in "$live" "$test" "$pending"; do
-    printf '%-10s %6s payouts in %6s s: paid %s, waiting for funds %s then paid %s; %s requests; rate vs binding limit %.2f (global %.2f, busiest endpoint %.2f); duplicates %s, 429s %s, failed %s\n' \
-      "$(measure_field "$line" mode)" "$(measure_field "$line" payouts)" "$(measure_field "$line" seconds)" "$(measure_field "$line" paid)" \
+    printf '%-8s %-5s %6s payouts in %6s s: paid %s, waiting for funds %s then paid %s; %s requests; rate vs binding limit %.2f (global %.2f, busiest endpoint %.2f); duplicates %s, 429s %s, failed %s\n' \
+      "${names[$i]}" "$(measure_field "$line" mode)" "$(measure_field "$line" payouts)" "$(measure_field "$line" seconds)" "$(measure_field "$line" paid)" \
       "$(measure_field "$line" waiting)" "$(measure_field "$line" paid_later)" "$(measure_field "$line" requests)" "$(measure_field "$line" rate_vs_limit)" \
       "$(measure_field "$line" global_vs_limit)" "$(measure_field "$line" endpoint_vs_limit)" "$(measure_field "$line" duplicates)" \
       "$(measure_field "$line" http_429)" "$(measure_field "$line" wrongly_failed)"
     sum_duplicates=$((sum_duplicates + $(measure_field "$line" duplicates)))
     sum_429=$((sum_429 + $(measure_field "$line" http_429)))
     sum_failed=$((sum_failed + $(measure_field "$line" wrongly_failed)))
+    i=$((i + 1))
   done
   printf '%-44s %s\n' "approvals/s (reviewer batches, paid in-tx)" "$(measure_field "$approvals" approvals_per_s) ($(measure_field "$approvals" batches) batches by $reviewers reviewers)"
   echo "load average before the runs: $load_before, at the end: $load_after; took $((SECONDS - started)) s"
