@@ -20,6 +20,9 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
                 ("GET", ["v1", "transfers", var id]) => state.Read(() => state.GetTransfer(id).ToJson()),
                 ("POST", ["v1", "transfers", var id, "reversals"]) => CreateReversal(id, p),
                 ("GET", ["v1", "balance"]) => state.BalanceJson(livemode),
+                ("POST", ["v1", "refunds"]) => CreateRefund(p),
+                ("GET", ["v1", "refunds"]) => ListRefunds(p),
+                ("GET", ["v1", "refunds", var id]) => state.Read(() => state.GetRefund(id).ToJson()),
                 ("POST", ["v1", "checkout", "sessions"]) => CreateCheckoutSession(p),
                 ("GET", ["v1", "checkout", "sessions", var id]) => state.Read(() => state.GetSession(id).ToJson()),
                 _ => throw ApiError.Invalid("resource_missing",
@@ -142,6 +145,22 @@ internal sealed class ApiHandlers(EmulatorState state, WebhookSender webhooks, F
         var transfer = state.Read(() => state.GetTransfer(transferId).ToJson());
         webhooks.Send("transfer.reversed", transfer);
         return reversal;
+    }
+
+    private JsonObject CreateRefund(FormParams p)
+    {
+        p.OnlyAllow("payment_intent", "charge", "amount", "metadata", "reason", "instructions_email", "refund_application_fee", "reverse_transfer");
+        var paymentIntent = p.Get("payment_intent") ?? throw ApiError.Missing("payment_intent");
+        var refund = state.CreateRefund(paymentIntent, p.Integer("amount", 1), p.Hash("metadata"));
+        return state.Read(refund.ToJson);
+    }
+
+    private JsonObject ListRefunds(FormParams p)
+    {
+        p.OnlyAllow("limit", "payment_intent", "charge", "created", "starting_after", "ending_before");
+        var limit = (int)(p.Integer("limit", 1) ?? 10);
+        var all = state.ListRefunds(p.Get("payment_intent"));
+        return state.Read(() => StripeJson.List(all.Take(limit).Select(r => (JsonNode)r.ToJson()), all.Count > limit, "/v1/refunds"));
     }
 
     private JsonObject CreateCheckoutSession(FormParams p)

@@ -11,6 +11,8 @@ public sealed class EmulatorState(EmulatorOptions options)
     private readonly Dictionary<string, EmulatedCheckoutSession> _sessions = [];
     private readonly Dictionary<string, long> _available = new(StringComparer.Ordinal);
     private readonly List<PendingFunds> _pending = [];
+    private readonly List<EmulatedRefund> _refunds = [];
+    private readonly List<EmulatedDispute> _disputes = [];
 
     private sealed record PendingFunds(string Currency, long Amount, long AvailableOn);
 
@@ -20,6 +22,8 @@ public sealed class EmulatorState(EmulatorOptions options)
     public IReadOnlyList<EmulatedAccount> Accounts { get { lock (_gate) { return _accounts.Values.ToList(); } } }
     public IReadOnlyList<EmulatedTransfer> Transfers { get { lock (_gate) { return _transfers.ToList(); } } }
     public IReadOnlyList<EmulatedCheckoutSession> CheckoutSessions { get { lock (_gate) { return _sessions.Values.ToList(); } } }
+    public IReadOnlyList<EmulatedRefund> Refunds { get { lock (_gate) { return _refunds.ToList(); } } }
+    public IReadOnlyList<EmulatedDispute> Disputes { get { lock (_gate) { return _disputes.ToList(); } } }
 
     /// <summary>Renders or reads objects without racing a concurrent mutation.</summary>
     public T Read<T>(Func<T> read)
@@ -103,6 +107,8 @@ public sealed class EmulatorState(EmulatorOptions options)
             _sessions.Clear();
             _available.Clear();
             _pending.Clear();
+            _refunds.Clear();
+            _disputes.Clear();
             Clock.Reset();
         }
     }
@@ -249,6 +255,114 @@ public sealed class EmulatorState(EmulatorOptions options)
         lock (_gate)
         {
             return _sessions.TryGetValue(id, out var s) ? s : throw ApiError.NoSuch("checkout.session", id);
+        }
+    }
+
+    private EmulatedCheckoutSession PaidSession(string paymentIntent, string param) =>
+        _sessions.Values.FirstOrDefault(s => s.PaymentIntent == paymentIntent)
+        ?? throw ApiError.NoSuch("payment_intent", paymentIntent, param, 400);
+
+    /// <summary>A refund of part or all of what is left of a paid checkout's payment, from the available balance.</summary>
+    public EmulatedRefund CreateRefund(string paymentIntent, long? amount, Dictionary<string, string> metadata)
+    {
+        lock (_gate)
+        {
+            var session = PaidSession(paymentIntent, "payment_intent");
+            var refunded = _refunds.Where(r => r.PaymentIntent == paymentIntent && r.Status != "failed").Sum(r => r.Amount);
+            var left = session.AmountTotal - refunded;
+            if (left <= 0)
+            {
+                throw ApiError.Invalid("charge_already_refunded", $"Charge ch_{paymentIntent[3..]} has already been refunded.");
+            }
+            var value = amount ?? left;
+            if (value > left)
+            {
+                throw ApiError.Invalid("amount_too_large", $"Refund amount ({value}) is greater than unrefunded amount on charge ({left})", "amount");
+            }
+            var refund = new EmulatedRefund
+            {
+                Id = StripeJson.NewId("re_"),
+                PaymentIntent = paymentIntent,
+                Amount = value,
+                Currency = session.Currency,
+                Created = Clock.UnixNow,
+                Metadata = metadata,
+            };
+            _available[session.Currency] = Available(session.Currency) - value;
+            _refunds.Add(refund);
+            return refund;
+        }
+    }
+
+    public EmulatedRefund GetRefund(string id)
+    {
+        lock (_gate)
+        {
+            return _refunds.FirstOrDefault(r => r.Id == id) ?? throw ApiError.NoSuch("refund", id);
+        }
+    }
+
+    public List<EmulatedRefund> ListRefunds(string? paymentIntent)
+    {
+        lock (_gate)
+        {
+            return _refunds.AsEnumerable().Reverse().Where(r => paymentIntent is null || r.PaymentIntent == paymentIntent).ToList();
+        }
+    }
+
+    /// <summary>The card network returned the refund (an expired or closed card): failed, and the money is back in the balance. False when it was not succeeded.</summary>
+    public bool FailRefund(string id)
+    {
+        lock (_gate)
+        {
+            var refund = GetRefund(id);
+            if (refund.Status != "succeeded")
+            {
+                return false;
+            }
+            refund.Status = "failed";
+            refund.FailureReason = "expired_or_canceled_card";
+            _available[refund.Currency] = Available(refund.Currency) + refund.Amount;
+            return true;
+        }
+    }
+
+    /// <summary>The cardholder disputes the payment: Stripe takes the amount from the balance at once.</summary>
+    public EmulatedDispute CreateDispute(string paymentIntent, long? amount)
+    {
+        lock (_gate)
+        {
+            var session = PaidSession(paymentIntent, "payment_intent");
+            var dispute = new EmulatedDispute
+            {
+                Id = StripeJson.NewId("dp_"),
+                PaymentIntent = paymentIntent,
+                Amount = amount ?? session.AmountTotal,
+                Currency = session.Currency,
+                Created = Clock.UnixNow,
+            };
+            _available[session.Currency] = Available(session.Currency) - dispute.Amount;
+            _disputes.Add(dispute);
+            return dispute;
+        }
+    }
+
+    /// <summary>The dispute is decided: won returns the amount to the balance; false when it was closed already.</summary>
+    public bool CloseDispute(string id, bool won)
+    {
+        lock (_gate)
+        {
+            var dispute = _disputes.FirstOrDefault(d => d.Id == id) ?? throw ApiError.NoSuch("dispute", id);
+            if (dispute.Status is "won" or "lost")
+            {
+                return false;
+            }
+            dispute.Status = won ? "won" : "lost";
+            if (won)
+            {
+                _available[dispute.Currency] = Available(dispute.Currency) + dispute.Amount;
+            }
+            return true;
         }
     }
 

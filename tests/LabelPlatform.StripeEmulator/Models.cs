@@ -116,6 +116,61 @@ public sealed class EmulatedReversal
     };
 }
 
+public sealed class EmulatedRefund
+{
+    public required string Id { get; init; }
+    public required string PaymentIntent { get; init; }
+    public long Amount { get; init; }
+    public required string Currency { get; init; }
+    public long Created { get; init; }
+    public string Status { get; internal set; } = "succeeded";
+    public string? FailureReason { get; internal set; }
+    public Dictionary<string, string> Metadata { get; init; } = [];
+
+    public JsonObject ToJson() => new()
+    {
+        ["id"] = Id,
+        ["object"] = "refund",
+        ["amount"] = Amount,
+        ["balance_transaction"] = "txn_" + Id[3..],
+        ["charge"] = "ch_" + PaymentIntent[3..],
+        ["created"] = Created,
+        ["currency"] = Currency,
+        ["failure_reason"] = FailureReason,
+        ["metadata"] = StripeJson.Map(Metadata),
+        ["payment_intent"] = PaymentIntent,
+        ["reason"] = "requested_by_customer",
+        ["status"] = Status,
+    };
+}
+
+public sealed class EmulatedDispute
+{
+    public required string Id { get; init; }
+    public required string PaymentIntent { get; init; }
+    public long Amount { get; init; }
+    public required string Currency { get; init; }
+    public long Created { get; init; }
+    public string Status { get; internal set; } = "needs_response";
+    public string Reason { get; init; } = "fraudulent";
+
+    public JsonObject ToJson() => new()
+    {
+        ["id"] = Id,
+        ["object"] = "dispute",
+        ["amount"] = Amount,
+        ["charge"] = "ch_" + PaymentIntent[3..],
+        ["created"] = Created,
+        ["currency"] = Currency,
+        ["is_charge_refundable"] = false,
+        ["livemode"] = false,
+        ["metadata"] = new JsonObject(),
+        ["payment_intent"] = PaymentIntent,
+        ["reason"] = Reason,
+        ["status"] = Status,
+    };
+}
+
 public sealed record EmulatedLineItem(string Name, string Currency, long UnitAmount, long Quantity);
 
 public sealed class EmulatedCheckoutSession

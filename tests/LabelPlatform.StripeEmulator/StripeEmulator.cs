@@ -66,6 +66,8 @@ public sealed class StripeEmulator : IAsyncDisposable
     public IReadOnlyList<EmulatedAccount> Accounts => State.Accounts;
     public IReadOnlyList<EmulatedTransfer> Transfers => State.Transfers;
     public IReadOnlyList<EmulatedCheckoutSession> CheckoutSessions => State.CheckoutSessions;
+    public IReadOnlyList<EmulatedRefund> Refunds => State.Refunds;
+    public IReadOnlyList<EmulatedDispute> Disputes => State.Disputes;
     public IReadOnlyList<EmulatedEvent> Events => Webhooks.Events;
     public int HeldCount => Holds.HeldCount;
 
@@ -178,6 +180,32 @@ public sealed class StripeEmulator : IAsyncDisposable
         if (State.ExpireCheckout(sessionId))
         {
             Webhooks.Send("checkout.session.expired", State.Read(State.GetSession(sessionId).ToJson));
+        }
+    }
+
+    /// <summary>The refund fails after it was made (the card was closed): <c>refund.failed</c> is sent and the money is back in the balance.</summary>
+    public void FailRefund(string refundId)
+    {
+        if (State.FailRefund(refundId))
+        {
+            Webhooks.Send("refund.failed", State.Read(State.GetRefund(refundId).ToJson));
+        }
+    }
+
+    /// <summary>The cardholder disputes a checkout's payment: <c>charge.dispute.created</c> is sent and the amount leaves the balance.</summary>
+    public EmulatedDispute OpenDispute(string paymentIntent, long? amount = null)
+    {
+        var dispute = State.CreateDispute(paymentIntent, amount);
+        Webhooks.Send("charge.dispute.created", State.Read(dispute.ToJson));
+        return dispute;
+    }
+
+    /// <summary>The dispute is decided: <c>charge.dispute.closed</c> with status won (money back) or lost.</summary>
+    public void CloseDispute(string disputeId, bool won)
+    {
+        if (State.CloseDispute(disputeId, won))
+        {
+            Webhooks.Send("charge.dispute.closed", State.Read(State.Disputes.Single(d => d.Id == disputeId).ToJson));
         }
     }
 
