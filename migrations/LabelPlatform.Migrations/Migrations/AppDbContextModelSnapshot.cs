@@ -248,6 +248,15 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("organisation_id");
 
+                    b.Property<string>("PaymentIntent")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("payment_intent");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -257,10 +266,175 @@ namespace LabelPlatform.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_checkout_sessions");
 
+                    b.HasIndex("PaymentIntent")
+                        .IsUnique()
+                        .HasDatabaseName("ix_checkout_sessions_payment_intent");
+
                     b.HasIndex("OrganisationId", "CreatedAt")
                         .HasDatabaseName("ix_checkout_sessions_organisation_id_created_at");
 
                     b.ToTable("checkout_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Funding.Dispute", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("CheckoutSessionId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("checkout_session_id");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<long>("Exposure")
+                        .HasColumnType("bigint")
+                        .HasColumnName("exposure");
+
+                    b.Property<long>("Frozen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("frozen");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disputes");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_disputes_organisation_id");
+
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasDatabaseName("ix_disputes_status_created_at");
+
+                    b.ToTable("disputes", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Funding.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("CheckoutSessionId")
+                        .IsRequired()
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("checkout_session_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("PaymentIntent")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("payment_intent");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StripeRefundId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("stripe_refund_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_refunds");
+
+                    b.HasIndex("CheckoutSessionId")
+                        .HasDatabaseName("ix_refunds_checkout_session_id");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_refunds_pending")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("StripeRefundId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_stripe_refund_id");
+
+                    b.HasIndex("OrganisationId", "CreatedAt")
+                        .HasDatabaseName("ix_refunds_organisation_id_created_at");
+
+                    b.HasIndex("RequestId", "CheckoutSessionId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_refunds_request_id_checkout_session_id");
+
+                    b.ToTable("refunds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_refunds_amount_positive", "amount > 0");
+                        });
                 });
 
             modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerAccount", b =>
@@ -1813,6 +1987,33 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_checkout_sessions_organisations_organisation_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Funding.Dispute", b =>
+                {
+                    b.HasOne("LabelPlatform.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_disputes_organisations_organisation_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Billing.Funding.Refund", b =>
+                {
+                    b.HasOne("LabelPlatform.Billing.Funding.CheckoutSession", null)
+                        .WithMany()
+                        .HasForeignKey("CheckoutSessionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_refunds_checkout_sessions_checkout_session_id");
+
+                    b.HasOne("LabelPlatform.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_refunds_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Billing.Payouts.Payout", b =>

@@ -101,6 +101,38 @@ internal static class BillingModel
             e.Property(s => s.Status).HasMaxLength(20);
             e.Property(s => s.CreatedBy).HasMaxLength(450);
             e.HasIndex(s => new { s.OrganisationId, s.CreatedAt });
+            e.Property(s => s.PaymentIntent).HasMaxLength(200);
+            e.HasIndex(s => s.PaymentIntent).IsUnique();
+        });
+
+        builder.Entity<Refund>(e =>
+        {
+            e.ToTable("refunds", t => t.HasCheckConstraint("ck_refunds_amount_positive", "amount > 0"));
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<CheckoutSession>().WithMany().HasForeignKey(r => r.CheckoutSessionId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(r => r.PaymentIntent).HasMaxLength(200);
+            e.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
+            e.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(r => r.StripeRefundId).HasMaxLength(100);
+            e.HasIndex(r => r.StripeRefundId).IsUnique();
+            e.Property(r => r.FailureReason).HasMaxLength(500);
+            e.Property(r => r.RequestedBy).HasMaxLength(450);
+            e.HasIndex(r => new { r.OrganisationId, r.CreatedAt });
+            e.HasIndex(r => new { r.RequestId, r.CheckoutSessionId }).IsUnique();
+            e.HasIndex(r => r.CreatedAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_refunds_pending");
+        });
+
+        builder.Entity<Dispute>(e =>
+        {
+            e.ToTable("disputes");
+            e.Property(d => d.Id).HasMaxLength(100);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(d => d.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(d => d.CheckoutSessionId).HasMaxLength(200);
+            e.Property(d => d.Currency).HasMaxLength(3).IsFixedLength();
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(d => d.Reason).HasMaxLength(100);
+            e.HasIndex(d => new { d.Status, d.CreatedAt });
         });
 
         builder.Entity<StripeEvent>(e =>

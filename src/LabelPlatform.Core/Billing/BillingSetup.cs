@@ -47,6 +47,11 @@ public static class BillingSetup
         builder.Services.AddTransient<IStripeEventHandler, AccountUpdated>();
         builder.Services.AddTransient<IStripeEventHandler, TransferReversed>();
         builder.Services.AddTransient<IStripeEventHandler, PayoutFailed>();
+        builder.Services.AddTransient<IStripeEventHandler, RefundFailedEvent>();
+        builder.Services.AddTransient<IStripeEventHandler, RefundUpdatedEvent>();
+        builder.Services.AddTransient<IStripeEventHandler, DisputeEvents>();
+        builder.Services.AddTransient<IStripeEventHandler, DisputeClosedEvent>();
+        builder.Services.AddTransient<RefundFunds>();
         builder.Services.AddTransient<BillingStatements>();
         builder.Services.AddTransient<Reconciliation>();
         return builder;

@@ -66,6 +66,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Billing.Alerts.BillingAlert> BillingAlerts => Set<Billing.Alerts.BillingAlert>();
 
+    public DbSet<Billing.Funding.Refund> Refunds => Set<Billing.Funding.Refund>();
+
+    public DbSet<Billing.Funding.Dispute> Disputes => Set<Billing.Funding.Dispute>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

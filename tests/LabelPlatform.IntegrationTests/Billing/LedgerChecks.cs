@@ -34,7 +34,8 @@ public static class LedgerChecks
         WHERE a.kind IN ('ResearcherFunds', 'JobEscrow') AND (t.organisation_id IS NULL OR (a.kind = 'ResearcherFunds' AND a.owner <> t.organisation_id::text))
         """;
 
-    // Per organisation: credited = funds + escrow + spent on work and bonuses − what the platform covered.
+    // Per organisation: credited = funds + escrow + frozen by disputes + spent on work and bonuses − what the platform
+    // covered + refunded to cards + lost to disputes.
     private const string OrganisationSql = """
         WITH m AS (
             SELECT t.organisation_id AS org, t.kind, a.kind AS account_kind, e.amount
@@ -45,12 +46,16 @@ public static class LedgerChecks
                 coalesce(sum(amount) FILTER (WHERE kind IN ('Funding', 'ManualCredit') AND account_kind = 'ResearcherFunds'), 0) AS credited,
                 coalesce(sum(amount) FILTER (WHERE account_kind = 'JobEscrow'), 0) AS escrow,
                 coalesce(sum(amount) FILTER (WHERE kind IN ('Earning', 'Bonus') AND account_kind IN ('WorkerPayable', 'PlatformRevenue')), 0) AS spent,
-                coalesce(sum(amount) FILTER (WHERE kind = 'PlatformCover' AND account_kind = 'JobEscrow'), 0) AS covered
+                coalesce(sum(amount) FILTER (WHERE kind = 'PlatformCover' AND account_kind = 'JobEscrow'), 0) AS covered,
+                coalesce(sum(amount) FILTER (WHERE account_kind = 'DisputeHold'), 0) AS hold,
+                coalesce(sum(amount) FILTER (WHERE kind IN ('Refund', 'RefundFailed') AND account_kind = 'StripeClearing'), 0) AS refunded,
+                coalesce(-sum(amount) FILTER (WHERE kind = 'DisputeLost' AND account_kind = 'DisputeHold'), 0) AS lost
             FROM m GROUP BY org
         )
-        SELECT format('organisation %s: credited %s <> funds %s + escrow %s + spent %s - covered %s', s.org, credited, f.balance, escrow, spent, covered)
+        SELECT format('organisation %s: credited %s <> funds %s + escrow %s + hold %s + spent %s - covered %s + refunded %s + lost %s',
+            s.org, credited, f.balance, escrow, hold, spent, covered, refunded, lost)
         FROM s LEFT JOIN ledger_accounts f ON f.id = md5('ResearcherFunds:' || s.org::text || ':USD')::uuid
-        WHERE credited <> coalesce(f.balance, 0) + escrow + spent - covered
+        WHERE credited <> coalesce(f.balance, 0) + escrow + hold + spent - covered + refunded + lost
         """;
 
     // Per worker: earned + reversed back = payable + in transit + sent to Stripe.

@@ -28,6 +28,15 @@ public static class BillingAlertKinds
     /// <summary>Payouts wait for the platform's available balance (card payments still pending).</summary>
     public const string FundsPending = "funds_pending";
 
+    /// <summary>A cardholder disputed a payment: the amount is frozen from the organisation; what it did not hold is the platform's exposure.</summary>
+    public const string DisputeOpened = "dispute_opened";
+
+    /// <summary>A dispute was lost: the frozen money went back to the cardholder, and the platform bore what was not frozen.</summary>
+    public const string DisputeLost = "dispute_lost";
+
+    /// <summary>A refund to a card could not be made or confirmed (Stripe refused the platform, or the balance was short): it waits.</summary>
+    public const string RefundWaiting = "refund_waiting";
+
     /// <summary>Stripe refused a payout for a reason on our side (not the worker's account): held Pending for a person.</summary>
     public const string PayoutHeld = "payout_held";
 }

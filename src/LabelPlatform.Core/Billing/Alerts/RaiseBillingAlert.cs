@@ -15,9 +15,12 @@ public sealed class RaiseBillingAlert(NpgsqlDataSource dataSource, TimeProvider 
 
     public async Task HandleAsync(string kind, string message, CancellationToken ct = default)
     {
-        var text = message.Length <= 1000 ? message : message[..1000];
-        logger.LogError("Billing alert {Kind}: {Message}", kind, text);
+        logger.LogError("Billing alert {Kind}: {Message}", kind, message);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await Sql.ExecuteAsync(connection, null, InsertSql, ct, kind, text, clock.GetUtcNow());
+        await WriteAsync(connection, null, kind, message, clock.GetUtcNow(), ct);
     }
+
+    /// <summary>In the caller's transaction, so the alert stands or falls with what it reports.</summary>
+    public static Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string kind, string message, DateTimeOffset now, CancellationToken ct) =>
+        Sql.ExecuteAsync(connection, tx, InsertSql, ct, kind, message.Length <= 1000 ? message : message[..1000], now);
 }

@@ -20,4 +20,10 @@ public sealed class CheckoutSession
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>Stripe's payment intent (pi_...) once paid: what refunds and disputes name.</summary>
+    public string? PaymentIntent { get; set; }
+
+    /// <summary>How much of it has been refunded (refunds written down, less those that failed).</summary>
+    public long Refunded { get; set; }
 }

@@ -23,6 +23,9 @@ public enum LedgerAccountKind
 
     /// <summary>The other side of every movement through Stripe (one per currency): money in makes it negative.</summary>
     StripeClearing = 6,
+
+    /// <summary>An organisation's money frozen while a cardholder disputes one of its payments; never negative.</summary>
+    DisputeHold = 7,
 }
 
 /// <summary>

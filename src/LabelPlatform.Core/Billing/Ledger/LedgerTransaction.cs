@@ -34,6 +34,21 @@ public enum LedgerTransactionKind
 
     /// <summary>Gold answers outran the job's budget and the organisation had no funds: the platform paid (revenue → escrow).</summary>
     PlatformCover,
+
+    /// <summary>Unused funds back to a card: funds → clearing, written down before Stripe is asked.</summary>
+    Refund,
+
+    /// <summary>Stripe refused a refund, or the card returned it: clearing → funds.</summary>
+    RefundFailed,
+
+    /// <summary>A cardholder disputed a payment: escrow and funds → dispute hold.</summary>
+    DisputeFrozen,
+
+    /// <summary>The dispute was won: hold → funds.</summary>
+    DisputeWon,
+
+    /// <summary>The dispute was lost: hold (and the platform, for what was not held) → clearing.</summary>
+    DisputeLost,
 }
 
 /// <summary>One balanced movement of money; its entries sum to zero (the database refuses otherwise).</summary>

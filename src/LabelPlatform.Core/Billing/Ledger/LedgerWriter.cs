@@ -21,7 +21,7 @@ public enum PostOutcome
 internal static class LedgerWriter
 {
     /// <summary>The lock order of tracked kinds; every path that locks more than one account follows it.</summary>
-    private const string LockOrder = "array_position(ARRAY['JobEscrow','ResearcherFunds','WorkerPayable','PayoutsInTransit'], kind::text), id";
+    private const string LockOrder = "array_position(ARRAY['JobEscrow','ResearcherFunds','WorkerPayable','PayoutsInTransit','DisputeHold'], kind::text), id";
 
     private const string EnsureAndLockSql = $"""
         WITH wanted AS (
@@ -119,6 +119,7 @@ internal static class LedgerWriter
             LedgerAccountKind.ResearcherFunds => new Error("insufficient_funds", $"This needs {need} but your organisation's funds are {have}. Add funds on the Billing page first."),
             LedgerAccountKind.WorkerPayable => new Error("insufficient_balance", $"This needs {need} but the worker's available balance is {have}."),
             LedgerAccountKind.JobEscrow => new Error("insufficient_escrow", $"This needs {need} but the job's escrow holds {have}."),
+            LedgerAccountKind.DisputeHold => new Error("insufficient_hold", $"This needs {need} but the dispute holds {have}."),
             _ => new Error("insufficient_balance", $"This needs {need} but the account holds {have}."),
         };
     }

@@ -78,4 +78,39 @@ public static class Postings
         new($"payout-reversed:{payoutId}:{reversedTotal}", LedgerTransactionKind.PayoutReversed, currency,
             [new(LedgerAccountKind.StripeClearing, "", -amount), new(LedgerAccountKind.WorkerPayable, workerId, amount)])
         { WorkerId = workerId, PayoutId = payoutId, Memo = $"Stripe reversed {transferId}" };
+
+    public static Posting Refund(Guid refundId, Guid organisationId, string currency, long amount, string checkoutSessionId) =>
+        new($"refund:{refundId}", LedgerTransactionKind.Refund, currency,
+            [new(LedgerAccountKind.ResearcherFunds, Org(organisationId), -amount), new(LedgerAccountKind.StripeClearing, "", amount)])
+        { OrganisationId = organisationId, Memo = $"Refund to the card of {checkoutSessionId}" };
+
+    public static Posting RefundFailed(Guid refundId, Guid organisationId, string currency, long amount, string reason) =>
+        new($"refund-failed:{refundId}", LedgerTransactionKind.RefundFailed, currency,
+            [new(LedgerAccountKind.StripeClearing, "", -amount), new(LedgerAccountKind.ResearcherFunds, Org(organisationId), amount)])
+        { OrganisationId = organisationId, Memo = reason };
+
+    /// <summary>Freezes what the organisation holds toward a disputed amount: each job's escrow in turn, then its funds.</summary>
+    public static Posting DisputeFrozen(string disputeId, Guid organisationId, string currency, IReadOnlyList<(Guid JobId, long Amount)> fromEscrow, long fromFunds) =>
+        new($"dispute:{disputeId}:frozen", LedgerTransactionKind.DisputeFrozen, currency,
+            [
+                .. fromEscrow.Select(e => new PostingLine(LedgerAccountKind.JobEscrow, e.JobId.ToString(), -e.Amount)),
+                new(LedgerAccountKind.ResearcherFunds, Org(organisationId), -fromFunds),
+                new(LedgerAccountKind.DisputeHold, Org(organisationId), fromEscrow.Sum(e => e.Amount) + fromFunds),
+            ])
+        { OrganisationId = organisationId, Memo = $"Frozen while dispute {disputeId} is open" };
+
+    public static Posting DisputeWon(string disputeId, Guid organisationId, string currency, long frozen) =>
+        new($"dispute:{disputeId}:won", LedgerTransactionKind.DisputeWon, currency,
+            [new(LedgerAccountKind.DisputeHold, Org(organisationId), -frozen), new(LedgerAccountKind.ResearcherFunds, Org(organisationId), frozen)])
+        { OrganisationId = organisationId, Memo = $"Dispute {disputeId} won: the frozen money is back" };
+
+    /// <summary>Stripe kept the disputed amount: the frozen money goes, and the platform's revenue bears what was not frozen.</summary>
+    public static Posting DisputeLost(string disputeId, Guid organisationId, string currency, long frozen, long exposure) =>
+        new($"dispute:{disputeId}:lost", LedgerTransactionKind.DisputeLost, currency,
+            [
+                new(LedgerAccountKind.DisputeHold, Org(organisationId), -frozen),
+                new(LedgerAccountKind.PlatformRevenue, "", -exposure),
+                new(LedgerAccountKind.StripeClearing, "", frozen + exposure),
+            ])
+        { OrganisationId = organisationId, Memo = $"Dispute {disputeId} lost" };
 }

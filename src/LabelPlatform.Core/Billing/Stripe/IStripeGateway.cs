@@ -70,6 +70,12 @@ public interface IStripeGateway
     /// <summary>The transfer made for this payout, if any, found by its transfer group: how an attempt whose answer was lost is settled once its idempotency key may have expired.</summary>
     Task<StripeRead<StripeTransfer>> FindPayoutTransferAsync(Guid payoutId, CancellationToken ct);
 
+    /// <summary>Refunds part of a paid checkout's payment to its card; the refund carries our id in metadata.</summary>
+    Task<StripeOutcome> CreateRefundAsync(string paymentIntent, long amount, Guid refundId, string idempotencyKey, CancellationToken ct);
+
+    /// <summary>The refund made for this id of ours on that payment, if any (an attempt whose answer was lost).</summary>
+    Task<StripeRead<string>> FindRefundAsync(string paymentIntent, Guid refundId, CancellationToken ct);
+
     /// <summary>Every transfer created at or after <paramref name="since"/>, newest first, all pages.</summary>
     IAsyncEnumerable<StripeTransfer> ListTransfersAsync(DateTimeOffset since, CancellationToken ct);
 }

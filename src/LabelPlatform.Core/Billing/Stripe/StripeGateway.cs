@@ -108,6 +108,40 @@ public sealed class StripeGateway : IStripeGateway
         }
     }
 
+    public async Task<StripeOutcome> CreateRefundAsync(string paymentIntent, long amount, Guid refundId, string idempotencyKey, CancellationToken ct)
+    {
+        try
+        {
+            var refund = await new RefundService(Client).CreateAsync(new RefundCreateOptions
+            {
+                PaymentIntent = paymentIntent,
+                Amount = amount,
+                Metadata = new Dictionary<string, string> { ["refund_id"] = refundId.ToString() },
+            }, new RequestOptions { IdempotencyKey = idempotencyKey }, ct);
+            return refund.Status is "failed" or "canceled"
+                ? new StripeOutcome(null, StripeOutcomeKind.Refused, $"Stripe could not refund the card: {refund.FailureReason ?? refund.Status}")
+                : StripeOutcome.Made(refund.Id);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return Classify(e);
+        }
+    }
+
+    public async Task<StripeRead<string>> FindRefundAsync(string paymentIntent, Guid refundId, CancellationToken ct)
+    {
+        try
+        {
+            var page = await new RefundService(Client).ListAsync(new RefundListOptions { PaymentIntent = paymentIntent, Limit = 100 }, cancellationToken: ct);
+            var found = page.Data.FirstOrDefault(r => r.Metadata is not null && r.Metadata.TryGetValue("refund_id", out var id) && id == refundId.ToString() && r.Status is not ("failed" or "canceled"));
+            return new(found?.Id, StripeOutcome.Made(found?.Id ?? "none"));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new(null, Classify(e));
+        }
+    }
+
     public async Task<StripeRead<PlatformBalance>> GetBalanceAsync(CancellationToken ct)
     {
         try

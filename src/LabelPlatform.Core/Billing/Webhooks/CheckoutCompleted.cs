@@ -14,7 +14,7 @@ namespace LabelPlatform.Billing.Webhooks;
 public class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStripeEventHandler
 {
     private const string CompleteSql = """
-        UPDATE checkout_sessions SET status = 'Completed', completed_at = $2
+        UPDATE checkout_sessions SET status = 'Completed', completed_at = $2, payment_intent = $3
         WHERE id = $1 AND status <> 'Completed'
         RETURNING organisation_id, amount, currency
         """;
@@ -28,7 +28,7 @@ public class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStripeEvent
             return;
         }
 
-        await using var complete = Sql.Command(connection, tx, CompleteSql, session.Id, now);
+        await using var complete = Sql.Command(connection, tx, CompleteSql, session.Id, now, (object?)session.PaymentIntentId ?? DBNull.Value);
         await using var reader = await complete.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
