@@ -21,7 +21,7 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         var researcher = await app.SignedInPageAsync(AccountKind.Researcher);
         await researcher.GotoAsync("/billing");
         await Assertions.Expect(researcher.Locator(".lp-no-funds")).ToBeVisibleAsync();
-        await researcher.GetByLabel("Amount").FillAsync("20.00");
+        await researcher.Locator(".lp-add-funds").GetByLabel("Amount").FillAsync("20.00");
         await researcher.GetByRole(AriaRole.Button, new() { Name = "Add funds", Exact = true }).ClickAsync();
 
         // The address as the page shows it (state), not a navigation event that may already have passed.
@@ -35,6 +35,16 @@ public sealed class BillingTests(StripeBrowserFixture app) : IClassFixture<Strip
         await Assertions.Expect(usd.Locator("[data-stat=funded] .lp-stat-value")).ToHaveTextAsync("20.00 USD");
         await Assertions.Expect(researcher.Locator(".lp-ledger-lines")).ToContainTextAsync("Card payment");
         await Assertions.Expect(researcher.Locator(".lp-ledger-lines")).ToContainTextAsync("+20.00 USD");
+
+        // Unused funds go back to the card they came from.
+        var refund = researcher.Locator(".lp-refund-funds");
+        await Assertions.Expect(refund.Locator(".lp-refundable")).ToContainTextAsync("20.00 USD can be refunded now");
+        await refund.GetByLabel("Amount to refund").FillAsync("5.00");
+        await refund.Locator(".lp-refund-submit").ClickAsync();
+        await Assertions.Expect(refund.Locator(".lp-refund-done")).ToContainTextAsync("5.00 USD refunded to 1 card payment.");
+        await Assertions.Expect(usd.Locator("[data-stat=available] .lp-stat-value")).ToHaveTextAsync("15.00 USD");
+        await Assertions.Expect(researcher.Locator(".lp-ledger-lines")).ToContainTextAsync("Refund to card");
+        Assert.Equal(5_00, Assert.Single(app.Stripe.Refunds).Amount);
         await SaveScreenshotAsync(researcher, "billing.png");
 
         var worker = await app.SignedInPageAsync(AccountKind.Worker);

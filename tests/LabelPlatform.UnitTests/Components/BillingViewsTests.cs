@@ -149,6 +149,28 @@ public class BillingViewsTests : ComponentTestContext
     }
 
     [Fact]
+    public void Disputes_OpenOnesExposurePerCurrency_EachRowWithItsFigures()
+    {
+        LabelPlatform.Billing.Funding.Dispute D(string id, string currency, long amount, long frozen, LabelPlatform.Billing.Funding.DisputeStatus status) =>
+            new() { Id = id, Currency = currency, Amount = amount, Frozen = frozen, Exposure = amount - frozen, Status = status, Reason = "fraudulent", CreatedAt = Noon };
+        var disputes = new List<LabelPlatform.Billing.Funding.Dispute>
+        {
+            D("dp_1", "USD", 50_00, 20_00, LabelPlatform.Billing.Funding.DisputeStatus.Open),
+            D("dp_2", "EUR", 10_00, 10_00, LabelPlatform.Billing.Funding.DisputeStatus.Open),
+            D("dp_3", "USD", 9_00, 0, LabelPlatform.Billing.Funding.DisputeStatus.Lost),
+        };
+
+        var view = Render<DisputesView>(p => p.Add(v => v.Disputes, disputes));
+
+        Assert.Equal("Open disputes: 2; the platform's exposure (what the organisations did not hold): 30.00 USD, 0.00 EUR", Text(view.Find(".lp-exposure")));
+        var rows = view.FindAll(".lp-dispute-rows tbody tr");
+        Assert.Equal(3, rows.Count);
+        Assert.Contains("dp_1 fraudulent 50.00 USD 20.00 USD 30.00 USD Open", Text(rows[0]));
+        Assert.Contains("Lost", Text(rows[2]));
+        Assert.Empty(Render<DisputesView>().FindAll(".lp-disputes"));
+    }
+
+    [Fact]
     public void PayoutAccount_ConnectedButIncomplete_SaysWhatStripeNeeds()
     {
         var panel = Render<PayoutAccountPanel>(p => p.Add(x => x.Connected, true).Add(x => x.Requirements, "external_account, individual.dob.day"));

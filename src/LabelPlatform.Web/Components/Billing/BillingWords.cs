@@ -20,6 +20,11 @@ public static class BillingWords
         "PayoutFailed" => "Payout failed, money returned",
         "PayoutReversed" => "Payout reversed, money returned",
         "PlatformCover" => "Covered by LabelPlatform",
+        "Refund" => "Refund to card",
+        "RefundFailed" => "Refund not made, money returned",
+        "DisputeFrozen" => "Frozen: a card payment is disputed",
+        "DisputeWon" => "Dispute won, money returned",
+        "DisputeLost" => "Dispute lost",
         _ => kind,
     };
 

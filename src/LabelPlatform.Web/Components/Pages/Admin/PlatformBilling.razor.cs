@@ -20,6 +20,7 @@ public partial class PlatformBilling
     private SettlementToday? _today;
     private List<AdminPayoutRow> _payouts = [];
     private List<LabelPlatform.Billing.Alerts.BillingAlert> _alerts = [];
+    private List<LabelPlatform.Billing.Funding.Dispute> _disputes = [];
     private bool _settling;
     private string? _settleMessage;
     private DateTimeOffset _watchUntil;
@@ -54,6 +55,8 @@ public partial class PlatformBilling
         var counts = await db.Payouts.Where(p => p.CreatedAt >= midnight).GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
         int Count(PayoutStatus status) => counts.Where(c => c.Key == status).Sum(c => c.Count);
         _today = new SettlementToday(counts.Sum(c => c.Count), Count(PayoutStatus.Paid), Count(PayoutStatus.Failed), Count(PayoutStatus.Pending));
+        _disputes = await db.Disputes.AsNoTracking()
+            .OrderByDescending(d => d.Status == LabelPlatform.Billing.Funding.DisputeStatus.Open).ThenByDescending(d => d.CreatedAt).Take(20).ToListAsync();
         _alerts = await db.BillingAlerts.AsNoTracking().Where(a => a.DismissedAt == null).OrderByDescending(a => a.CreatedAt).Take(20).ToListAsync();
         _payouts = await db.Payouts.AsNoTracking()
             .OrderByDescending(p => p.CreatedAt)
