@@ -76,9 +76,12 @@ public sealed class SettlePayouts(
             (md5('PayoutsInTransit:' || s.worker_id || ':' || s.currency)::uuid, s.amount)) AS e(account, amount)
         """;
 
+    // $1 the ids this run left Pending, $2 the run's start. A payout this run already left Pending (its updated_at
+    // moved past its created_at since the run began) is skipped even when another sender's list did not have it
+    // yet, so no payout is tried twice in one run.
     private const string ClaimSql = """
         SELECT id, worker_id, stripe_account_id, currency, amount, idempotency_key, attempts, created_at FROM payouts
-        WHERE status = 'Pending' AND NOT (id = ANY($1))
+        WHERE status = 'Pending' AND NOT (id = ANY($1)) AND NOT (updated_at >= $2 AND updated_at > created_at)
         ORDER BY created_at, id
         LIMIT 1
         FOR UPDATE SKIP LOCKED
@@ -295,7 +298,7 @@ public sealed class SettlePayouts(
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         Due due;
-        await using (var claim = Sql.Command(connection, tx, ClaimSql, tried.Keys.ToArray()))
+        await using (var claim = Sql.Command(connection, tx, ClaimSql, tried.Keys.ToArray(), run.StartedAt))
         await using (var reader = await claim.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct))
