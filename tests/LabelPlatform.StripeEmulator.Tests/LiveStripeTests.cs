@@ -100,7 +100,7 @@ public sealed class LiveStripeTests : EmulatorTestBase
     [Fact]
     public async Task Balance_PendingFundsWaitForTheirDay_TransferAboveAvailableIsBalanceInsufficient()
     {
-        await using var emulator = await StripeEmulator.StartAsync(new EmulatorOptions { PlatformBalance = { ["usd"] = 1_000 } });
+        await using var emulator = await StripeEmulator.StartAsync(new EmulatorOptions { PlatformBalance = { ["usd"] = 1_000 }, DefaultPlatformBalance = 0 });
         var client = ClientFor(emulator, "sk_test_emulator");
         var account = await client.V1.Accounts.CreateAsync(new AccountCreateOptions { Type = "express", Country = "US", Capabilities = new() { Transfers = new() { Requested = true } } });
         emulator.CompleteOnboarding(account.Id);
@@ -121,7 +121,7 @@ public sealed class LiveStripeTests : EmulatorTestBase
     [Fact]
     public async Task CompletedCheckout_ItsPaymentIsPendingUntilFundsPendingForPasses()
     {
-        await using var emulator = await StripeEmulator.StartAsync(new EmulatorOptions { PlatformBalance = { ["usd"] = 0 }, FundsPendingFor = TimeSpan.FromDays(7) });
+        await using var emulator = await StripeEmulator.StartAsync(new EmulatorOptions { PlatformBalance = { ["usd"] = 0 }, DefaultPlatformBalance = 0, FundsPendingFor = TimeSpan.FromDays(7) });
         var client = ClientFor(emulator, "sk_test_emulator");
         var session = await client.V1.Checkout.Sessions.CreateAsync(new Stripe.Checkout.SessionCreateOptions
         {

@@ -65,8 +65,11 @@ public sealed class EmulatorState(EmulatorOptions options)
         lock (_gate)
         {
             var now = Clock.UnixNow;
+            // With a default balance every currency holds it, so each is listed, as Stripe lists the currencies an account holds.
             var currencies = options.PlatformBalance.Keys.Select(c => c.ToLowerInvariant())
-                .Concat(_available.Keys).Concat(_pending.Select(p => p.Currency)).DefaultIfEmpty("usd").Distinct().Order().ToList();
+                .Concat(_available.Keys).Concat(_pending.Select(p => p.Currency))
+                .Concat(options.DefaultPlatformBalance > 0 ? FormParams.Currencies : [])
+                .DefaultIfEmpty("usd").Distinct().Order().ToList();
             JsonArray Amounts(Func<string, long> amount) => new(currencies.Select(c => (JsonNode)new JsonObject
             {
                 ["amount"] = amount(c),

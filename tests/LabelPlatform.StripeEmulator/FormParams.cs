@@ -8,7 +8,7 @@ namespace LabelPlatform.StripeEmulator;
 /// </summary>
 public sealed class FormParams(IReadOnlyDictionary<string, string> values)
 {
-    private static readonly HashSet<string> Currencies = new(StringComparer.Ordinal)
+    internal static readonly HashSet<string> Currencies = new(StringComparer.Ordinal)
     {
         "usd", "eur", "gbp", "cad", "aud", "nzd", "chf", "sek", "nok", "dkk", "pln", "czk", "huf", "ron",
         "bgn", "jpy", "sgd", "hkd", "mxn", "brl", "inr", "zar", "ils", "aed", "thb", "myr", "php", "idr",

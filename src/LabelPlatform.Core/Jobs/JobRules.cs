@@ -22,7 +22,7 @@ public static class JobRules
     public const int MaxBoxesLimit = 2_000;
     public const int MaxTextLength = 10_000;
 
-    public static readonly IReadOnlyList<string> Currencies = ["USD", "EUR", "GBP"];
+    public static readonly IReadOnlyList<string> Currencies = ["USD", "EUR", "GBP", "JPY"];
 
     /// <summary>Splits the label text a researcher typed (one per line or comma separated) into trimmed labels.</summary>
     public static List<string> ParseLabels(string text) =>
@@ -77,7 +77,7 @@ public static class JobRules
         }
         else if (draft.PricePerAnswer > MaxPricePerAnswer)
         {
-            errors.Add(new(nameof(JobDraft.PricePerAnswer), $"Price per answer must be at most {MaxPricePerAnswer / 100}.00."));
+            errors.Add(new(nameof(JobDraft.PricePerAnswer), $"Price per answer must be at most {MoneyFormat.Format(MaxPricePerAnswer, draft.Currency)}."));
         }
 
         if (draft.LeaseMinutes is < 1 or > MaxLeaseMinutes)

@@ -34,15 +34,15 @@ public static class LedgerChecks
         WHERE a.kind IN ('ResearcherFunds', 'JobEscrow') AND (t.organisation_id IS NULL OR (a.kind = 'ResearcherFunds' AND a.owner <> t.organisation_id::text))
         """;
 
-    // Per organisation: credited = funds + escrow + frozen by disputes + spent on work and bonuses − what the platform
+    // Per organisation and currency: credited = funds + escrow + frozen by disputes + spent on work and bonuses − what the platform
     // covered + refunded to cards + lost to disputes.
     private const string OrganisationSql = """
         WITH m AS (
-            SELECT t.organisation_id AS org, t.kind, a.kind AS account_kind, e.amount
+            SELECT t.organisation_id AS org, t.currency, t.kind, a.kind AS account_kind, e.amount
             FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
             WHERE t.organisation_id IS NOT NULL
         ), s AS (
-            SELECT org,
+            SELECT org, currency,
                 coalesce(sum(amount) FILTER (WHERE kind IN ('Funding', 'ManualCredit') AND account_kind = 'ResearcherFunds'), 0) AS credited,
                 coalesce(sum(amount) FILTER (WHERE account_kind = 'JobEscrow'), 0) AS escrow,
                 coalesce(sum(amount) FILTER (WHERE kind IN ('Earning', 'Bonus') AND account_kind IN ('WorkerPayable', 'PlatformRevenue')), 0) AS spent,
@@ -50,31 +50,31 @@ public static class LedgerChecks
                 coalesce(sum(amount) FILTER (WHERE account_kind = 'DisputeHold'), 0) AS hold,
                 coalesce(sum(amount) FILTER (WHERE kind IN ('Refund', 'RefundFailed') AND account_kind = 'StripeClearing'), 0) AS refunded,
                 coalesce(-sum(amount) FILTER (WHERE kind = 'DisputeLost' AND account_kind = 'DisputeHold'), 0) AS lost
-            FROM m GROUP BY org
+            FROM m GROUP BY org, currency
         )
-        SELECT format('organisation %s: credited %s <> funds %s + escrow %s + hold %s + spent %s - covered %s + refunded %s + lost %s',
-            s.org, credited, f.balance, escrow, hold, spent, covered, refunded, lost)
-        FROM s LEFT JOIN ledger_accounts f ON f.id = md5('ResearcherFunds:' || s.org::text || ':USD')::uuid
+        SELECT format('organisation %s in %s: credited %s <> funds %s + escrow %s + hold %s + spent %s - covered %s + refunded %s + lost %s',
+            s.org, s.currency, credited, f.balance, escrow, hold, spent, covered, refunded, lost)
+        FROM s LEFT JOIN ledger_accounts f ON f.id = md5('ResearcherFunds:' || s.org::text || ':' || s.currency)::uuid
         WHERE credited <> coalesce(f.balance, 0) + escrow + hold + spent - covered + refunded + lost
         """;
 
-    // Per worker: earned + reversed back = payable + in transit + sent to Stripe.
+    // Per worker and currency: earned + reversed back = payable + in transit + sent to Stripe.
     private const string WorkerSql = """
         WITH m AS (
-            SELECT t.worker_id AS w, t.kind, a.kind AS account_kind, e.amount
+            SELECT t.worker_id AS w, t.currency, t.kind, a.kind AS account_kind, e.amount
             FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
             WHERE t.worker_id IS NOT NULL
         ), s AS (
-            SELECT w,
+            SELECT w, currency,
                 coalesce(sum(amount) FILTER (WHERE kind IN ('Earning', 'Bonus') AND account_kind = 'WorkerPayable'), 0) AS earned,
                 coalesce(sum(amount) FILTER (WHERE kind = 'PayoutSent' AND account_kind = 'StripeClearing'), 0) AS sent,
                 coalesce(-sum(amount) FILTER (WHERE kind = 'PayoutReversed' AND account_kind = 'StripeClearing'), 0) AS reversed
-            FROM m GROUP BY w
+            FROM m GROUP BY w, currency
         )
-        SELECT format('worker %s: earned %s + reversed %s <> payable %s + in transit %s + sent %s', w, earned, reversed, coalesce(p.balance, 0), coalesce(i.balance, 0), sent)
+        SELECT format('worker %s in %s: earned %s + reversed %s <> payable %s + in transit %s + sent %s', w, s.currency, earned, reversed, coalesce(p.balance, 0), coalesce(i.balance, 0), sent)
         FROM s
-        LEFT JOIN ledger_accounts p ON p.id = md5('WorkerPayable:' || w || ':USD')::uuid
-        LEFT JOIN ledger_accounts i ON i.id = md5('PayoutsInTransit:' || w || ':USD')::uuid
+        LEFT JOIN ledger_accounts p ON p.id = md5('WorkerPayable:' || w || ':' || s.currency)::uuid
+        LEFT JOIN ledger_accounts i ON i.id = md5('PayoutsInTransit:' || w || ':' || s.currency)::uuid
         WHERE earned + reversed <> coalesce(p.balance, 0) + coalesce(i.balance, 0) + sent
         """;
 

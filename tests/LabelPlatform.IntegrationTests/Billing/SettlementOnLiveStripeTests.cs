@@ -213,4 +213,27 @@ public class SettlementOnLiveStripeTests(BillingFactory factory) : IClassFixture
         Assert.Equal(30, await PayoutsAsync(workers, "Paid"));
         Assert.All(workers, w => Assert.Single(factory.Emulator.Transfers, t => t.Destination == w.StripeAccountId));
     }
+
+    [Fact]
+    public async Task RunAsync_ZeroDecimalCurrency_PaysYenAsYenAndReconcilesPerCurrency()
+    {
+        await DrainAsync();
+        var worker = (await factory.PayableWorkersAsync(1, 700))[0];
+        var organisation = Guid.NewGuid();
+        Assert.True((await factory.PostAsync(LabelPlatform.Billing.Ledger.Postings.ManualCredit(organisation, "JPY", 5_000, "Invoice", "admin", Guid.NewGuid()))).IsSuccess);
+        Assert.True((await factory.PostAsync(LabelPlatform.Billing.Ledger.Postings.Bonus(Guid.NewGuid(), organisation, Guid.NewGuid(), worker.WorkerId, "JPY", 1_200, 240, "b", "r"))).IsSuccess);
+
+        var result = await Settle.RunAsync();
+
+        Assert.Equal((2, 2), (result.Started, result.Paid));
+        var yen = Assert.Single(factory.Emulator.Transfers, t => t.Destination == worker.StripeAccountId && t.Currency == "jpy");
+        Assert.Equal(1_200, yen.Amount);
+        Assert.Equal(700, Assert.Single(factory.Emulator.Transfers, t => t.Destination == worker.StripeAccountId && t.Currency == "usd").Amount);
+
+        var report = await factory.Services.GetRequiredService<LabelPlatform.Billing.Statements.Reconciliation>().RunAsync(TimeSpan.FromDays(400));
+        var jpy = Assert.Single(report.Currencies, c => c.Currency == "JPY");
+        Assert.Equal((0L, 1_200L, 1_200L), (jpy.TrialBalance, jpy.LedgerSent, jpy.StripeSent));
+        Assert.All(report.Currencies, c => Assert.Equal(0, c.TrialBalance));
+        Assert.Equal(report.Currencies.Single(c => c.Currency == "USD").LedgerSent, report.Currencies.Single(c => c.Currency == "USD").StripeSent);
+    }
 }

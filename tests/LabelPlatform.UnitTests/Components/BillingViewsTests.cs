@@ -192,10 +192,12 @@ public class BillingViewsTests : ComponentTestContext
     [Fact]
     public void Reconciliation_Clean_SaysTheyAgree()
     {
-        var view = Render<ReconciliationView>(p => p.Add(v => v.Report, new ReconciliationReport(Noon, 3, 3, 0, 0, [])));
+        var view = Render<ReconciliationView>(p => p.Add(v => v.Report, new ReconciliationReport(Noon, 3, 3,
+            [new CurrencyTotals("JPY", 0, 1500, 1500), new CurrencyTotals("USD", 0, 12_00, 12_00)], 0, [])));
 
         Assert.Equal("Ledger and Stripe agree.", view.Find(".lp-reconciled").TextContent.Trim());
-        Assert.Equal("0", view.Find("[data-check=trial]").TextContent);
+        Assert.Equal(["0 JPY", "0.00 USD"], view.FindAll("[data-check=trial]").Select(t => t.TextContent));
+        Assert.Equal("1500 JPY / 1500 JPY", view.Find("[data-currency=JPY] [data-check=sent]").TextContent);
         Assert.Empty(view.FindAll(".lp-differences"));
     }
 
@@ -203,14 +205,15 @@ public class BillingViewsTests : ComponentTestContext
     public void Reconciliation_WithDifferences_ListsThemAndTheLedgerChecks()
     {
         var payout = Guid.NewGuid();
-        var report = new ReconciliationReport(Noon, 2, 2, 0, 1, [new ReconciliationDifference("amount", "tr_9", payout, 500, 450, "The amounts differ.")]);
+        var report = new ReconciliationReport(Noon, 2, 2, [new CurrencyTotals("USD", 0, 500, 450)], 1, [new ReconciliationDifference("amount", "tr_9", payout, "USD", 500, 450, "The amounts differ.")]);
 
         var view = Render<ReconciliationView>(p => p.Add(v => v.Report, report));
 
         Assert.Empty(view.FindAll(".lp-reconciled"));
         Assert.Equal("1", view.Find("[data-check=mismatches]").TextContent);
         Assert.Contains("mud-error-text", view.Find("[data-check=mismatches]").ClassName);
-        Assert.Equal($"amount tr_9 {payout} 500 450 The amounts differ.", Text(view.Find(".lp-differences tbody tr")));
+        Assert.Equal($"amount tr_9 {payout} 5.00 USD 4.50 USD The amounts differ.", Text(view.Find(".lp-differences tbody tr")));
+        Assert.Contains("mud-error-text", view.Find("[data-check=sent]").ClassName);
     }
 
     [Fact]

@@ -156,14 +156,23 @@ public class JobRulesTests
     }
 
     [Theory]
-    [InlineData("JPY")]
+    [InlineData("CHF")]
     [InlineData("usd")]
     [InlineData("")]
     public void Validate_UnknownCurrency_ListsTheAcceptedOnes(string currency)
     {
         var error = SingleError(Valid with { Currency = currency }, nameof(JobDraft.Currency));
 
-        Assert.Contains("USD, EUR, GBP", error.Message);
+        Assert.Contains("USD, EUR, GBP, JPY", error.Message);
+    }
+
+    [Fact]
+    public void Validate_YenPrice_IsWholeYenAndItsLimitReadsInYen()
+    {
+        var error = SingleError(Valid with { Currency = "JPY", PricePerAnswer = JobRules.MaxPricePerAnswer + 1 }, nameof(JobDraft.PricePerAnswer));
+
+        Assert.Contains("at most 10000 JPY", error.Message);
+        Assert.Empty(JobRules.Validate(Valid with { Currency = "JPY", PricePerAnswer = 50 }));
     }
 
     [Fact]

@@ -3,17 +3,23 @@ using Npgsql;
 
 namespace LabelPlatform.Billing.Statements;
 
-public sealed record ReconciliationDifference(string Kind, string? TransferId, Guid? PayoutId, long LedgerAmount, long StripeAmount, string Explanation);
+public sealed record ReconciliationDifference(string Kind, string? TransferId, Guid? PayoutId, string Currency, long LedgerAmount, long StripeAmount, string Explanation);
+
+/// <summary>One currency's figures: amounts in different currencies are never added together.</summary>
+/// <param name="TrialBalance">What all of the ledger's entries in this currency sum to; zero when it adds up.</param>
+/// <param name="LedgerSent">Payouts the ledger records as sent in the window, less reversals.</param>
+/// <param name="StripeSent">Stripe's transfers in the window, less reversals.</param>
+public sealed record CurrencyTotals(string Currency, long TrialBalance, long LedgerSent, long StripeSent);
 
 public sealed record ReconciliationReport(
     DateTimeOffset Since,
     int LedgerPayouts,
     int StripeTransfers,
-    long TrialBalance,
+    IReadOnlyList<CurrencyTotals> Currencies,
     int BalanceMismatches,
     IReadOnlyList<ReconciliationDifference> Differences)
 {
-    public bool Clean => TrialBalance == 0 && BalanceMismatches == 0 && Differences.Count == 0;
+    public bool Clean => Currencies.All(c => c.TrialBalance == 0) && BalanceMismatches == 0 && Differences.Count == 0;
 }
 
 /// <summary>
@@ -23,7 +29,7 @@ public sealed record ReconciliationReport(
 /// </summary>
 public sealed class Reconciliation(NpgsqlDataSource dataSource, IStripeGateway stripe, TimeProvider clock)
 {
-    private const string TrialSql = "SELECT coalesce(sum(amount), 0)::bigint FROM ledger_entries";
+    private const string TrialSql = "SELECT currency, sum(amount)::bigint FROM ledger_entries GROUP BY currency ORDER BY currency";
 
     private const string MismatchSql = """
         SELECT count(*)::int FROM ledger_accounts a
@@ -31,7 +37,7 @@ public sealed class Reconciliation(NpgsqlDataSource dataSource, IStripeGateway s
         """;
 
     private const string PayoutsSql = """
-        SELECT id, stripe_transfer_id, amount, amount_reversed, status FROM payouts
+        SELECT id, stripe_transfer_id, amount, amount_reversed, status, currency FROM payouts
         WHERE created_at >= $1 AND status <> 'Failed'
         """;
 
@@ -39,10 +45,10 @@ public sealed class Reconciliation(NpgsqlDataSource dataSource, IStripeGateway s
     {
         var since = clock.GetUtcNow() - window;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var trial = (await BillingStatements.ReadAsync(connection, TrialSql, r => r.GetInt64(0), ct))[0];
+        var trial = await BillingStatements.ReadAsync(connection, TrialSql, r => (Currency: r.GetString(0), Sum: r.GetInt64(1)), ct);
         var mismatches = (await BillingStatements.ReadAsync(connection, MismatchSql, r => r.GetInt32(0), ct))[0];
         var payouts = await BillingStatements.ReadAsync(connection, PayoutsSql, r => (
-            Id: r.GetGuid(0), TransferId: r.IsDBNull(1) ? null : r.GetString(1), Amount: r.GetInt64(2), Reversed: r.GetInt64(3), Status: r.GetString(4)), ct, since);
+            Id: r.GetGuid(0), TransferId: r.IsDBNull(1) ? null : r.GetString(1), Amount: r.GetInt64(2), Reversed: r.GetInt64(3), Status: r.GetString(4), Currency: r.GetString(5)), ct, since);
 
         var transfers = new Dictionary<string, StripeTransfer>();
         await foreach (var transfer in stripe.ListTransfersAsync(since.AddHours(-1), ct))
@@ -60,7 +66,7 @@ public sealed class Reconciliation(NpgsqlDataSource dataSource, IStripeGateway s
                 if (made is not null)
                 {
                     seen.Add(made.Id);
-                    differences.Add(new("sent_not_recorded", made.Id, p.Id, 0, made.Amount,
+                    differences.Add(new("sent_not_recorded", made.Id, p.Id, p.Currency, 0, made.Amount,
                         "Stripe made this transfer but the ledger still has the payout pending (a run stopped after Stripe answered); the next settlement run records it."));
                 }
 
@@ -70,23 +76,33 @@ public sealed class Reconciliation(NpgsqlDataSource dataSource, IStripeGateway s
             seen.Add(p.TransferId);
             if (!transfers.TryGetValue(p.TransferId, out var t))
             {
-                differences.Add(new("missing_at_stripe", p.TransferId, p.Id, p.Amount, 0, "The ledger records this transfer as sent; Stripe does not list it."));
+                differences.Add(new("missing_at_stripe", p.TransferId, p.Id, p.Currency, p.Amount, 0, "The ledger records this transfer as sent; Stripe does not list it."));
+            }
+            else if (!string.Equals(t.Currency, p.Currency, StringComparison.OrdinalIgnoreCase))
+            {
+                differences.Add(new("currency", t.Id, p.Id, p.Currency, p.Amount, t.Amount, $"The ledger's payout is in {p.Currency}, Stripe's transfer in {t.Currency}."));
             }
             else if (t.Amount != p.Amount)
             {
-                differences.Add(new("amount", t.Id, p.Id, p.Amount, t.Amount, "The amounts differ."));
+                differences.Add(new("amount", t.Id, p.Id, p.Currency, p.Amount, t.Amount, "The amounts differ."));
             }
             else if (t.AmountReversed != p.Reversed)
             {
-                differences.Add(new("reversal", t.Id, p.Id, p.Reversed, t.AmountReversed, "Stripe's reversed amount differs from the ledger's; a transfer.reversed event may not have arrived yet."));
+                differences.Add(new("reversal", t.Id, p.Id, p.Currency, p.Reversed, t.AmountReversed, "Stripe's reversed amount differs from the ledger's; a transfer.reversed event may not have arrived yet."));
             }
         }
 
         foreach (var t in transfers.Values.Where(t => !seen.Contains(t.Id) && t.Created >= since))
         {
-            differences.Add(new("unknown_transfer", t.Id, Guid.TryParse(t.PayoutId, out var id) ? id : null, 0, t.Amount, "Stripe has a transfer no payout of ours records."));
+            differences.Add(new("unknown_transfer", t.Id, Guid.TryParse(t.PayoutId, out var id) ? id : null, t.Currency, 0, t.Amount, "Stripe has a transfer no payout of ours records."));
         }
 
-        return new ReconciliationReport(since, payouts.Count, transfers.Count, trial, mismatches, differences);
+        var recorded = payouts.Where(p => p.TransferId is not null).GroupBy(p => p.Currency.ToUpperInvariant()).ToDictionary(g => g.Key, g => g.Sum(p => p.Amount - p.Reversed));
+        var atStripe = transfers.Values.Where(t => t.Created >= since).GroupBy(t => t.Currency.ToUpperInvariant()).ToDictionary(g => g.Key, g => g.Sum(t => t.Amount - t.AmountReversed));
+        var trials = trial.ToDictionary(t => t.Currency.ToUpperInvariant(), t => t.Sum);
+        var currencies = trials.Keys.Union(recorded.Keys).Union(atStripe.Keys).Order(StringComparer.Ordinal)
+            .Select(c => new CurrencyTotals(c, trials.GetValueOrDefault(c), recorded.GetValueOrDefault(c), atStripe.GetValueOrDefault(c)))
+            .ToList();
+        return new ReconciliationReport(since, payouts.Count, transfers.Count, currencies, mismatches, differences);
     }
 }

@@ -27,7 +27,7 @@ public partial class AddFundsForm
             return;
         }
 
-        if (!MoneyFormat.TryParse(_amount, out var amount))
+        if (!MoneyFormat.TryParse(_amount, _currency, out var amount))
         {
             _error = "Enter an amount like 20.00.";
             return;

@@ -59,7 +59,7 @@ public partial class CreditOrganisationForm
             return;
         }
 
-        if (!MoneyFormat.TryParse(_amount, out var amount))
+        if (!MoneyFormat.TryParse(_amount, _currency, out var amount))
         {
             _error = "Enter an amount like 500.00.";
             return;

@@ -67,7 +67,7 @@ public partial class PayBonusForm
             return;
         }
 
-        if (!MoneyFormat.TryParse(_amount, out var amount))
+        if (!MoneyFormat.TryParse(_amount, job.Currency, out var amount))
         {
             _error = "Enter a bonus like 1.00.";
             return;

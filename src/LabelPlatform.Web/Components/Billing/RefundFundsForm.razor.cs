@@ -49,7 +49,7 @@ public partial class RefundFundsForm
 
         _error = null;
         _done = null;
-        if (!MoneyFormat.TryParse(_amount, out var amount) || amount <= 0)
+        if (!MoneyFormat.TryParse(_amount, _currency, out var amount) || amount <= 0)
         {
             _error = "Enter an amount like 10.00.";
             return;

@@ -33,7 +33,7 @@ public partial class JobForm
 
     /// <summary>The platform's fee on each answer at this price, as launch will fix it; updated while the price is typed.</summary>
     private string? FeeNote =>
-        MoneyFormat.TryParse(_price, out var price) && price > 0
+        MoneyFormat.TryParse(_price, _currency, out var price) && price > 0
             ? $"Plus the platform fee of {MoneyFormat.Format(LabelPlatform.Billing.Pricing.Fee(price, Billing.Value), _currency)} per answer " +
               $"({Billing.Value.FeePercent:0.##}%, at least {MoneyFormat.Format(Billing.Value.FeeMinimum, _currency)}): " +
               $"{MoneyFormat.Format(price + LabelPlatform.Billing.Pricing.Fee(price, Billing.Value), _currency)} per answer in all."
@@ -44,7 +44,7 @@ public partial class JobForm
     {
         get
         {
-            if (!MoneyFormat.TryParse(_price, out var price) || price <= 0)
+            if (!MoneyFormat.TryParse(_price, _currency, out var price) || price <= 0)
             {
                 return null;
             }
@@ -66,7 +66,7 @@ public partial class JobForm
     {
         get
         {
-            if (!MoneyFormat.TryParse(_price, out var price) || price <= 0 || _answersPerItem is < 1 or > JobRules.MaxAnswersPerItem)
+            if (!MoneyFormat.TryParse(_price, _currency, out var price) || price <= 0 || _answersPerItem is < 1 or > JobRules.MaxAnswersPerItem)
             {
                 return null;
             }
@@ -94,7 +94,7 @@ public partial class JobForm
 
     private async Task SubmitAsync()
     {
-        var priceOk = MoneyFormat.TryParse(_price, out var price);
+        var priceOk = MoneyFormat.TryParse(_price, _currency, out var price);
         var draft = new JobDraft(_name.Trim(), _instructions, JobRules.ParseLabels(_labels), _answersPerItem, priceOk ? price : 0, _currency, _priority, _leaseMinutes,
             _kind, _minBoxSize, _maxBoxes, _showSuggestions);
         var errors = JobRules.Validate(draft).ToList();
