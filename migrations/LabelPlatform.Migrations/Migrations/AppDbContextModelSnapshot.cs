@@ -735,6 +735,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("stripe_account_id");
 
+                    b.Property<DateTimeOffset?>("StripeStateAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stripe_state_at");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");

@@ -210,6 +210,25 @@ public class StripeWebhookTests(BillingFactory factory) : IClassFixture<BillingF
     }
 
     [Fact]
+    public async Task Webhook_AccountUpdatedOutOfOrder_AnOlderEventDoesNotUndoANewerOne()
+    {
+        var worker = (await factory.InsertWorkersAsync(1))[0];
+        Assert.True((await factory.Services.GetRequiredService<ConnectPayoutAccount>().HandleAsync(worker.Id, "US")).IsSuccess);
+        var account = await factory.ScalarAsync<string>("SELECT stripe_account_id FROM payout_accounts WHERE worker_id = $1", worker.Id);
+        factory.Emulator.AdvanceTime(TimeSpan.FromMinutes(1));
+        // Stripe described the account as not yet payable, and a minute later as payable; the older event comes last.
+        var older = factory.Emulator.CreateEvent("account.updated", factory.Emulator.State.Read(factory.Emulator.State.GetAccount(account).ToJson), account);
+        factory.Emulator.AdvanceTime(TimeSpan.FromMinutes(1));
+        factory.Emulator.CompleteOnboarding(account);
+        var newer = factory.Emulator.EventFor("account.updated", account);
+
+        Assert.Equal(200, (await factory.DeliverAsync(newer)).Status);
+        Assert.Equal(200, (await factory.DeliverAsync(older)).Status);
+
+        Assert.True(await factory.ScalarAsync<bool>("SELECT payouts_enabled FROM payout_accounts WHERE worker_id = $1", worker.Id));
+    }
+
+    [Fact]
     public async Task ConnectPayoutAccount_NoCountry_RefusedWithAMessageAndNoAccountMade()
     {
         var worker = (await factory.InsertWorkersAsync(1))[0];

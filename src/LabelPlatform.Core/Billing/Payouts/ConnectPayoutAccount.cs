@@ -74,6 +74,7 @@ public sealed class ConnectPayoutAccount(IDbContextFactory<AppDbContext> dbFacto
         account.PayoutsEnabled = stripeAccount.PayoutsEnabled;
         account.Requirements = stripeAccount.Requirements.Length <= 1000 ? stripeAccount.Requirements : stripeAccount.Requirements[..1000];
         account.UpdatedAt = now;
+        account.StripeStateAt = now;
     }
 }
 

@@ -16,6 +16,9 @@ public sealed class PayoutAccount
     /// <summary>The country the worker gave when connecting (ISO 3166-1 alpha-2): where Stripe opened the account.</summary>
     public string? Country { get; set; }
 
+    /// <summary>When Stripe described the account as these fields say (its event's time, or our read): an older <c>account.updated</c> arriving late changes nothing.</summary>
+    public DateTimeOffset? StripeStateAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

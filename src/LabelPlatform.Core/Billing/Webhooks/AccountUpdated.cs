@@ -4,10 +4,17 @@ using Npgsql;
 
 namespace LabelPlatform.Billing.Webhooks;
 
-/// <summary>Stripe says what a worker's connected account can do now; payouts follow it.</summary>
+/// <summary>
+/// Stripe says what a worker's connected account can do now; payouts follow it. Events can arrive
+/// late and out of order: one older than what we know of the account (an earlier event, or our own
+/// read of it) changes nothing.
+/// </summary>
 public sealed class AccountUpdated : IStripeEventHandler
 {
-    private const string UpdateSql = "UPDATE payout_accounts SET payouts_enabled = $2, requirements = $3, updated_at = $4 WHERE stripe_account_id = $1";
+    private const string UpdateSql = """
+        UPDATE payout_accounts SET payouts_enabled = $2, requirements = $3, updated_at = $4, stripe_state_at = $5
+        WHERE stripe_account_id = $1 AND (stripe_state_at IS NULL OR stripe_state_at <= $5)
+        """;
 
     public string EventType => "account.updated";
 
@@ -20,7 +27,8 @@ public sealed class AccountUpdated : IStripeEventHandler
 
         var enabled = account.PayoutsEnabled && account.Capabilities?.Transfers == "active";
         var due = string.Join(", ", account.Requirements?.CurrentlyDue ?? []);
-        await using var update = Sql.Command(connection, tx, UpdateSql, account.Id, enabled, due.Length <= 1000 ? due : due[..1000], now);
+        var described = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
+        await using var update = Sql.Command(connection, tx, UpdateSql, account.Id, enabled, due.Length <= 1000 ? due : due[..1000], now, described);
         await update.ExecuteNonQueryAsync(ct);
     }
 }

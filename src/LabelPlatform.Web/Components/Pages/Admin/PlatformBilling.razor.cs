@@ -123,9 +123,9 @@ public partial class PlatformBilling
         {
             _report = await Reconciliation.RunAsync(TimeSpan.FromDays(30));
         }
-        catch (Exception e) when (e is HttpRequestException or global::Stripe.StripeException)
+        catch (Exception e) when (LabelPlatform.Billing.Stripe.StripeErrors.IsStripeFailure(e))
         {
-            _reconcileError = $"Stripe could not be asked for its transfers: {e.Message}";
+            _reconcileError = LabelPlatform.Billing.Stripe.StripeErrors.ForPerson(e, "listing its transfers").Message;
         }
         finally
         {

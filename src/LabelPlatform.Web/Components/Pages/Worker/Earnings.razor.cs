@@ -42,7 +42,7 @@ public partial class Earnings
             {
                 await RefreshAccount.HandleAsync(user.UserId);
             }
-            catch (Exception e) when (e is HttpRequestException or global::Stripe.StripeException)
+            catch (Exception e) when (LabelPlatform.Billing.Stripe.StripeErrors.IsStripeFailure(e))
             {
                 _connectError = "Stripe could not be reached to check your account; it is checked again when Stripe tells us it changed.";
             }
