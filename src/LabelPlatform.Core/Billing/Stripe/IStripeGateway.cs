@@ -35,8 +35,6 @@ public sealed record StripeOutcome(string? Id, StripeOutcomeKind Kind, string? E
 /// <summary>The platform's Stripe balance, per lowercase currency: what transfers may use now, and what is still on its way.</summary>
 public sealed record PlatformBalance(IReadOnlyDictionary<string, long> Available, IReadOnlyDictionary<string, long> Pending)
 {
-    public long AvailableIn(string currency) => Available.GetValueOrDefault(currency.ToLowerInvariant());
-
     public long PendingIn(string currency) => Pending.GetValueOrDefault(currency.ToLowerInvariant());
 }
 

@@ -25,9 +25,7 @@ public sealed class StripeRateLimiter
         _endpointRate = o.EndpointRequestsPerSecond;
     }
 
-    /// <summary>The global rate in force now (lower than configured after a 429, until it recovers).</summary>
-    public double GlobalRate => _global.Rate;
-
+    /// <summary>The endpoint's rate in force now (lower than configured after a 429, until it recovers).</summary>
     public double EndpointRate(string endpoint) => _endpoints.TryGetValue(endpoint, out var p) ? p.Rate : _endpointRate;
 
     public async ValueTask WaitAsync(string endpoint, CancellationToken ct)
