@@ -62,6 +62,18 @@ public sealed class EmailOutbox(IOptions<EmailOptions> options, ILogger<EmailOut
             logger.LogWarning("Email:SmtpHost is not set: password resets and address confirmations cannot be mailed.");
         }
 
+        try
+        {
+            await SendQueuedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: what is still queued is not sent (the links it carries can be asked for again).
+        }
+    }
+
+    private async Task SendQueuedAsync(CancellationToken stoppingToken)
+    {
         await foreach (var email in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             for (var attempt = 1; ; attempt++)

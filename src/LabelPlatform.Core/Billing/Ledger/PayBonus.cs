@@ -23,7 +23,7 @@ public sealed class PayBonus(NpgsqlDataSource dataSource, IOptions<BillingOption
         note = note.Trim();
         if (amount <= 0 || amount > Maximum)
         {
-            return Error.Validation($"A bonus is between 0.01 and {MoneyFormat.Format(Maximum, "USD")[..^4]}.");
+            return Error.Validation($"A bonus is above zero and at most {MoneyFormat.Number(Maximum, "USD")} in USD, EUR or GBP ({MoneyFormat.Number(Maximum, "JPY")} in JPY).");
         }
 
         if (note.Length > 500)
