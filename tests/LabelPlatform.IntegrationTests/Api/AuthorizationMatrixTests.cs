@@ -46,6 +46,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["GET /api/account/antiforgery"] = Access.Anonymous,
         ["POST /api/account/logout"] = Access.Anonymous, // needs the page's antiforgery token
         ["POST /api/stripe/webhook"] = Access.Anonymous, // needs Stripe's signature
+        ["POST /api/stripe/connect-webhook"] = Access.Anonymous, // needs the Connect endpoint's signature
         ["GET /api/billing/statement.csv"] = Access.Researcher,
         ["GET /api/jobs/{jobId:guid}/results.csv"] = Access.Researcher,
         ["GET /items/{itemId:guid}/file"] = Access.SignedIn,
