@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds, checks formatting, and runs every test against a throwaway PostgreSQL and Debian's Chromium.
+# Builds, checks formatting, runs every test against a throwaway PostgreSQL and Debian's Chromium,
+# and runs every benchmark once at tiny sizes (bench/smoke.sh).
 #
 #   ./test.sh                      everything (what CI runs)
 #   ./test.sh e2e                  only the browser tests; E2E_REPEAT=10 runs them ten times over,
@@ -75,6 +76,9 @@ if [ "$mode" = all ]; then
   echo "==> Tests that restart PostgreSQL"
   dotnet test tests/LabelPlatform.IntegrationTests -c Release --no-build -nologo --logger "console;verbosity=normal" \
     --filter "Category=RestartsPostgres" 2>&1 | tee -a "$log" || status=$?
+  # Every benchmark at tiny sizes, so none can rot unnoticed (each must still print its RESULT line).
+  echo "==> Benchmark smoke runs (bench/smoke.sh)"
+  bench/smoke.sh || status=$?
 else
   for run in $(seq 1 "$repeat"); do
     echo "==> Browser tests, run $run of $repeat"

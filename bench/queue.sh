@@ -10,6 +10,8 @@ bench_queue() {
   local warmup=${BENCH_WARMUP:-3}
   local pool=${BENCH_POOL:-200}
   local hangfire_cap=${BENCH_HANGFIRE_JOBS:-5000}
+  # 0 leaves out the Graphile Worker peer (and with it Node.js and npm): the smoke run in ./test.sh.
+  local with_graphile=${BENCH_QUEUE_GRAPHILE:-1}
   local out="$root/bench/out/queue-$(date +%Y%m%d-%H%M%S)"
   mkdir -p "$out"
   local log="$out/run.log"
@@ -22,10 +24,12 @@ bench_queue() {
   fi
   echo "BENCH_SECONDS=$seconds BENCH_HISTORY=$history BENCH_WORKERS=\"$workers_list\" BENCH_OPEN_ITEMS=$open_items BENCH_POOL=$pool; output in ${out#$root/}"
 
-  queue_install_tools
+  queue_install_tools "$with_graphile"
   bench_build
-  echo "==> Graphile Worker (npm ci)"
-  (cd "$root/bench/graphile" && { [ -d node_modules/graphile-worker ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; })
+  if [ "$with_graphile" != 0 ]; then
+    echo "==> Graphile Worker (npm ci)"
+    (cd "$root/bench/graphile" && { [ -d node_modules/graphile-worker ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; })
+  fi
 
   echo "==> PostgreSQL"
   bench_postgres_start
@@ -92,8 +96,9 @@ bench_queue() {
   hangfire=$(measure_field "$(grep '^MEASURE hangfire ' "$log" | tail -n 1)" jobs_per_s)
 
   local mode
-  declare -A graphile
+  declare -A graphile=([plain]=0 [local]=0)
   for mode in plain local; do
+    [ "$with_graphile" != 0 ] || break
     echo "==> Graphile Worker ($mode): $peer_jobs no-op jobs, concurrency 50"
     bench_psql postgres -c "CHECKPOINT"
     run_logged "$log" env DATABASE_URL="postgres://postgres@127.0.0.1:$pgport/graphile_$mode" \
@@ -137,6 +142,7 @@ bench_queue() {
   ours_p99=${p99[200]:-0}
   vs_hangfire=$(queue_ratio "$ours" "$hangfire")
   vs_graphile=$(queue_ratio "$ours" "${graphile[plain]}")
+  [ "$with_graphile" != 0 ] || vs_graphile=skipped
   vs_pgbench=$(queue_ratio "$ours" "${pgb[200]}")
   echo "ours (200 workers) / Hangfire.PostgreSql        = $vs_hangfire"
   echo "ours (200 workers) / Graphile Worker (no batch) = $vs_graphile"
@@ -171,7 +177,7 @@ queue_install_tools() {
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql-contrib
   fi
-  if ! command -v npm >/dev/null 2>&1; then
+  if [ "${1:-1}" != 0 ] && ! command -v npm >/dev/null 2>&1; then
     echo "Node.js is missing; installing nodejs and npm with apt..."
     as_root apt-get update -q
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm

@@ -25,12 +25,7 @@ public static class WebSetup
     {
         // Framework and MudBlazor assets from the build output in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
-        builder.AddData();
-        builder.AddAccounts();
-        builder.AddJobs();
-        builder.AddQueue();
-        builder.AddReview();
-        builder.AddBilling();
+        builder.AddLabelPlatform();
         // Model review runs on worker machines; a single-node install can let the web process take it too.
         builder.AddBackgroundJobs("web", builder.Configuration.GetValue("BackgroundJobs:ServeReviewQueue", false)
             ? [BackgroundJobsSetup.DefaultQueue, BackgroundJobsSetup.ReviewQueue]

@@ -36,9 +36,7 @@ public sealed class ProductQueue : IAsyncDisposable
         builder.Configuration["ConnectionStrings:Default"] = connectionString;
         builder.Configuration["Storage:Root"] = Path.Combine(Path.GetTempPath(), "labelplatform-bench-items");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddData();
-        builder.AddJobs();
-        builder.AddQueue();
+        builder.AddLabelPlatform();
         if (interceptor is not null)
         {
             builder.Services.ConfigureDbContext<AppDbContext>(o => o.AddInterceptors(interceptor));

@@ -1,9 +1,4 @@
-using LabelPlatform.Accounts;
-using LabelPlatform.Billing;
-using LabelPlatform.Data;
-using LabelPlatform.Jobs;
-using LabelPlatform.Queue;
-using LabelPlatform.Review;
+using LabelPlatform;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -35,12 +30,7 @@ public static class ReviewHost
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddData();
-        builder.AddAccounts();
-        builder.AddJobs();
-        builder.AddQueue();
-        builder.AddReview();
-        builder.AddBilling();
+        builder.AddLabelPlatform();
         var host = builder.Build();
         await host.StartAsync();
         return host;

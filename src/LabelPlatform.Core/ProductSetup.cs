@@ -1,0 +1,29 @@
+using LabelPlatform.Accounts;
+using LabelPlatform.Billing;
+using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Queue;
+using LabelPlatform.Review;
+using Microsoft.Extensions.Hosting;
+
+namespace LabelPlatform;
+
+/// <summary>
+/// The product's services, registered the same way by every host: the web node, the review worker
+/// and the benchmarks (which measure the product, not a copy of its wiring). A capability added
+/// here reaches all of them at once; what differs per host (pages, background queues) is added by
+/// the host after this.
+/// </summary>
+public static class ProductSetup
+{
+    public static IHostApplicationBuilder AddLabelPlatform(this IHostApplicationBuilder builder)
+    {
+        builder.AddData();
+        builder.AddAccounts();
+        builder.AddJobs();
+        builder.AddQueue();
+        builder.AddReview();
+        builder.AddBilling();
+        return builder;
+    }
+}
