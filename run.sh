@@ -2,6 +2,12 @@
 # Starts the whole platform with a seeded demo: PostgreSQL (private, under .data/ unless
 # ConnectionStrings__Default is set), the web app and the worker. Ctrl+C stops what it started.
 set -euo pipefail
+# Started in the background by a script (`./run.sh &`), bash begins with SIGINT ignored and cannot
+# trap it then: start again with default handlers, so SIGINT and SIGTERM both stop everything.
+if [ -z "${LP_RUN_SIGNALS_RESET:-}" ] && (( 0x$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/$$/status) & 2 )); then
+  export LP_RUN_SIGNALS_RESET=1
+  exec env --default-signal=INT,TERM "$0" "$@"
+fi
 cd "$(dirname "$0")"
 root=$PWD
 source .ci/postgres.sh
@@ -33,6 +39,14 @@ if [ -z "${ConnectionStrings__Default:-}" ]; then
   mkdir -p .data
   chmod 755 .data
   pgdata="$root/.data/postgres"
+  if ! cluster_dir_reachable "$root/.data"; then
+    # A clone in a home folder only its owner may enter (root's, typically): the postgres user, who
+    # runs the cluster, cannot reach .data/, so the cluster lives where it can, the same for every run.
+    pgdata="/var/tmp/labelplatform-$(printf '%s' "$root" | md5sum | cut -c1-12)/postgres"
+    mkdir -p "$(dirname "$pgdata")"
+    chmod 755 "$(dirname "$pgdata")"
+    echo "The postgres user cannot enter $root, so the demo's database lives in $pgdata (delete it for a fresh start)."
+  fi
   if [ -f "$pgdata/postmaster.pid" ] && pg_run "$(pg_bin)/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
     echo "PostgreSQL in .data/postgres is already running (another ./run.sh?); using it."
     pgport=$(sed -n 4p "$pgdata/postmaster.pid")

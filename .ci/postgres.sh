@@ -47,6 +47,13 @@ pg_run() {
   fi
 }
 
+# cluster_dir_reachable DIR: true when the user PostgreSQL runs as can enter DIR (always, unless we are root).
+cluster_dir_reachable() {
+  [ "$(id -u)" != 0 ] && return 0
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  runuser -u postgres -- test -x "$1"
+}
+
 # start_cluster DIR PORT [extra postgres options]: initialises DIR if empty, starts it, waits until ready.
 start_cluster() {
   local dir=$1 port=$2 extra=${3:-}
