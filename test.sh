@@ -79,6 +79,8 @@ if [ "$mode" = all ]; then
   # Every benchmark at tiny sizes, so none can rot unnoticed (each must still print its RESULT line).
   echo "==> Benchmark smoke runs (bench/smoke.sh)"
   bench/smoke.sh || status=$?
+  echo "==> ./run.sh on a fresh clone: serves, then stops everything on SIGINT and on SIGTERM"
+  tests/run-sh/run_sh_test.sh || status=$?
 else
   for run in $(seq 1 "$repeat"); do
     echo "==> Browser tests, run $run of $repeat"
