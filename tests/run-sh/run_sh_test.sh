@@ -51,8 +51,9 @@ run_and_stop() {
   echo "ok: ./run.sh served on port $port and stopped everything on SIG$signal"
 }
 
-# As root the demo cluster lives under /var/tmp, named after the clone's path: remove it too.
-trap 'pkill -f -- "$clone/" 2>/dev/null || true; rm -rf "$base" "/var/tmp/labelplatform-$(printf "%s" "$clone" | md5sum | cut -c1-12)"' EXIT
+# As root the demo cluster lives under /var/tmp, named after the clone's path: stop and remove it too.
+elsewhere="/var/tmp/labelplatform-$(printf '%s' "$clone" | md5sum | cut -c1-12)"
+trap 'pkill -f -- "$clone/" 2>/dev/null || true; stop_cluster "$elsewhere/postgres"; stop_cluster "$clone/.data/postgres"; rm -rf "$base" "$elsewhere"' EXIT
 run_and_stop INT
 run_and_stop TERM
 if [ "$(id -u)" = 0 ]; then
