@@ -130,12 +130,5 @@ public sealed class Job
         return null;
     }
 
-    public void Complete(DateTimeOffset now)
-    {
-        if (Status is JobStatus.Running or JobStatus.Paused)
-        {
-            Status = JobStatus.Completed;
-            CompletedAt = now;
-        }
-    }
+    // A job completes when its last slot closes, set-based in the transaction that closes it: Lifecycle/JobCompletion.
 }

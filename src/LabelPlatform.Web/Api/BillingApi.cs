@@ -72,7 +72,7 @@ public static class BillingApi
     {
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var orgId = await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct);
+        var orgId = await db.OrganisationOfAsync(userId, ct);
         if (orgId is null)
         {
             return TypedResults.Problem("You are not in an organisation.", statusCode: StatusCodes.Status404NotFound);

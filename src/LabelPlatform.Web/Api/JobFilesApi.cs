@@ -82,7 +82,7 @@ public static class JobFilesApi
     {
         var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var orgId = await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct);
+        var orgId = await db.OrganisationOfAsync(userId, ct);
         var jobName = await db.Jobs.Where(j => j.Id == jobId && j.OrganisationId == orgId).Select(j => j.Name).SingleOrDefaultAsync(ct);
         if (orgId is null || jobName is null)
         {

@@ -153,20 +153,6 @@ public class JobLifecycleTests
     }
 
     [Theory]
-    [InlineData(JobStatus.Running)]
-    [InlineData(JobStatus.Paused)]
-    public void Complete_RunningOrPaused_CompletesWithTime(JobStatus status)
-    {
-        var job = InStatus(status);
-
-        job.Complete(Now);
-
-        Assert.Equal(JobStatus.Completed, job.Status);
-        Assert.Equal(Now, job.CompletedAt);
-        Assert.False(job.AcceptsItems);
-    }
-
-    [Theory]
     [InlineData(JobStatus.Draft, true)]
     [InlineData(JobStatus.Ready, true)]
     [InlineData(JobStatus.Running, true)]

@@ -21,7 +21,7 @@ public sealed record Viewer(string UserId, bool IsAdmin, Guid? OrganisationId, b
         }
 
         var orgId = user.IsInRole(Roles.Researcher)
-            ? await db.Users.Where(u => u.Id == userId).Select(u => u.OrganisationId).SingleOrDefaultAsync(ct)
+            ? await db.OrganisationOfAsync(userId, ct)
             : null;
         return new Viewer(userId, user.IsInRole(Roles.Admin), orgId, user.IsInRole(Roles.Reviewer));
     }

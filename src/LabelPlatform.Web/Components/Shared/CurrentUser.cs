@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LabelPlatform.Accounts;
 using LabelPlatform.Data;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public sealed class CurrentUser(AuthenticationStateProvider auth, IDbContextFact
         var principal = (await auth.GetAuthenticationStateAsync()).User;
         var id = principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in.");
         await using var db = await dbFactory.CreateDbContextAsync();
-        var orgId = await db.Users.Where(u => u.Id == id).Select(u => u.OrganisationId).SingleOrDefaultAsync();
+        var orgId = await db.OrganisationOfAsync(id);
         return _user = new UserContext(id, orgId);
     }
 }
