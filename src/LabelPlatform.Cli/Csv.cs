@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace LabelPlatform.Cli;
 
@@ -23,8 +26,27 @@ public static class Csv
         }
 
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var unclosedQuote = false;
+        using var parser = new CsvParser(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Mode = CsvMode.RFC4180,
+            DetectColumnCountChanges = false,
+            BadDataFound = bad => unclosedQuote |= bad.Field.StartsWith('"') && bad.Field.Count(c => c == '"') % 2 == 1,
+        });
         var line = 0;
-        var header = ReadRecord(reader, ref line) ?? throw new CliException($"{path}: the file is empty; its first line must name the columns {string.Join(",", columns)}.");
+        string[]? Next()
+        {
+            if (!parser.Read())
+            {
+                return null;
+            }
+
+            line = parser.RawRow;
+            var record = parser.Record; // fields are parsed (and bad data found) when the record is read
+            return unclosedQuote ? throw new CliException($"{path}:{line}: a quoted field is never closed.") : record;
+        }
+
+        var header = Next() ?? throw new CliException($"{path}: the file is empty; its first line must name the columns {string.Join(",", columns)}.");
         var at = columns.Select(c => Array.FindIndex(header, h => string.Equals(h.Trim(), c, StringComparison.OrdinalIgnoreCase))).ToArray();
         var missing = columns.Where((c, i) => at[i] < 0).ToList();
         if (missing.Count > 0)
@@ -32,13 +54,8 @@ public static class Csv
             throw new CliException($"{path}: the header has no column {string.Join(", ", missing)} (it has {string.Join(",", header)}; needed: {string.Join(",", columns)}).");
         }
 
-        while (ReadRecord(reader, ref line) is { } record)
+        while (Next() is { } record)
         {
-            if (record.Length == 1 && record[0].Length == 0)
-            {
-                continue;
-            }
-
             if (record.Length < header.Length)
             {
                 throw new CliException($"{path}:{line}: {record.Length} fields where the header has {header.Length}.");
@@ -65,76 +82,4 @@ public static class Csv
 
     private static string Quote(string? value) =>
         value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
-
-    private static string[]? ReadRecord(StreamReader reader, ref int line)
-    {
-        if (reader.Peek() < 0)
-        {
-            return null;
-        }
-
-        line++;
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        while (true)
-        {
-            var c = reader.Read();
-            if (c < 0)
-            {
-                if (quoted)
-                {
-                    throw new CliException($"line {line}: a quoted field is never closed.");
-                }
-
-                break;
-            }
-
-            if (quoted)
-            {
-                if (c == '"')
-                {
-                    if (reader.Peek() == '"')
-                    {
-                        reader.Read();
-                        field.Append('"');
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    line += c == '\n' ? 1 : 0;
-                    field.Append((char)c);
-                }
-            }
-            else if (c == '"' && field.Length == 0)
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                break;
-            }
-            else if (c != '\r')
-            {
-                field.Append((char)c);
-            }
-
-            if (field.Length > MaxField)
-            {
-                throw new CliException($"line {line}: a field longer than {MaxField} characters.");
-            }
-        }
-
-        fields.Add(field.ToString());
-        return [.. fields];
-    }
 }

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace LabelPlatform.Quality.Aggregation;
 
 /// <summary>Shared by the probabilistic methods: from log scores to a label and its probability.</summary>
@@ -6,12 +8,7 @@ public static class Posterior
     /// <summary>Turns log scores into probabilities in place (softmax); returns the log of the normaliser.</summary>
     public static double Normalise(Span<double> logScores)
     {
-        var max = double.NegativeInfinity;
-        foreach (var s in logScores)
-        {
-            max = Math.Max(max, s);
-        }
-
+        var max = TensorPrimitives.Max<double>(logScores);
         if (double.IsNegativeInfinity(max))
         {
             // Every label impossible (contradictory certainties): say nothing rather than NaN.
@@ -19,18 +16,10 @@ public static class Posterior
             return max;
         }
 
-        var sum = 0.0;
-        for (var i = 0; i < logScores.Length; i++)
-        {
-            logScores[i] = Math.Exp(logScores[i] - max);
-            sum += logScores[i];
-        }
-
-        for (var i = 0; i < logScores.Length; i++)
-        {
-            logScores[i] /= sum;
-        }
-
+        TensorPrimitives.Subtract(logScores, max, logScores);
+        TensorPrimitives.Exp<double>(logScores, logScores);
+        var sum = TensorPrimitives.Sum<double>(logScores);
+        TensorPrimitives.Divide(logScores, sum, logScores);
         return max + Math.Log(sum);
     }
 

@@ -1,5 +1,7 @@
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
+using CsvHelper;
+using CsvHelper.Configuration;
 
 namespace LabelPlatform.Jobs.ImportItems;
 
@@ -71,79 +73,36 @@ public static class TextRecords
         return records;
     }
 
-    /// <summary>CSV rows with the line each starts on.</summary>
+    /// <summary>
+    /// CSV rows (RFC 4180, read by CsvHelper) with the line each starts on; a blank line is one
+    /// empty field. A quoted field still open at the end of the file is refused: the rest of the
+    /// file would otherwise become one field.
+    /// </summary>
     public static IEnumerable<(int Line, List<string> Fields)> CsvRows(string content)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var line = 1;
-        var rowLine = 1;
-        var quoted = false;
-        var quoteLine = 0;
-        var i = 0;
-        while (i < content.Length)
+        var unclosedQuote = false;
+        var configuration = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
-            var c = content[i];
-            if (quoted)
+            Mode = CsvMode.RFC4180,
+            IgnoreBlankLines = false,
+            DetectColumnCountChanges = false,
+            // A stray quote inside a field is kept as a character; one that opens a field and never
+            // closes it is reported below.
+            BadDataFound = bad => unclosedQuote |= bad.Field.StartsWith('"') && bad.Field.Count(c => c == '"') % 2 == 1,
+        };
+        using var parser = new CsvParser(new StringReader(content), configuration);
+        var endedOnLine = 0;
+        while (parser.Read())
+        {
+            var startsOnLine = endedOnLine + 1;
+            endedOnLine = parser.RawRow;
+            var record = parser.Record; // fields are parsed (and bad data found) when the record is read
+            if (unclosedQuote)
             {
-                if (c == '"' && i + 1 < content.Length && content[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i += 2;
-                    continue;
-                }
-
-                if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    line += c == '\n' ? 1 : 0;
-                    field.Append(c);
-                }
-
-                i++;
-                continue;
+                throw new FormatException($"a quoted field that starts on line {startsOnLine} never ends");
             }
 
-            switch (c)
-            {
-                case '"' when field.Length == 0:
-                    quoted = true;
-                    quoteLine = line;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    yield return (rowLine, fields);
-                    fields = [];
-                    line++;
-                    rowLine = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
-            }
-
-            i++;
-        }
-
-        if (quoted)
-        {
-            throw new FormatException($"a quoted field that starts on line {quoteLine} never ends");
-        }
-
-        if (field.Length > 0 || fields.Count > 0)
-        {
-            fields.Add(field.ToString());
-            yield return (rowLine, fields);
+            yield return (startsOnLine, record is { Length: > 0 } ? [.. record] : [""]);
         }
     }
 

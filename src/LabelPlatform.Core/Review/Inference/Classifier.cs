@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LabelPlatform.Review.Models;
 using Microsoft.ML.OnnxRuntime;
 
@@ -29,39 +30,17 @@ public static class Classifier
                 Softmax(probabilities);
             }
 
-            var best = 0;
-            for (var c = 1; c < classes; c++)
-            {
-                if (probabilities[c] > probabilities[best])
-                {
-                    best = c;
-                }
-            }
-
+            var best = TensorPrimitives.IndexOfMax<float>(probabilities);
             predictions.Add(new ClassPrediction(best, model.LabelMap.GetValueOrDefault(best), probabilities[best], probabilities));
         }
 
         return predictions;
     }
 
+    /// <summary>Softmax in place; the largest logit is taken off first so large logits cannot overflow.</summary>
     public static void Softmax(Span<float> values)
     {
-        var max = float.NegativeInfinity;
-        foreach (var v in values)
-        {
-            max = Math.Max(max, v);
-        }
-
-        var sum = 0f;
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = MathF.Exp(values[i] - max);
-            sum += values[i];
-        }
-
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] /= sum;
-        }
+        TensorPrimitives.Subtract(values, TensorPrimitives.Max<float>(values), values);
+        TensorPrimitives.SoftMax<float>(values, values);
     }
 }
