@@ -24,14 +24,8 @@ internal static class ClaimTransaction
             UPDATE assignments SET status = 'Expired'
             WHERE job_id = $1 AND status = 'Leased' AND lease_expires_at <= $2
             RETURNING item_id
-        ), per_item AS (
-            SELECT item_id, count(*)::int AS n FROM expired GROUP BY item_id
-        ), restored AS (
-            UPDATE items SET remaining_slots = remaining_slots + CASE WHEN items.gold_answer IS NULL THEN per_item.n ELSE 0 END
-            FROM per_item WHERE items.id = per_item.item_id
-            RETURNING 1
         )
-        SELECT count(*) FROM restored
+        SELECT return_slots(ARRAY(SELECT item_id FROM expired))
         """;
 
     private const string HeldSql = """

@@ -18,14 +18,8 @@ public sealed class ExpireLeases(IDbContextFactory<AppDbContext> dbFactory, Time
             ), stale_drafts AS (
                 DELETE FROM drafts d USING assignments a
                 WHERE a.id = d.assignment_id AND (a.status <> 'Leased' OR a.lease_expires_at <= {now})
-            ), per_item AS (
-                SELECT item_id, count(*) AS n FROM expired GROUP BY item_id
-            ), restored AS (
-                UPDATE items SET remaining_slots = remaining_slots + CASE WHEN items.gold_answer IS NULL THEN per_item.n ELSE 0 END
-                FROM per_item WHERE items.id = per_item.item_id
-                RETURNING per_item.n
             )
-            SELECT coalesce(sum(n), 0)::int AS "Value" FROM restored
+            SELECT return_slots(ARRAY(SELECT item_id FROM expired)) AS "Value"
             """).ToListAsync(ct);
         return returned.Single();
     }

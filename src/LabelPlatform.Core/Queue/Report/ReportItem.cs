@@ -23,9 +23,7 @@ public sealed class ReportItem(NpgsqlDataSource dataSource, TimeProvider clock)
         ), draft AS (
             DELETE FROM drafts USING held WHERE drafts.assignment_id = held.id
         )
-        UPDATE items SET remaining_slots = remaining_slots + CASE WHEN items.gold_answer IS NULL THEN 1 ELSE 0 END
-        FROM held WHERE items.id = held.item_id
-        RETURNING items.id
+        SELECT return_slots(ARRAY[item_id]) FROM held
         """;
 
     public async Task<Error?> HandleAsync(Guid assignmentId, string workerId, ReportReason reason, string? note, CancellationToken ct = default)

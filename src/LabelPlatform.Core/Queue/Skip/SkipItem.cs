@@ -15,9 +15,7 @@ public sealed class SkipItem(NpgsqlDataSource dataSource, TimeProvider clock)
         ), draft AS (
             DELETE FROM drafts USING skipped WHERE drafts.assignment_id = skipped.id
         )
-        UPDATE items SET remaining_slots = remaining_slots + CASE WHEN items.gold_answer IS NULL THEN 1 ELSE 0 END
-        FROM skipped WHERE items.id = skipped.item_id
-        RETURNING items.id
+        SELECT return_slots(ARRAY[item_id]) FROM skipped
         """;
 
     public const int MaxReasonLength = 200;

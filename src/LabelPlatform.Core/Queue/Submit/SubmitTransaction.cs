@@ -52,9 +52,7 @@ internal static class SubmitTransaction
         ), expired AS (
             UPDATE assignments SET status = 'Expired' FROM input WHERE assignments.id = input.id
         )
-        UPDATE items SET remaining_slots = items.remaining_slots + CASE WHEN items.gold_answer IS NULL THEN returned.n ELSE 0 END
-        FROM (SELECT item_id, count(*)::int AS n FROM input GROUP BY item_id) returned
-        WHERE items.id = returned.item_id
+        SELECT return_slots(ARRAY(SELECT item_id FROM input))
         """;
 
     // Every answer in a job with gold moves its worker's record there, gold or not: the same write either way.
@@ -83,9 +81,7 @@ internal static class SubmitTransaction
               AND (a.status = 'Leased' OR (a.status = 'Submitted' AND a.review_state IN ('Pending', 'NeedsReview')))
             RETURNING a.item_id
         )
-        UPDATE items SET remaining_slots = items.remaining_slots + d.n
-        FROM (SELECT item_id, count(*)::int AS n FROM discarded GROUP BY item_id) d
-        WHERE items.id = d.item_id AND items.gold_answer IS NULL
+        SELECT return_slots(ARRAY(SELECT item_id FROM discarded))
         """;
 
     // Once a job has no open slot, its last submissions could commit side by side, each seeing the

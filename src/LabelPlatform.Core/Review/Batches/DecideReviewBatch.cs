@@ -56,19 +56,18 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         ), disputes AS (
             UPDATE review_disputes SET outcome = input.dispute, decided_at = $10
             FROM input WHERE review_disputes.assignment_id = input.id AND input.dispute IS NOT NULL
-        ), slots AS (
-            UPDATE items SET remaining_slots = items.remaining_slots + returned.n
-            FROM (SELECT a.item_id, count(*)::int AS n FROM input JOIN assignments a ON a.id = input.id WHERE input.slot_back GROUP BY a.item_id) returned
-            WHERE items.id = returned.item_id AND items.gold_answer IS NULL
         ), batch AS (
             UPDATE review_batches SET status = 'Decided', closed_at = $10 WHERE id = $8
         ), changed AS (
             -- A rejection, or a dispute's outcome, changes which answers count: the job's final labels are recomputed.
             INSERT INTO job_label_changes (job_id, changed_at) SELECT job_id, $10 FROM review_batches WHERE id = $8
             ON CONFLICT (job_id) DO UPDATE SET changed_at = greatest(job_label_changes.changed_at, excluded.changed_at)
+        ), decided_answers AS (
+            UPDATE assignments SET status = input.status, review_state = input.review_state
+            FROM input WHERE assignments.id = input.id
+            RETURNING assignments.item_id, input.slot_back
         )
-        UPDATE assignments SET status = input.status, review_state = input.review_state
-        FROM input WHERE assignments.id = input.id
+        SELECT return_slots(ARRAY(SELECT item_id FROM decided_answers WHERE slot_back))
         """;
 
     public async Task<Result<BatchDecided>> HandleAsync(ClaimsPrincipal user, Guid batchId, IReadOnlyList<Rejection> rejections, CancellationToken ct = default)

@@ -60,9 +60,7 @@ public sealed class ReviewPending(
             INSERT INTO job_label_changes (job_id, changed_at) SELECT $8, $11 WHERE EXISTS (SELECT 1 FROM input WHERE outcome = 'Rejected')
             ON CONFLICT (job_id) DO UPDATE SET changed_at = greatest(job_label_changes.changed_at, excluded.changed_at)
         )
-        UPDATE items SET remaining_slots = items.remaining_slots + rejected.n
-        FROM (SELECT item_id, count(*)::int AS n FROM judged WHERE outcome = 'Rejected' GROUP BY item_id) rejected
-        WHERE items.id = rejected.item_id AND items.gold_answer IS NULL
+        SELECT return_slots(ARRAY(SELECT item_id FROM judged WHERE outcome = 'Rejected'))
         """;
 
     /// <summary>Reviews one batch; returns how many answers got a verdict (0: nothing was waiting).</summary>
