@@ -1,6 +1,7 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Billing;
 using LabelPlatform.Data;
+using LabelPlatform.Exports;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Review;
@@ -24,6 +25,7 @@ public static class ProductSetup
         builder.AddQueue();
         builder.AddReview();
         builder.AddBilling();
+        builder.AddExports();
         return builder;
     }
 }

@@ -1,4 +1,3 @@
-using LabelPlatform.Exports.Csv;
 using LabelPlatform.Jobs.ImportItems;
 using LabelPlatform.Jobs.Lifecycle;
 using LabelPlatform.Jobs.Progress;
@@ -27,7 +26,6 @@ public static class JobsSetup
         builder.Services.AddSingleton<AssignmentFiles>();
         builder.Services.AddTransient<ScreenImages>();
         builder.Services.AddTransient<Examples.JobExamples>();
-        builder.Services.AddTransient<ExportJobCsv>();
         return builder;
     }
 }

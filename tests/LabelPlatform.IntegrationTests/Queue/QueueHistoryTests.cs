@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json;
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
@@ -162,15 +161,9 @@ public class QueueHistoryTests(MillionAnswersFactory factory, ITestOutputHelper 
         return (items, factory.RunningWorkers.ToArray());
     }
 
-    /// <summary>The SQL the product runs, read from its constant, so the test cannot drift from it.</summary>
-    private static string QuerySql(string type, string constant)
-    {
-        var owner = typeof(ClaimNextItem).Assembly.GetType($"LabelPlatform.Queue.ClaimNext.{type}")
-            ?? throw new InvalidOperationException($"No type {type} in LabelPlatform.Queue.ClaimNext: update this test.");
-        var field = owner.GetField(constant, BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)
-            ?? throw new InvalidOperationException($"{type} has no constant {constant}: update this test.");
-        return (string)field.GetRawConstantValue()!;
-    }
+    /// <summary>The SQL the product runs, read from its .sql file, so the test cannot drift from it.</summary>
+    private static string QuerySql(string type, string constant) =>
+        LabelPlatform.Common.Sql.Named($"Queue/ClaimNext/{type}.sql", constant.EndsWith("Sql", StringComparison.Ordinal) ? constant[..^3] : constant);
 
     /// <summary>
     /// The plan PostgreSQL picks for <paramref name="sql"/> with these values: as one-off statements run

@@ -1,4 +1,4 @@
-using LabelPlatform.Exports.Csv;
+using LabelPlatform.Common;
 
 namespace LabelPlatform.UnitTests.Rules;
 

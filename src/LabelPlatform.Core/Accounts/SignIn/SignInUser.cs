@@ -33,13 +33,8 @@ public sealed class SignInUser(SignInManager<AppUser> signIn, IDbContextFactory<
     // A hash of a password nobody has, checked when the address has no account so both cases cost the same.
     private static readonly Lazy<string> DecoyHash = new(() => new PasswordHasher<AppUser>().HashPassword(new AppUser(), Convert.ToHexString(RandomNumberGenerator.GetBytes(16))));
 
-    private const string RecordFailureSql = """
-        INSERT INTO sign_in_throttles (key, failures, last_failure_at, blocked_until) VALUES ($1, 1, $2, $2)
-        ON CONFLICT (key) DO UPDATE SET
-            failures = CASE WHEN sign_in_throttles.last_failure_at < $2 - $3 THEN 1 ELSE sign_in_throttles.failures + 1 END,
-            last_failure_at = $2
-        RETURNING failures
-        """;
+    private static readonly string BlockSql = Sql.Named("Accounts/SignIn/SignInUser.sql", "Block");
+    private static readonly string RecordFailureSql = Sql.Named("Accounts/SignIn/SignInUser.sql", "RecordFailure");
 
     public async Task<SignInResult> HandleAsync(SignInRequest request, CancellationToken ct = default)
     {
@@ -92,7 +87,7 @@ public sealed class SignInUser(SignInManager<AppUser> signIn, IDbContextFactory<
         var delay = SignInDelays.After(failures);
         if (delay > TimeSpan.Zero)
         {
-            await using var block = dataSource.CreateCommand("UPDATE sign_in_throttles SET blocked_until = $2 WHERE key = $1");
+            await using var block = dataSource.CreateCommand(BlockSql);
             block.Parameters.Add(new NpgsqlParameter { Value = key });
             block.Parameters.Add(new NpgsqlParameter { Value = now + delay });
             await block.ExecuteNonQueryAsync(ct);

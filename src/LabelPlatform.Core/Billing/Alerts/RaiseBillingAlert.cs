@@ -7,11 +7,7 @@ namespace LabelPlatform.Billing.Alerts;
 /// <summary>Writes an alert for the admins' billing desk (and the log); the same open alert is not written twice.</summary>
 public sealed class RaiseBillingAlert(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<RaiseBillingAlert> logger)
 {
-    private const string InsertSql = """
-        INSERT INTO billing_alerts (kind, message, created_at)
-        SELECT $1, $2, $3
-        WHERE NOT EXISTS (SELECT 1 FROM billing_alerts WHERE dismissed_at IS NULL AND kind = $1 AND message = $2)
-        """;
+    private static readonly string InsertSql = Sql.Named("Billing/Alerts/RaiseBillingAlert.sql", "Insert");
 
     public async Task HandleAsync(string kind, string message, CancellationToken ct = default)
     {

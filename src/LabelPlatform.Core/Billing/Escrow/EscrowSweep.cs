@@ -15,13 +15,9 @@ namespace LabelPlatform.Billing.Escrow;
 /// </summary>
 public sealed class EscrowSweep(NpgsqlDataSource dataSource, TimeProvider clock, ILogger<EscrowSweep> logger)
 {
-    private const string JobsSql = """
-        SELECT j.id, j.organisation_id, j.currency, j.price_per_answer + j.fee_per_answer, j.status, e.balance
-        FROM jobs j JOIN ledger_accounts e ON e.id = md5('JobEscrow:' || j.id::text || ':' || j.currency)::uuid
-        WHERE (j.status IN ('Completed', 'Cancelled') AND e.balance > 0) OR j.status = 'Running'
-        """;
+    private static readonly string JobsSql = Sql.Named("Billing/Escrow/EscrowSweep.sql", "Jobs");
 
-    private const string PauseSql = "UPDATE jobs SET status = 'Paused' WHERE id = $1 AND status = 'Running'";
+    private static readonly string PauseSql = Sql.Named("Billing/Escrow/EscrowSweep.sql", "Pause");
 
     private sealed record Candidate(Guid JobId, Guid OrganisationId, string Currency, long Unit, string Status);
 

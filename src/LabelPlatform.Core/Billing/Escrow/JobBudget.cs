@@ -9,14 +9,8 @@ namespace LabelPlatform.Billing.Escrow;
 internal static class JobBudget
 {
     // $1 job. Answers still to come (open slots), answers in hand not yet paid or refused, whether the job has gold, and its gold rate.
-    private const string OutstandingSql = """
-        SELECT
-            (SELECT coalesce(sum(i.remaining_slots), 0) FROM items i WHERE i.job_id = $1 AND i.gold_answer IS NULL)::bigint,
-            (SELECT count(*) FROM assignments a WHERE a.job_id = $1
-                AND (a.status = 'Leased' OR (a.status = 'Submitted' AND a.review_state IN ('Pending', 'NeedsReview', 'Disputed'))))::bigint,
-            EXISTS (SELECT 1 FROM items i WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL),
-            (SELECT coalesce((j.quality_policy->>'GoldRate')::float8, 0) FROM jobs j WHERE j.id = $1)
-        """;
+    private static readonly string HasEscrowSql = Sql.Named("Billing/Escrow/JobBudget.sql", "HasEscrow");
+    private static readonly string OutstandingSql = Sql.Named("Billing/Escrow/JobBudget.sql", "Outstanding");
 
     /// <summary>What a job may still pay for. <see cref="Gold"/> is budgeted at the job's one gold rate, at launch and at every top-up alike.</summary>
     public sealed record Outstanding(long OpenSlots, long InHand, bool HasGold, double GoldRate)
@@ -103,7 +97,7 @@ internal static class JobBudget
 
     private static async Task<bool> HasEscrowAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Job job, CancellationToken ct)
     {
-        await using var command = Sql.Command(connection, tx, "SELECT EXISTS (SELECT 1 FROM ledger_accounts WHERE id = $1)", LedgerAccount.Escrow(job.Id, job.Currency));
+        await using var command = Sql.Command(connection, tx, HasEscrowSql, LedgerAccount.Escrow(job.Id, job.Currency));
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 

@@ -8,7 +8,7 @@ namespace LabelPlatform.Billing.Funding;
 /// <summary>An admin credits an invoiced customer by hand; the reason is kept on the ledger transaction.</summary>
 public sealed class CreditOrganisation(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private const string OrganisationSql = "SELECT EXISTS (SELECT 1 FROM organisations WHERE id = $1)";
+    private static readonly string OrganisationSql = Sql.Named("Billing/Funding/CreditOrganisation.sql", "Organisation");
 
     /// <param name="requestId">The form's id: a double-submitted form credits once.</param>
     public async Task<Result<PostOutcome>> HandleAsync(Guid organisationId, long amount, string currency, string reason, string adminId, Guid requestId, CancellationToken ct = default)

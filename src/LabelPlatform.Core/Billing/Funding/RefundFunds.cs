@@ -34,37 +34,22 @@ public sealed class RefundFunds(
     TimeProvider clock,
     ILogger<RefundFunds> logger)
 {
-    private const string RefundableSql = """
-        SELECT coalesce((SELECT balance FROM ledger_accounts WHERE id = md5('ResearcherFunds:' || $1::text || ':' || $2)::uuid), 0),
-               coalesce((SELECT sum(amount - refunded) FROM checkout_sessions
-                         WHERE organisation_id = $1 AND currency = $2 AND status = 'Completed' AND payment_intent IS NOT NULL), 0)::bigint
-        """;
+    private static readonly string RequestSumsSql = Sql.Named("Billing/Funding/RefundFunds.sql", "RequestSums");
+    private static readonly string FailSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Fail");
+    private static readonly string RequestExistsSql = Sql.Named("Billing/Funding/RefundFunds.sql", "RequestExists");
+    private static readonly string RefundableSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Refundable");
 
-    private const string SessionsSql = """
-        SELECT id, payment_intent, amount - refunded FROM checkout_sessions
-        WHERE organisation_id = $1 AND currency = $2 AND status = 'Completed' AND payment_intent IS NOT NULL AND amount > refunded
-        ORDER BY completed_at DESC, id
-        FOR UPDATE
-        """;
+    private static readonly string SessionsSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Sessions");
 
-    private const string InsertSql = """
-        INSERT INTO refunds (id, request_id, organisation_id, checkout_session_id, payment_intent, amount, currency, status, requested_by, created_at, updated_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, 'Pending', $8, $9, $9)
-        """;
+    private static readonly string InsertSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Insert");
 
-    private const string RefundedSql = "UPDATE checkout_sessions SET refunded = refunded + $2 WHERE id = $1";
+    private static readonly string RefundedSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Refunded");
 
-    private const string ClaimSql = """
-        SELECT id, organisation_id, checkout_session_id, payment_intent, amount, currency, created_at FROM refunds
-        WHERE status = 'Pending' AND ($1::uuid IS NULL OR request_id = $1) AND NOT (id = ANY($2))
-        ORDER BY created_at, id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED
-        """;
+    private static readonly string ClaimSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Claim");
 
-    private const string SucceededSql = "UPDATE refunds SET status = 'Succeeded', stripe_refund_id = $2, failure_reason = NULL, updated_at = $3 WHERE id = $1";
+    private static readonly string SucceededSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Succeeded");
 
-    private const string WaitSql = "UPDATE refunds SET failure_reason = $2, updated_at = $3 WHERE id = $1";
+    private static readonly string WaitSql = Sql.Named("Billing/Funding/RefundFunds.sql", "Wait");
 
     private sealed record Part(Guid Id, Guid OrganisationId, string SessionId, string PaymentIntent, long Amount, string Currency, DateTimeOffset CreatedAt);
 
@@ -144,7 +129,7 @@ public sealed class RefundFunds(
         }
 
         // Asked after the payments are locked, so a repeat of the same request sent at once waits and then sees it.
-        await using (var exists = Sql.Command(connection, tx, "SELECT EXISTS (SELECT 1 FROM refunds WHERE request_id = $1)", requestId))
+        await using (var exists = Sql.Command(connection, tx, RequestExistsSql, requestId))
         {
             if ((bool)(await exists.ExecuteScalarAsync(ct))!)
             {
@@ -245,11 +230,6 @@ public sealed class RefundFunds(
     /// <summary>A refund that did not reach the card: Failed, its money back in the organisation's funds and the payment refundable again. False when it had failed already.</summary>
     internal static async Task<bool> FailAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid refundId, string reason, DateTimeOffset now, CancellationToken ct)
     {
-        const string FailSql = """
-            UPDATE refunds SET status = 'Failed', failure_reason = $2, updated_at = $3
-            WHERE id = $1 AND status <> 'Failed'
-            RETURNING organisation_id, checkout_session_id, amount, currency
-            """;
         var text = reason.Length <= 500 ? reason : reason[..500];
         Guid organisationId;
         string sessionId, currency;
@@ -273,7 +253,7 @@ public sealed class RefundFunds(
     private async Task<(long Succeeded, long Pending, int Parts)> SumAsync(Guid requestId, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT coalesce(sum(amount) FILTER (WHERE status = 'Succeeded'), 0)::bigint, coalesce(sum(amount) FILTER (WHERE status = 'Pending'), 0)::bigint, count(*)::int FROM refunds WHERE request_id = $1");
+            RequestSumsSql);
         command.Parameters.Add(new NpgsqlParameter { Value = requestId });
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);

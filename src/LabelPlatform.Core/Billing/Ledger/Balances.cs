@@ -6,7 +6,7 @@ namespace LabelPlatform.Billing.Ledger;
 /// <summary>Reads a tracked account's balance from its row, locking it.</summary>
 internal static class Balances
 {
-    private const string LockSql = "SELECT balance FROM ledger_accounts WHERE id = $1 FOR UPDATE";
+    private static readonly string LockSql = Sql.Named("Billing/Ledger/Balances.sql", "Lock");
 
     /// <summary>A tracked account's balance, locked until the transaction ends; 0 when it has never been used.</summary>
     public static async Task<long> LockedAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid accountId, CancellationToken ct)

@@ -15,7 +15,7 @@ namespace LabelPlatform.Billing.Ledger;
 internal static class Earnings
 {
     // $1 assignment ids, $2 now. Returns the ledger entries written.
-    private const string PaySql = "SELECT ledger_pay_answers($1, $2)";
+    private static readonly string PaySql = Sql.Named("Billing/Ledger/Earnings.sql", "Pay");
 
     /// <summary>The payment as one command of a batch (results: one row, the entries written).</summary>
     public static NpgsqlBatchCommand Command(IReadOnlyCollection<Guid> assignmentIds, DateTimeOffset now) =>

@@ -11,11 +11,7 @@ public sealed class PayBonus(NpgsqlDataSource dataSource, IOptions<BillingOption
     public const long Maximum = 1_000_00;
 
     // The job must be the organisation's, and the worker must have submitted to it.
-    private const string CheckSql = """
-        SELECT j.currency FROM jobs j
-        WHERE j.id = $1 AND j.organisation_id = $2
-          AND EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.worker_id = $3 AND a.status = 'Submitted')
-        """;
+    private static readonly string CheckSql = Sql.Named("Billing/Ledger/PayBonus.sql", "Check");
 
     /// <param name="requestId">The form's id: a double-submitted form pays once.</param>
     public async Task<Result<PostOutcome>> HandleAsync(Guid organisationId, string researcherId, Guid jobId, string workerId, long amount, string note, Guid requestId, CancellationToken ct = default)

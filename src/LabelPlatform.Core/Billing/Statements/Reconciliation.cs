@@ -1,4 +1,5 @@
 using LabelPlatform.Billing.Stripe;
+using LabelPlatform.Common;
 using Npgsql;
 
 namespace LabelPlatform.Billing.Statements;
@@ -29,17 +30,11 @@ public sealed record ReconciliationReport(
 /// </summary>
 public sealed class Reconciliation(NpgsqlDataSource dataSource, IStripeGateway stripe, TimeProvider clock)
 {
-    private const string TrialSql = "SELECT currency, sum(amount)::bigint FROM ledger_entries GROUP BY currency ORDER BY currency";
+    private static readonly string TrialSql = Sql.Named("Billing/Statements/Reconciliation.sql", "Trial");
 
-    private const string MismatchSql = """
-        SELECT count(*)::int FROM ledger_accounts a
-        WHERE a.balance IS NOT NULL AND a.balance <> (SELECT coalesce(sum(e.amount), 0) FROM ledger_entries e WHERE e.account_id = a.id)
-        """;
+    private static readonly string MismatchSql = Sql.Named("Billing/Statements/Reconciliation.sql", "Mismatch");
 
-    private const string PayoutsSql = """
-        SELECT id, stripe_transfer_id, amount, amount_reversed, status, currency FROM payouts
-        WHERE created_at >= $1 AND status <> 'Failed'
-        """;
+    private static readonly string PayoutsSql = Sql.Named("Billing/Statements/Reconciliation.sql", "Payouts");
 
     public async Task<ReconciliationReport> RunAsync(TimeSpan window, CancellationToken ct = default)
     {

@@ -11,10 +11,7 @@ namespace LabelPlatform.Billing.Webhooks;
 /// </summary>
 public sealed class AccountUpdated : IStripeEventHandler
 {
-    private const string UpdateSql = """
-        UPDATE payout_accounts SET payouts_enabled = $2, requirements = $3, updated_at = $4, stripe_state_at = $5
-        WHERE stripe_account_id = $1 AND (stripe_state_at IS NULL OR stripe_state_at <= $5)
-        """;
+    private static readonly string UpdateSql = Sql.Named("Billing/Webhooks/AccountUpdated.sql", "Update");
 
     public string EventType => "account.updated";
 

@@ -12,7 +12,7 @@ namespace LabelPlatform.Billing.Webhooks;
 /// </summary>
 public class CheckoutExpired : IStripeEventHandler
 {
-    private const string CloseSql = "UPDATE checkout_sessions SET status = $2, completed_at = $3 WHERE id = $1 AND status = 'Open'";
+    private static readonly string CloseSql = Sql.Named("Billing/Webhooks/CheckoutClosed.sql", "Close");
 
     public virtual string EventType => "checkout.session.expired";
 

@@ -13,11 +13,7 @@ namespace LabelPlatform.Billing.Webhooks;
 /// </summary>
 public class CheckoutCompleted(ILogger<CheckoutCompleted> logger) : IStripeEventHandler
 {
-    private const string CompleteSql = """
-        UPDATE checkout_sessions SET status = 'Completed', completed_at = $2, payment_intent = $3
-        WHERE id = $1 AND status <> 'Completed'
-        RETURNING organisation_id, amount, currency
-        """;
+    private static readonly string CompleteSql = Sql.Named("Billing/Webhooks/CheckoutCompleted.sql", "Complete");
 
     public virtual string EventType => "checkout.session.completed";
 

@@ -11,13 +11,7 @@ namespace LabelPlatform.Billing.Webhooks;
 /// </summary>
 public sealed class PayoutFailed : IStripeEventHandler
 {
-    private const string NoteSql = """
-        WITH account AS (
-            UPDATE payout_accounts SET requirements = $2, updated_at = $3 WHERE stripe_account_id = $1 RETURNING worker_id
-        )
-        UPDATE payouts SET failure_reason = $2, updated_at = $3
-        WHERE id = (SELECT p.id FROM payouts p JOIN account a ON a.worker_id = p.worker_id WHERE p.status = 'Paid' ORDER BY p.sent_at DESC LIMIT 1)
-        """;
+    private static readonly string NoteSql = Sql.Named("Billing/Webhooks/PayoutFailed.sql", "Note");
 
     public string EventType => "payout.failed";
 

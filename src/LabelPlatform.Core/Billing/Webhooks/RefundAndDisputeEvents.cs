@@ -16,7 +16,7 @@ namespace LabelPlatform.Billing.Webhooks;
 /// </summary>
 public class RefundFailedEvent(ILogger<RefundFailedEvent> logger) : IStripeEventHandler
 {
-    private const string FindSql = "SELECT id FROM refunds WHERE stripe_refund_id = $1 OR id = $2 FOR UPDATE";
+    private static readonly string FindSql = Sql.Named("Billing/Webhooks/RefundAndDisputeEvents.sql", "Find");
 
     public virtual string EventType => "refund.failed";
 
@@ -53,29 +53,18 @@ public sealed class RefundUpdatedEvent(ILogger<RefundFailedEvent> logger) : Refu
 /// </summary>
 public class DisputeEvents(ILogger<DisputeEvents> logger) : IStripeEventHandler
 {
-    private const string SessionSql = "SELECT id, organisation_id, currency FROM checkout_sessions WHERE payment_intent = $1";
+    private static readonly string SessionSql = Sql.Named("Billing/Webhooks/RefundAndDisputeEvents.sql", "Session");
 
-    private const string InsertSql = """
-        INSERT INTO disputes (id, organisation_id, checkout_session_id, amount, currency, status, frozen, exposure, reason, created_at)
-        VALUES ($1, $2, $3, $4, $5, 'Open', 0, 0, $6, $7)
-        ON CONFLICT (id) DO NOTHING
-        """;
+    private static readonly string InsertSql = Sql.Named("Billing/Webhooks/RefundAndDisputeEvents.sql", "Insert");
 
     // The organisation's escrows in this currency, largest first, and its funds; locked by the posting that follows.
-    private const string HoldingsSql = """
-        SELECT j.id, coalesce(a.balance, 0) FROM jobs j JOIN ledger_accounts a ON a.id = md5('JobEscrow:' || j.id::text || ':' || $2)::uuid
-        WHERE j.organisation_id = $1 AND a.balance > 0
-        ORDER BY a.balance DESC, j.id
-        """;
+    private static readonly string HoldingsSql = Sql.Named("Billing/Webhooks/RefundAndDisputeEvents.sql", "Holdings");
 
-    private const string FundsSql = "SELECT coalesce((SELECT balance FROM ledger_accounts WHERE id = md5('ResearcherFunds:' || $1::text || ':' || $2)::uuid), 0)";
+    private static readonly string FundsSql = Sql.Named("Billing/Webhooks/RefundAndDisputeEvents.sql", "Funds");
 
-    private const string FrozenSql = "UPDATE disputes SET frozen = $2, exposure = $3 WHERE id = $1";
+    private static readonly string FrozenSql = Sql.Named("Billing/Webhooks/RefundAndDisputeEvents.sql", "Frozen");
 
-    private const string CloseSql = """
-        UPDATE disputes SET status = $2, closed_at = $3 WHERE id = $1 AND status = 'Open'
-        RETURNING organisation_id, currency, frozen, exposure
-        """;
+    private static readonly string CloseSql = Sql.Named("Billing/Webhooks/RefundAndDisputeEvents.sql", "Close");
 
     public virtual string EventType => "charge.dispute.created";
 

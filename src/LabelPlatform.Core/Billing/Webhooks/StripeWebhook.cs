@@ -51,7 +51,7 @@ public sealed class StripeWebhook(
     TimeProvider clock,
     ILogger<StripeWebhook> logger)
 {
-    private const string RecordSql = "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING";
+    private static readonly string RecordSql = Sql.Named("Billing/Webhooks/StripeWebhook.sql", "Record");
 
     public async Task<Result<WebhookOutcome>> HandleAsync(string body, string? signature, WebhookEndpoint endpoint = WebhookEndpoint.Platform, CancellationToken ct = default)
     {

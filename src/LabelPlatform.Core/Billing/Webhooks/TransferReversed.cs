@@ -13,15 +13,11 @@ namespace LabelPlatform.Billing.Webhooks;
 /// </summary>
 public sealed class TransferReversed(ILogger<TransferReversed> logger) : IStripeEventHandler
 {
-    private const string PayoutSql = """
-        SELECT id, worker_id, currency, amount, status, amount_reversed FROM payouts
-        WHERE stripe_transfer_id = $1 OR id = $2
-        FOR UPDATE
-        """;
+    private static readonly string PayoutSql = Sql.Named("Billing/Webhooks/TransferReversed.sql", "Payout");
 
-    private const string SentSql = "UPDATE payouts SET status = 'Paid', stripe_transfer_id = $2, sent_at = $3, updated_at = $3 WHERE id = $1";
+    private static readonly string SentSql = Sql.Named("Billing/Webhooks/TransferReversed.sql", "Sent");
 
-    private const string ReversedSql = "UPDATE payouts SET amount_reversed = $2, status = CASE WHEN $2 >= amount THEN 'Reversed' ELSE status END, updated_at = $3 WHERE id = $1";
+    private static readonly string ReversedSql = Sql.Named("Billing/Webhooks/TransferReversed.sql", "Reversed");
 
     public string EventType => "transfer.reversed";
 

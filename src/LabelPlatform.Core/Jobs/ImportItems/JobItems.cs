@@ -44,7 +44,7 @@ internal static class JobItems
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
         // Lock the job so two imports into it number their items one after the other.
-        var job = await db.Jobs.FromSql($"SELECT * FROM jobs WHERE id = {jobId} FOR UPDATE").SingleAsync(ct);
+        var job = await db.Jobs.ForUpdate(jobId).SingleAsync(ct);
         if (!job.AcceptsItems)
         {
             throw new InvalidOperationException("The job stopped taking items during the import.");

@@ -29,7 +29,7 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var job = await db.Jobs
-            .FromSql($"SELECT * FROM jobs WHERE id = {jobId} AND organisation_id = {organisationId} FOR UPDATE")
+            .ForUpdate(jobId, organisationId)
             .SingleOrDefaultAsync(ct);
         if (job is null)
         {

@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using LabelPlatform.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -13,15 +14,13 @@ public static class JobChanges
 {
     public const string Channel = "lp_job_changed";
 
+    private static readonly string AnnounceSql = Sql.Named("Jobs/Progress/JobChanges.sql", "Announce");
+
     public static Task AnnounceAsync(AppDbContext db, Guid jobId, CancellationToken ct = default) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {jobId.ToString()})", ct);
+        Sql.ExecuteAsync(db.Database, AnnounceSql, ct, Channel, jobId.ToString());
 
-    public static async Task AnnounceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid jobId, CancellationToken ct = default)
-    {
-        await using var command = new NpgsqlCommand($"SELECT pg_notify('{Channel}', $1)", connection, tx) { Parameters = { new NpgsqlParameter { Value = jobId.ToString() } } };
-        await command.ExecuteNonQueryAsync(ct);
-    }
+    public static Task AnnounceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid jobId, CancellationToken ct = default) =>
+        Sql.ExecuteAsync(connection, tx, AnnounceSql, ct, Channel, jobId.ToString());
 
-    public static NpgsqlBatchCommand AnnounceCommand(Guid jobId) =>
-        new($"SELECT pg_notify('{Channel}', $1)") { Parameters = { new NpgsqlParameter { Value = jobId.ToString() } } };
+    public static NpgsqlBatchCommand AnnounceCommand(Guid jobId) => Sql.BatchCommand(AnnounceSql, Channel, jobId.ToString());
 }

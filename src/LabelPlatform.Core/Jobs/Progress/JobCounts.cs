@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Review.Verdicts;
 using Microsoft.EntityFrameworkCore;
@@ -32,27 +33,14 @@ public sealed record JobCounts(int Items, int Answers, int AnswersNeeded, int It
 
 public sealed class GetJobCounts(IDbContextFactory<AppDbContext> dbFactory)
 {
+    private static readonly string CountsSql = Sql.Named("Jobs/Progress/JobCounts.sql", "Counts");
+
     public async Task<IReadOnlyDictionary<Guid, JobCounts>> HandleAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ids = jobIds.ToArray();
         // Columns are snake_case: the model's naming convention applies to SqlQuery results too.
-        var rows = await db.Database.SqlQuery<CountsRow>($"""
-            SELECT j.id AS job_id,
-                   count(i.id)::int AS items,
-                   coalesce(sum(s.n), 0)::int AS answers,
-                   (count(i.id) FILTER (WHERE NOT (i.machine_label IS NOT NULL AND NOT i.machine_audit)) * j.answers_per_item)::int AS answers_needed,
-                   count(i.id) FILTER (WHERE i.final_state IS NOT NULL OR (i.machine_label IS NOT NULL AND NOT i.machine_audit)
-                       OR (coalesce(s.n, 0) >= j.answers_per_item AND coalesce((j.quality_policy->>'MaxAnswersPerItem')::int, 0) <= j.answers_per_item))::int AS items_done,
-                   count(i.id) FILTER (WHERE coalesce(s.n, 0) > 0 OR (i.machine_label IS NOT NULL AND NOT i.machine_audit))::int AS items_started,
-                   (SELECT count(*) FROM assignments l WHERE l.job_id = j.id AND l.status = 'Leased')::int AS active_leases
-            FROM jobs j
-            LEFT JOIN items i ON i.job_id = j.id AND i.gold_answer IS NULL
-            LEFT JOIN (SELECT item_id, count(*) AS n FROM assignments WHERE job_id = ANY({ids}) AND status = 'Submitted' GROUP BY item_id) s
-                   ON s.item_id = i.id
-            WHERE j.id = ANY({ids})
-            GROUP BY j.id, j.answers_per_item
-            """).ToListAsync(ct);
+        var rows = await Sql.Query<CountsRow>(db.Database, CountsSql, ids).ToListAsync(ct);
         var review = (await db.Assignments
                 .Where(a => ids.Contains(a.JobId) && a.ReviewState != null)
                 .GroupBy(a => new { a.JobId, a.ReviewState })

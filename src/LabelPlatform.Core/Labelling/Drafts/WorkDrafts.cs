@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,19 +13,9 @@ public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>A box job's draft with the most boxes stays well under this.</summary>
     public const int MaxDraftChars = 512 * 1024;
 
-    private const string SaveSql = """
-        INSERT INTO drafts (assignment_id, worker_id, answer, saved_at)
-        SELECT a.id, a.worker_id, $3::jsonb, $5 FROM assignments a
-        WHERE a.id = $1 AND a.worker_id = $2 AND a.status = 'Leased' AND a.lease_expires_at > $4
-        ON CONFLICT (assignment_id) DO UPDATE SET answer = excluded.answer, saved_at = excluded.saved_at
-        WHERE drafts.saved_at <= excluded.saved_at
-        RETURNING saved_at
-        """;
+    private static readonly string SaveSql = Sql.Named("Labelling/Drafts/WorkDrafts.sql", "Save");
 
-    private const string LoadSql = """
-        SELECT d.answer::text, d.saved_at FROM drafts d JOIN assignments a ON a.id = d.assignment_id
-        WHERE d.assignment_id = $1 AND a.worker_id = $2 AND a.status = 'Leased' AND a.lease_expires_at > $3
-        """;
+    private static readonly string LoadSql = Sql.Named("Labelling/Drafts/WorkDrafts.sql", "Load");
 
     /// <summary>
     /// Saves the draft as the answer stood at <paramref name="changedAt"/> (the server's clock when the

@@ -1,4 +1,5 @@
 using Hangfire;
+using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
@@ -26,32 +27,17 @@ namespace LabelPlatform.Quality.FinalLabels;
 /// </summary>
 public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
-    private const string WriteSql = """
-        UPDATE items SET final_answer = input.answer, final_label = input.label, final_confidence = input.confidence,
-               final_source = input.source, final_state = input.state
-        FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::text[], $6::text[]) AS input(id, answer, label, confidence, source, state)
-        WHERE items.id = input.id
-        """;
+    private static readonly string WriteSql = Sql.Named("Quality/FinalLabels/RecomputeFinalLabels.sql", "Write");
 
     // Only items with no open slot and nobody on them: the answers they were promised are all in. An item the
     // model settled before launch gets the job's first answers and stops being machine-labelled.
-    private const string MoreSql = """
-        UPDATE items SET remaining_slots = CASE WHEN machine_label IS NOT NULL AND NOT machine_audit THEN $2 ELSE 1 END,
-               machine_label = CASE WHEN machine_audit THEN machine_label END
-        WHERE id = ANY($1) AND remaining_slots = 0 AND gold_answer IS NULL
-          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.id AND a.status = 'Leased')
-        """;
+    private static readonly string MoreSql = Sql.Named("Quality/FinalLabels/RecomputeFinalLabels.sql", "More");
 
     // Dynamic overlap: an item as sure as the job asks takes no more answers (a lease already out still lands).
-    private const string EnoughSql = "UPDATE items SET remaining_slots = 0 WHERE id = ANY($1) AND remaining_slots > 0";
+    private static readonly string EnoughSql = Sql.Named("Quality/FinalLabels/RecomputeFinalLabels.sql", "Enough");
 
     /// <summary>Whether the job's final labels miss a change (answers, blocks, rejections, decisions).</summary>
-    private const string StaleSql = """
-        SELECT EXISTS (SELECT 1 FROM jobs j WHERE j.id = $1 AND (j.final_labels_at IS NULL
-            OR EXISTS (SELECT 1 FROM job_label_changes c WHERE c.job_id = j.id AND c.changed_at >= j.final_labels_at)
-            OR EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status IN ('Submitted', 'Discarded') AND a.submitted_at > j.final_labels_at)
-            OR EXISTS (SELECT 1 FROM worker_job_quality q WHERE q.job_id = j.id AND q.blocked_at > j.final_labels_at)))
-        """;
+    private static readonly string StaleSql = Sql.Named("Quality/FinalLabels/RecomputeFinalLabels.sql", "Stale");
 
     /// <summary>Recomputes the job's final labels if anything changed since the last recompute (an export's first step).</summary>
     public async Task EnsureFreshAsync(Guid jobId, CancellationToken ct = default)
@@ -73,7 +59,7 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var job = await db.Jobs.FromSql($"SELECT * FROM jobs WHERE id = {jobId} FOR NO KEY UPDATE").AsNoTracking().SingleOrDefaultAsync(ct);
+        var job = await db.Jobs.ForNoKeyUpdate(jobId).AsNoTracking().SingleOrDefaultAsync(ct);
         if (job is null)
         {
             return new RecomputeOutcome(0, 0, false);
@@ -136,7 +122,7 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
 
         if (dynamic && job.Status is JobStatus.Running or JobStatus.Paused)
         {
-            await using var complete = new NpgsqlCommand(Jobs.Lifecycle.JobCompletion.Sql, connection, transaction);
+            await using var complete = new NpgsqlCommand(Jobs.Lifecycle.JobCompletion.CompleteSql, connection, transaction);
             complete.Parameters.Add(new NpgsqlParameter { Value = new[] { jobId } });
             complete.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             complete.Parameters.Add(new NpgsqlParameter { Value = true });
@@ -161,15 +147,7 @@ public sealed record RecomputeOutcome(int Labelled, int AskedForMore, bool Compl
 /// </summary>
 public sealed class FinalLabelsSweep(NpgsqlDataSource dataSource, RecomputeFinalLabels recompute)
 {
-    private const string StaleJobsSql = """
-        SELECT j.id FROM jobs j
-        WHERE j.status IN ('Running', 'Paused', 'Completed')
-          AND (j.final_labels_at IS NULL
-               OR EXISTS (SELECT 1 FROM job_label_changes c WHERE c.job_id = j.id AND c.changed_at >= j.final_labels_at)
-               OR EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status IN ('Submitted', 'Discarded')
-                       AND a.submitted_at > coalesce(j.final_labels_at, '-infinity'))
-               OR EXISTS (SELECT 1 FROM worker_job_quality q WHERE q.job_id = j.id AND q.blocked_at > coalesce(j.final_labels_at, '-infinity')))
-        """;
+    private static readonly string StaleJobsSql = Sql.Named("Quality/FinalLabels/RecomputeFinalLabels.sql", "StaleJobs");
 
     [AutomaticRetry(Attempts = 1)]
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Labelling;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,9 @@ public sealed class WorkerFeedback(IDbContextFactory<AppDbContext> dbFactory)
 
     public const int MissedShown = 5;
 
+    private static readonly string CountsSql = Sql.Named("Quality/Gold/WorkerFeedback.sql", "Counts");
+    private static readonly string MissedSql = Sql.Named("Quality/Gold/WorkerFeedback.sql", "Missed");
+
     // Raw SQL results: the model's snake_case names apply to their columns too.
     private sealed record Counts(int Gold, int Correct);
 
@@ -49,19 +53,8 @@ public sealed class WorkerFeedback(IDbContextFactory<AppDbContext> dbFactory)
             return new WorkerFeedbackView(answers, 0, 0, 0, nextUpdateIn + (answers < Every ? Every : 0), []);
         }
 
-        var counts = await db.Database.SqlQuery<Counts>($"""
-            SELECT (count(*) FILTER (WHERE gold_correct IS NOT NULL))::int AS gold, (count(*) FILTER (WHERE gold_correct))::int AS correct
-            FROM (SELECT gold_correct FROM assignments WHERE worker_id = {workerId} AND submitted_at IS NOT NULL ORDER BY submitted_at, id LIMIT {counted}) AS counted
-            """).SingleAsync(ct);
-        var missed = await db.Database.SqlQuery<Missed>($"""
-            SELECT j.name AS job_name, c.answer::text AS answer, i.gold_answer::text AS gold, i.gold_explanation AS explanation
-            FROM (SELECT id, job_id, item_id, answer, gold_correct, submitted_at FROM assignments
-                  WHERE worker_id = {workerId} AND submitted_at IS NOT NULL ORDER BY submitted_at, id LIMIT {counted}) AS c
-            JOIN jobs j ON j.id = c.job_id JOIN items i ON i.id = c.item_id
-            WHERE c.gold_correct = false AND (j.quality_policy->>'Feedback')::boolean
-            ORDER BY c.submitted_at DESC, c.id DESC
-            LIMIT {MissedShown}
-            """).ToListAsync(ct);
+        var counts = await Sql.Query<Counts>(db.Database, CountsSql, workerId, counted).SingleAsync(ct);
+        var missed = await Sql.Query<Missed>(db.Database, MissedSql, workerId, counted, MissedShown).ToListAsync(ct);
 
         return new WorkerFeedbackView(
             answers,

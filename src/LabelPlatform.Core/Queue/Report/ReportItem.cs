@@ -11,20 +11,7 @@ namespace LabelPlatform.Queue.Report;
 /// </summary>
 public sealed class ReportItem(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private const string Sql = """
-        WITH held AS (
-            UPDATE assignments SET status = 'Skipped', submitted_at = $3, skip_reason = $6
-            WHERE id = $1 AND worker_id = $2 AND status = 'Leased'
-            RETURNING id, item_id, job_id
-        ), report AS (
-            INSERT INTO item_reports (id, job_id, item_id, worker_id, reason, note, created_at)
-            SELECT $7, job_id, item_id, $2, $4, $5, $3 FROM held
-            ON CONFLICT (item_id, worker_id) DO NOTHING
-        ), draft AS (
-            DELETE FROM drafts USING held WHERE drafts.assignment_id = held.id
-        )
-        SELECT return_slots(ARRAY[item_id]) FROM held
-        """;
+    private static readonly string ReportSql = Sql.Named("Queue/Report/ReportItem.sql", "Report");
 
     public async Task<Error?> HandleAsync(Guid assignmentId, string workerId, ReportReason reason, string? note, CancellationToken ct = default)
     {
@@ -44,7 +31,7 @@ public sealed class ReportItem(NpgsqlDataSource dataSource, TimeProvider clock)
             return Error.Validation("Say in a few words what is wrong with the item.");
         }
 
-        await using var command = dataSource.CreateCommand(Sql);
+        await using var command = dataSource.CreateCommand(ReportSql);
         command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });

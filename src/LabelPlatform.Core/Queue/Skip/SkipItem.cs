@@ -7,16 +7,7 @@ namespace LabelPlatform.Queue.Skip;
 /// <summary>A worker passes on an item: its slot goes back to the queue, and that worker never gets the item again.</summary>
 public sealed class SkipItem(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private const string Sql = """
-        WITH skipped AS (
-            UPDATE assignments SET status = 'Skipped', submitted_at = $3, skip_reason = $4
-            WHERE id = $1 AND worker_id = $2 AND status = 'Leased'
-            RETURNING id, item_id
-        ), draft AS (
-            DELETE FROM drafts USING skipped WHERE drafts.assignment_id = skipped.id
-        )
-        SELECT return_slots(ARRAY[item_id]) FROM skipped
-        """;
+    private static readonly string SkipSql = Sql.Named("Queue/Skip/SkipItem.sql", "Skip");
 
     public const int MaxReasonLength = 200;
 
@@ -31,7 +22,7 @@ public sealed class SkipItem(NpgsqlDataSource dataSource, TimeProvider clock)
             reason = reason[..MaxReasonLength];
         }
 
-        await using var command = dataSource.CreateCommand(Sql);
+        await using var command = dataSource.CreateCommand(SkipSql);
         command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });

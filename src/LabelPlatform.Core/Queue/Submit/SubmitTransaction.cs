@@ -22,77 +22,26 @@ internal sealed record SubmitRequest(Guid AssignmentId, string WorkerId, Answer?
 /// </summary>
 internal static class SubmitTransaction
 {
-    private const string LockSql = """
-        SELECT a.id, a.worker_id, a.status, a.answer::text, a.lease_expires_at, a.item_id, a.job_id,
-               j.kind, j.labels, j.min_box_size, j.max_boxes, i.width, i.height,
-               (SELECT m.descriptor->>'kind' FROM review_models m WHERE m.job_id = j.id ORDER BY m.version DESC LIMIT 1) AS model_kind,
-               i.gold_answer::text, j.quality_policy::text, coalesce(q.gold_answers, 0), coalesce(q.gold_correct, 0),
-               EXISTS (SELECT 1 FROM items g WHERE g.job_id = j.id AND g.gold_answer IS NOT NULL) AS job_has_gold
-        FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN items i ON i.id = a.item_id
-        LEFT JOIN worker_job_quality q ON q.worker_id = a.worker_id AND q.job_id = a.job_id
-        WHERE a.id = ANY($1)
-        ORDER BY a.id
-        FOR UPDATE OF a
-        """;
+    private static readonly string LockSql = Sql.Named("Queue/Submit/SubmitTransaction.sql", "Lock");
 
     // Touches only the assignments: submits never wait for the item rows that claims lock.
-    private const string SubmitSql = """
-        UPDATE assignments SET status = 'Submitted', label = input.label, answer = input.answer, submitted_at = $4, review_state = input.review,
-               gold_correct = input.gold_correct
-        FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $5::text[], $6::boolean[]) AS input(id, label, answer, review, gold_correct)
-        WHERE assignments.id = input.id
-        """;
+    private static readonly string SubmitSql = Sql.Named("Queue/Submit/SubmitTransaction.sql", "Submit");
 
     // The answer is in: the draft kept while the worker was at it has done its job.
-    private const string DropDraftsSql = "DELETE FROM drafts WHERE assignment_id = ANY($1)";
+    private static readonly string DropDraftsSql = Sql.Named("Queue/Submit/SubmitTransaction.sql", "DropDrafts");
 
-    private const string ExpireSql = """
-        WITH input AS (
-            SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS t(id, item_id)
-        ), expired AS (
-            UPDATE assignments SET status = 'Expired' FROM input WHERE assignments.id = input.id
-        )
-        SELECT return_slots(ARRAY(SELECT item_id FROM input))
-        """;
+    private static readonly string ExpireSql = Sql.Named("Queue/Submit/SubmitTransaction.sql", "Expire");
 
     // Every answer in a job with gold moves its worker's record there, gold or not: the same write either way.
-    private const string RecordSql = """
-        INSERT INTO worker_job_quality AS q (worker_id, job_id, answers, gold_answers, gold_correct, updated_at)
-        SELECT worker_id, job_id, count(*)::int, (count(*) FILTER (WHERE gold))::int, (count(*) FILTER (WHERE correct))::int, $5
-        FROM unnest($1::text[], $2::uuid[], $3::boolean[], $4::boolean[]) AS t(worker_id, job_id, gold, correct)
-        GROUP BY worker_id, job_id
-        ON CONFLICT (worker_id, job_id) DO UPDATE
-            SET answers = q.answers + excluded.answers, gold_answers = q.gold_answers + excluded.gold_answers,
-                gold_correct = q.gold_correct + excluded.gold_correct, updated_at = excluded.updated_at
-        """;
+    private static readonly string RecordSql = Sql.Named("Queue/Submit/SubmitTransaction.sql", "Record");
 
     // A blocked worker's answers still waiting for review no longer count, nor do their leases: the slots go back.
-    private const string BlockSql = """
-        WITH input AS (
-            SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[]) AS t(worker_id, job_id, reason)
-        ), blocked AS (
-            UPDATE worker_job_quality q SET blocked_at = $4, block_reason = input.reason
-            FROM input WHERE q.worker_id = input.worker_id AND q.job_id = input.job_id AND q.blocked_at IS NULL
-            RETURNING q.worker_id, q.job_id
-        ), discarded AS (
-            UPDATE assignments a SET status = 'Discarded'
-            FROM blocked b
-            WHERE a.worker_id = b.worker_id AND a.job_id = b.job_id
-              AND (a.status = 'Leased' OR (a.status = 'Submitted' AND a.review_state IN ('Pending', 'NeedsReview')))
-            RETURNING a.item_id
-        )
-        SELECT return_slots(ARRAY(SELECT item_id FROM discarded))
-        """;
+    private static readonly string BlockSql = Sql.Named("Queue/Submit/SubmitTransaction.sql", "Block");
 
     // Once a job has no open slot, its last submissions could commit side by side, each seeing the
     // other's lease as open, and nobody would complete the job: so they take the job's row lock,
     // one after the other, and the next statement (a new snapshot) sees every one before it.
-    private const string LockFinishingJobsSql = """
-        SELECT j.id FROM jobs j
-        WHERE j.id = ANY($1) AND NOT EXISTS (SELECT 1 FROM items i WHERE i.job_id = j.id AND i.remaining_slots > 0)
-        ORDER BY j.id
-        FOR NO KEY UPDATE
-        """;
+    private static readonly string LockFinishingJobsSql = Sql.Named("Queue/Submit/SubmitTransaction.sql", "LockFinishingJobs");
 
     public static async Task<IReadOnlyList<Result<SubmitOutcome>>> RunAsync(
         NpgsqlDataSource dataSource, IReadOnlyList<SubmitRequest> requests, DateTimeOffset now)
@@ -211,7 +160,7 @@ internal static class SubmitTransaction
             {
                 write.BatchCommands.Add(QueueSql.Command(LockFinishingJobsSql, jobs));
                 // A job with dynamic overlap is completed by the final-labels job instead, once no item wants more answers.
-                write.BatchCommands.Add(QueueSql.Command(Jobs.Lifecycle.JobCompletion.Sql, jobs, now, false));
+                write.BatchCommands.Add(QueueSql.Command(Jobs.Lifecycle.JobCompletion.CompleteSql, jobs, now, false));
                 foreach (var jobId in jobs)
                 {
                     write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));

@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using Npgsql;
 
 namespace LabelPlatform.Review.Batches;
@@ -10,18 +11,7 @@ internal static class ReviewBatchSql
     /// before taking a batch, and so does the recurring job, so an abandoned batch returns either way.
     /// $1: now. Returns how many batches expired.
     /// </summary>
-    public const string Expire = """
-        WITH expired AS (
-            UPDATE review_batches SET status = 'Expired', closed_at = $1
-            WHERE status = 'Open' AND lease_expires_at <= $1
-            RETURNING id
-        ), released AS (
-            UPDATE assignments SET review_batch_id = NULL
-            FROM expired WHERE assignments.review_batch_id = expired.id
-            RETURNING 1
-        )
-        SELECT count(*)::int FROM expired
-        """;
+    public static readonly string Expire = Sql.Named("Review/Batches/ReviewBatchSql.sql", "Expire");
 
     public static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] values) =>
         Common.Sql.Command(connection, tx, sql, values);

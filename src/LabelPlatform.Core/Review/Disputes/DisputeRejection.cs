@@ -10,19 +10,7 @@ namespace LabelPlatform.Review.Disputes;
 /// </summary>
 public sealed class DisputeRejection(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    private const string Sql = """
-        WITH target AS (
-            SELECT id FROM assignments WHERE id = $1 AND worker_id = $2 AND review_state = 'Rejected' FOR UPDATE
-        ), dispute AS (
-            INSERT INTO review_disputes (id, assignment_id, worker_id, note, created_at)
-            SELECT $3, id, $2, $4, $5 FROM target
-            ON CONFLICT (assignment_id) DO NOTHING
-            RETURNING assignment_id
-        )
-        UPDATE assignments SET review_state = 'Disputed', review_batch_id = NULL
-        FROM dispute WHERE assignments.id = dispute.assignment_id
-        RETURNING assignments.job_id
-        """;
+    private static readonly string RejectSql = Sql.Named("Review/Disputes/DisputeRejection.sql", "Reject");
 
     public async Task<Error?> HandleAsync(Guid assignmentId, string workerId, string? note, CancellationToken ct = default)
     {
@@ -34,7 +22,7 @@ public sealed class DisputeRejection(NpgsqlDataSource dataSource, TimeProvider c
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(Sql, connection, tx);
+        await using var command = new NpgsqlCommand(RejectSql, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
         command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });

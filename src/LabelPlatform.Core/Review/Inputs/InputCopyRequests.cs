@@ -1,4 +1,5 @@
 using Hangfire;
+using LabelPlatform.Common;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -12,7 +13,7 @@ namespace LabelPlatform.Review.Inputs;
 /// </summary>
 public sealed class InputCopyRequests(NpgsqlDataSource dataSource, IServiceProvider services)
 {
-    private const string HasModelSql = "SELECT EXISTS (SELECT 1 FROM review_models WHERE job_id = $1)";
+    private static readonly string HasModelSql = Sql.Named("Review/Inputs/InputCopyRequests.sql", "HasModel");
 
     public async Task RequestAsync(Guid jobId, CancellationToken ct = default)
     {

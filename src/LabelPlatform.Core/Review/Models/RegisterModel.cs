@@ -91,7 +91,7 @@ public sealed class RegisterModel(IDbContextFactory<AppDbContext> dbFactory, IIt
             await using var tx = await db.Database.BeginTransactionAsync(ct);
 
             // The job's row lock numbers two uploads one after the other.
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM jobs WHERE id = {jobId} FOR UPDATE", ct);
+            await db.Jobs.ForUpdate(jobId).Select(j => j.Id).ToListAsync(ct);
             model.Version = (await db.ReviewModels.Where(m => m.JobId == jobId).MaxAsync(m => (int?)m.Version, ct) ?? 0) + 1;
             db.ReviewModels.Add(model);
             await db.SaveChangesAsync(ct);

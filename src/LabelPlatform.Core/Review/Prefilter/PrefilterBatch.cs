@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Jobs.Storage;
@@ -19,38 +20,19 @@ namespace LabelPlatform.Review.Prefilter;
 public sealed class PrefilterBatch(
     NpgsqlDataSource dataSource, OnnxSessions sessions, IItemStore store, Inputs.ReviewInputs reviewInputs, IOptions<ReviewOptions> options, TimeProvider clock)
 {
-    private const string JobSql = "SELECT status, answers_per_item FROM jobs WHERE id = $1 FOR SHARE";
+    private static readonly string RunJobSql = Sql.Named("Review/Prefilter/PrefilterBatch.sql", "RunJob");
+    private static readonly string JobSql = Sql.Named("Review/Prefilter/PrefilterBatch.sql", "Job");
 
-    private const string RunSql = """
-        SELECT r.job_id, r.status, r.threshold, r.audit_share, r.machine_labels, m.sha256, m.storage_key, m.descriptor::text
-        FROM prefilter_runs r JOIN review_models m ON m.id = r.model_id
-        WHERE r.id = $1 FOR UPDATE OF r
-        """;
+    private static readonly string RunSql = Sql.Named("Review/Prefilter/PrefilterBatch.sql", "Run");
 
-    private const string ItemsSql = """
-        SELECT id, storage_key, width, height, gold_answer IS NOT NULL FROM items
-        WHERE job_id = $1 AND prefilter_run_id IS DISTINCT FROM $2
-        ORDER BY ordinal LIMIT $3
-        FOR UPDATE SKIP LOCKED
-        """;
+    private static readonly string ItemsSql = Sql.Named("Review/Prefilter/PrefilterBatch.sql", "Items");
 
     // Gold items keep their known answer and stay out of the crowd's queue: the model only pre-annotates them.
-    private const string WriteItemsSql = """
-        UPDATE items SET pre_annotation = input.pre_annotation,
-               machine_label = input.machine_label, machine_confidence = input.confidence, machine_audit = input.audit,
-               remaining_slots = CASE WHEN items.gold_answer IS NOT NULL OR (input.machine_label IS NOT NULL AND NOT input.audit) THEN 0 ELSE $6 END,
-               prefilter_run_id = $7
-        FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::boolean[]) AS input(id, pre_annotation, machine_label, confidence, audit)
-        WHERE items.id = input.id
-        """;
+    private static readonly string WriteItemsSql = Sql.Named("Review/Prefilter/PrefilterBatch.sql", "WriteItems");
 
-    private const string ProgressSql = """
-        UPDATE prefilter_runs SET done = done + $2, machine_labelled = machine_labelled + $3, audit = audit + $4,
-               unreadable = unreadable + $5, total = greatest(total, done + $2), updated_at = $6
-        WHERE id = $1
-        """;
+    private static readonly string ProgressSql = Sql.Named("Review/Prefilter/PrefilterBatch.sql", "Progress");
 
-    private const string FinishSql = "UPDATE prefilter_runs SET status = $2, message = $3, finished_at = $4 WHERE id = $1 AND status = 'Running'";
+    private static readonly string FinishSql = Sql.Named("Review/Prefilter/PrefilterBatch.sql", "Finish");
 
     /// <summary>Goes over the next batch; returns how many items it saw (0: the run is over).</summary>
     public async Task<int> RunOnceAsync(Guid runId, CancellationToken ct = default)
@@ -138,7 +120,7 @@ public sealed class PrefilterBatch(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var find = new NpgsqlCommand("SELECT job_id FROM prefilter_runs WHERE id = $1", connection, tx) { Parameters = { new() { Value = runId } } };
+        await using var find = new NpgsqlCommand(RunJobSql, connection, tx) { Parameters = { new() { Value = runId } } };
         if (await find.ExecuteScalarAsync(ct) is Guid jobId)
         {
             await FinishAsync(connection, tx, runId, jobId, PrefilterStatus.Failed, message.Length > 500 ? message[..500] : message, ct);

@@ -1,4 +1,5 @@
 using Hangfire;
+using LabelPlatform.Common;
 using Microsoft.Extensions.Logging;
 
 namespace LabelPlatform.Review.Prefilter;
@@ -35,14 +36,13 @@ public sealed class PrefilterJob(PrefilterBatch batch, ILogger<PrefilterJob> log
 [Queue(Background.BackgroundJobsSetup.ReviewQueue)]
 public sealed class PrefilterSweep(Npgsql.NpgsqlDataSource dataSource, IBackgroundJobClient jobs)
 {
+    private static readonly string StalledRunsSql = Sql.Named("Review/Prefilter/PrefilterJob.sql", "StalledRuns");
+
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Only runs that have not moved for a minute: a run being worked on moves every batch.
-        await using var command = dataSource.CreateCommand("""
-            SELECT r.id FROM prefilter_runs r
-            WHERE r.status = 'Running' AND r.updated_at < now() - interval '1 minute'
-            """);
+        await using var command = dataSource.CreateCommand(StalledRunsSql);
         var ids = new List<Guid>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

@@ -30,7 +30,7 @@ public sealed class StartPrefilter(IDbContextFactory<AppDbContext> dbFactory, IB
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var job = await db.Jobs
-            .FromSql($"SELECT * FROM jobs WHERE id = {jobId} AND organisation_id = {organisationId} FOR UPDATE")
+            .ForUpdate(jobId, organisationId)
             .AsNoTracking()
             .SingleOrDefaultAsync(ct);
         if (job is null)

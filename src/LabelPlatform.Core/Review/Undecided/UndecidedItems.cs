@@ -25,17 +25,7 @@ public sealed class UndecidedItems(IDbContextFactory<AppDbContext> dbFactory, Np
     public const int Take = 20;
 
     // One statement: the item must still be undecided and undecided by anyone, and the reviewer must not have answered it.
-    private const string DecideSql = """
-        WITH decided AS (
-            UPDATE items SET decided_label = $2, decided_by = $3, decided_at = $4
-            WHERE id = $1 AND final_state = 'undecided' AND decided_label IS NULL AND gold_answer IS NULL
-              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.id AND a.worker_id = $3)
-            RETURNING job_id
-        )
-        INSERT INTO job_label_changes (job_id, changed_at) SELECT job_id, $4 FROM decided
-        ON CONFLICT (job_id) DO UPDATE SET changed_at = greatest(job_label_changes.changed_at, excluded.changed_at)
-        RETURNING job_id
-        """;
+    private static readonly string DecideSql = Sql.Named("Review/Undecided/UndecidedItems.sql", "Decide");
 
     /// <summary>The oldest undecided items the reviewer may decide, of one job when <paramref name="jobId"/> is given.</summary>
     public async Task<Result<IReadOnlyList<UndecidedItem>>> ListAsync(ClaimsPrincipal user, Guid? jobId = null, CancellationToken ct = default)

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.States;
+using LabelPlatform.Common;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -13,7 +14,7 @@ namespace LabelPlatform.Review.Verdicts;
 /// </summary>
 public sealed class ReviewScheduler(NpgsqlDataSource dataSource, IBackgroundJobClient jobs, JobStorage storage, ILogger<ReviewScheduler> logger) : BackgroundService
 {
-    private const string AnyPendingSql = "SELECT EXISTS (SELECT 1 FROM assignments WHERE review_state = 'Pending')";
+    private static readonly string AnyPendingSql = Sql.Named("Review/Verdicts/ReviewScheduler.sql", "AnyPending");
 
     private static readonly TimeSpan Every = TimeSpan.FromSeconds(2);
 

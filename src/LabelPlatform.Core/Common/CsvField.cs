@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LabelPlatform.Exports.Csv;
+namespace LabelPlatform.Common;
 
 /// <summary>RFC 4180 fields, with spreadsheet formula injection defused.</summary>
 public static class CsvField

@@ -1,0 +1,15 @@
+using LabelPlatform.Exports.Csv;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LabelPlatform.Exports;
+
+public static class ExportsSetup
+{
+    /// <summary>Exports read every capability's results; nothing below them depends on them.</summary>
+    public static IHostApplicationBuilder AddExports(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddTransient<ExportJobCsv>();
+        return builder;
+    }
+}

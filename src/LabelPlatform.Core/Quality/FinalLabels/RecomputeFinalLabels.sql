@@ -1,0 +1,31 @@
+-- Hand-written SQL of RecomputeFinalLabels (ADR 0017): named statements, read through Sql.Named.
+
+-- name: Write
+UPDATE items SET final_answer = input.answer, final_label = input.label, final_confidence = input.confidence,
+       final_source = input.source, final_state = input.state
+FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::text[], $6::text[]) AS input(id, answer, label, confidence, source, state)
+WHERE items.id = input.id
+
+-- name: More
+UPDATE items SET remaining_slots = CASE WHEN machine_label IS NOT NULL AND NOT machine_audit THEN $2 ELSE 1 END,
+       machine_label = CASE WHEN machine_audit THEN machine_label END
+WHERE id = ANY($1) AND remaining_slots = 0 AND gold_answer IS NULL
+  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = items.id AND a.status = 'Leased')
+
+-- name: Enough
+UPDATE items SET remaining_slots = 0 WHERE id = ANY($1) AND remaining_slots > 0
+
+-- name: Stale
+SELECT EXISTS (SELECT 1 FROM jobs j WHERE j.id = $1 AND (j.final_labels_at IS NULL
+    OR EXISTS (SELECT 1 FROM job_label_changes c WHERE c.job_id = j.id AND c.changed_at >= j.final_labels_at)
+    OR EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status IN ('Submitted', 'Discarded') AND a.submitted_at > j.final_labels_at)
+    OR EXISTS (SELECT 1 FROM worker_job_quality q WHERE q.job_id = j.id AND q.blocked_at > j.final_labels_at)))
+
+-- name: StaleJobs
+SELECT j.id FROM jobs j
+WHERE j.status IN ('Running', 'Paused', 'Completed')
+  AND (j.final_labels_at IS NULL
+       OR EXISTS (SELECT 1 FROM job_label_changes c WHERE c.job_id = j.id AND c.changed_at >= j.final_labels_at)
+       OR EXISTS (SELECT 1 FROM assignments a WHERE a.job_id = j.id AND a.status IN ('Submitted', 'Discarded')
+               AND a.submitted_at > coalesce(j.final_labels_at, '-infinity'))
+       OR EXISTS (SELECT 1 FROM worker_job_quality q WHERE q.job_id = j.id AND q.blocked_at > coalesce(j.final_labels_at, '-infinity')))

@@ -1,0 +1,4 @@
+-- Hand-written SQL of InputCopyRequests (ADR 0017): named statements, read through Sql.Named.
+
+-- name: HasModel
+SELECT EXISTS (SELECT 1 FROM review_models WHERE job_id = $1)

@@ -1,0 +1,148 @@
+using System.Reflection;
+using NetArchTest.Rules;
+
+namespace LabelPlatform.UnitTests.Architecture;
+
+/// <summary>
+/// The direction of dependencies (shared/design/architecture.md, ADR 0018): capabilities depend one way, and
+/// pages and components call use cases, never the database. Read from the compiled assemblies.
+/// </summary>
+public class DependencyTests
+{
+    private static readonly Assembly Core = typeof(Common.Sql).Assembly;
+    private static readonly Assembly Web = typeof(Web.WebRoot).Assembly;
+
+    /// <summary>The capabilities of LabelPlatform.Core; Data (the EF model, which maps every capability's
+    /// entities) and Common (helpers with no capability) are infrastructure below them all.</summary>
+    private static readonly string[] Capabilities = ["Accounts", "Jobs", "Queue", "Labelling", "Review", "Quality", "Billing", "Exports"];
+
+    /// <summary>
+    /// Dependencies that still close a cycle today: each is a debt of issue #12, to be removed, never
+    /// added to. The test fails on a cycle through any edge not listed here, and on a listed edge that
+    /// no longer exists (so the list only shrinks).
+    /// </summary>
+    private static readonly HashSet<(string From, string To)> KnownCycleEdges =
+    [
+        // The entities: Job, Item and Assignment are shared by every capability and each names the
+        // others' types (an assignment's review state, a job's review and quality policies).
+        ("Jobs", "Queue"),
+        ("Jobs", "Review"),
+        ("Jobs", "Billing"),
+        ("Queue", "Jobs"),
+        ("Queue", "Labelling"),
+        ("Queue", "Review"),
+        ("Queue", "Quality"),
+        ("Queue", "Billing"),
+        ("Labelling", "Jobs"),
+        ("Review", "Jobs"),
+        ("Review", "Queue"),
+        ("Review", "Labelling"),
+        ("Review", "Quality"),
+        ("Review", "Billing"),
+        ("Quality", "Jobs"),
+        ("Quality", "Queue"),
+        ("Quality", "Labelling"),
+        ("Quality", "Review"),
+        ("Billing", "Jobs"),
+    ];
+
+    /// <summary>Components that still query the database themselves (issue #12's debt, shrinking like the edges above).</summary>
+    private static readonly HashSet<string> KnownDatabaseComponents =
+    [
+        "LabelPlatform.Web.Components.Pages.Worker.Workspace",
+        "LabelPlatform.Web.Components.Pages.Reviewer.Flagged",
+        "LabelPlatform.Web.Components.Pages.Researcher.JobDashboard",
+        "LabelPlatform.Web.Components.Pages.Researcher.OrganisationBilling",
+        "LabelPlatform.Web.Components.Pages.Researcher.Jobs",
+        "LabelPlatform.Web.Components.Pages.Admin.PlatformBilling",
+        "LabelPlatform.Web.Components.Pages.Admin.Users",
+        "LabelPlatform.Web.Components.Jobs.ModelPanel",
+        "LabelPlatform.Web.Components.Jobs.QualityPanel",
+        "LabelPlatform.Web.Components.Billing.CreditOrganisationForm",
+        "LabelPlatform.Web.Components.Billing.PayBonusForm",
+        "LabelPlatform.Web.Components.Shared.CurrentUser",
+    ];
+
+    private static readonly string[] DatabaseAccess =
+    [
+        "LabelPlatform.Data.AppDbContext",
+        "Microsoft.EntityFrameworkCore.IDbContextFactory`1",
+        "Microsoft.EntityFrameworkCore.DbContext",
+        "Npgsql.NpgsqlDataSource",
+        "Npgsql.NpgsqlConnection",
+        "Npgsql.NpgsqlCommand",
+    ];
+
+    [Fact]
+    public void Capabilities_DependOneWay_NoCycleBetweenThem()
+    {
+        var edges = Edges();
+        var inCycles = edges.Where(e => Reaches(edges, e.To, e.From)).ToHashSet();
+
+        var newCycles = inCycles.Except(KnownCycleEdges).Select(e => $"{e.From} -> {e.To} ({string.Join(", ", Offenders(e.From, e.To).Take(3))})").ToList();
+        var paidDebts = KnownCycleEdges.Except(inCycles).Select(e => $"{e.From} -> {e.To}").ToList();
+
+        Assert.True(newCycles.Count == 0, "Dependencies that close a cycle between capabilities:\n" + string.Join("\n", newCycles));
+        Assert.True(paidDebts.Count == 0, "No longer in a cycle; take them off KnownCycleEdges:\n" + string.Join("\n", paidDebts));
+    }
+
+    [Fact]
+    public void PagesAndComponents_NeverUseTheDatabase()
+    {
+        var result = Types.InAssembly(Web)
+            .That().ResideInNamespace("LabelPlatform.Web.Components")
+            .ShouldNot().HaveDependencyOnAny(DatabaseAccess)
+            .GetResult();
+
+        var failing = (result.FailingTypeNames ?? []).ToHashSet();
+        var newOnes = failing.Except(KnownDatabaseComponents).ToList();
+        var paid = KnownDatabaseComponents.Except(failing).ToList();
+
+        Assert.True(newOnes.Count == 0, "Components that query the database themselves (call a use case instead):\n" + string.Join("\n", newOnes));
+        Assert.True(paid.Count == 0, "No longer query the database; take them off KnownDatabaseComponents:\n" + string.Join("\n", paid));
+    }
+
+    [Fact]
+    public void Edges_FindAKnownDependency()
+    {
+        // The rule above means something only if the graph sees real dependencies: Review uses Jobs.
+        Assert.Contains(("Review", "Jobs"), Edges());
+    }
+
+    private static HashSet<(string From, string To)> Edges() =>
+        [.. from a in Capabilities from b in Capabilities where a != b && Offenders(a, b).Any() select (a, b)];
+
+    private static IEnumerable<string> Offenders(string from, string to) =>
+        Types.InAssembly(Core)
+            .That().ResideInNamespace($"LabelPlatform.{from}")
+            .ShouldNot().HaveDependencyOnAny(TypesOf(to))
+            .GetResult().FailingTypeNames ?? [];
+
+    /// <summary>The capability's own types in Core (not the label maths of LabelPlatform.Quality's assembly,
+    /// which shares the namespace and depends on nothing).</summary>
+    private static string[] TypesOf(string capability) =>
+        [.. Core.GetTypes()
+            .Where(t => !t.IsNested && !t.Name.Contains('<') && t.Namespace is { } ns
+                && (ns == $"LabelPlatform.{capability}" || ns.StartsWith($"LabelPlatform.{capability}.", StringComparison.Ordinal)))
+            .Select(t => t.FullName!)];
+
+    private static bool Reaches(HashSet<(string From, string To)> edges, string start, string goal)
+    {
+        var seen = new HashSet<string> { start };
+        var next = new Queue<string>([start]);
+        while (next.TryDequeue(out var at))
+        {
+            if (at == goal)
+            {
+                return true;
+            }
+
+            foreach (var (_, to) in edges.Where(e => e.From == at && seen.Add(e.To)))
+            {
+                next.Enqueue(to);
+            }
+        }
+
+        return false;
+    }
+}
