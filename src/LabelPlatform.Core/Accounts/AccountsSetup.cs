@@ -34,6 +34,10 @@ public static class AccountsSetup
         builder.Services.AddScoped<SignUp.SignUp>();
         builder.Services.AddScoped<SetReviewerRole>();
         builder.Services.AddScoped<LockAccount>();
+        builder.Services.AddTransient<ListUsers.ListUsers>();
+        builder.Services.AddTransient<ListUsers.ListOrganisations>();
+        builder.Services.AddTransient<FindUserOrganisation>();
+        builder.Services.AddTransient<ListUsers.FindAccount>();
         builder.Services.AddScoped<SignIn.SignInUser>();
         builder.Services.AddScoped<PasswordReset.PasswordReset>();
         builder.Services.AddScoped<EmailConfirmation.EmailConfirmation>();

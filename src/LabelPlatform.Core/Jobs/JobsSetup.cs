@@ -22,6 +22,7 @@ public static class JobsSetup
         builder.Services.AddTransient<ZipImporter>();
         builder.Services.AddTransient<TextImporter>();
         builder.Services.AddTransient<GetJobCounts>();
+        builder.Services.AddTransient<ListJobs.ListOrganisationJobs>();
         builder.Services.AddTransient<ItemAccess>();
         builder.Services.AddSingleton<AssignmentFiles>();
         builder.Services.AddTransient<ScreenImages>();

@@ -53,14 +53,9 @@ public class DependencyTests
         "LabelPlatform.Web.Components.Pages.Reviewer.Flagged",
         "LabelPlatform.Web.Components.Pages.Researcher.JobDashboard",
         "LabelPlatform.Web.Components.Pages.Researcher.OrganisationBilling",
-        "LabelPlatform.Web.Components.Pages.Researcher.Jobs",
         "LabelPlatform.Web.Components.Pages.Admin.PlatformBilling",
-        "LabelPlatform.Web.Components.Pages.Admin.Users",
         "LabelPlatform.Web.Components.Jobs.ModelPanel",
         "LabelPlatform.Web.Components.Jobs.QualityPanel",
-        "LabelPlatform.Web.Components.Billing.CreditOrganisationForm",
-        "LabelPlatform.Web.Components.Billing.PayBonusForm",
-        "LabelPlatform.Web.Components.Shared.CurrentUser",
     ];
 
     private static readonly string[] DatabaseAccess =

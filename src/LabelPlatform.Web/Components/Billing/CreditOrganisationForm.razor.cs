@@ -1,10 +1,9 @@
+using LabelPlatform.Accounts.ListUsers;
 using LabelPlatform.Billing.Funding;
 using LabelPlatform.Billing.Ledger;
-using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Billing;
 
@@ -19,13 +18,12 @@ public partial class CreditOrganisationForm
     private string? _error;
     private string? _done;
 
-    private sealed record OrganisationChoice(Guid Id, string Name);
 
     [Inject] private CreditOrganisation Credit { get; set; } = default!;
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
-    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+    [Inject] private ListOrganisations ListOrganisations { get; set; } = default!;
 
     private Guid? OrganisationId { get => _organisationId; set => Change(ref _organisationId, value); }
 
@@ -38,8 +36,7 @@ public partial class CreditOrganisationForm
 
     protected override async Task OnInitializedAsync()
     {
-        await using var db = await DbFactory.CreateDbContextAsync();
-        _organisations = await db.Organisations.AsNoTracking().OrderBy(o => o.Name).Select(o => new OrganisationChoice(o.Id, o.Name)).ToListAsync();
+        _organisations = await ListOrganisations.HandleAsync();
     }
 
     private async Task SubmitAsync()

@@ -1,9 +1,9 @@
+using LabelPlatform.Accounts.ListUsers;
 using LabelPlatform.Billing.Ledger;
-using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.ListJobs;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Billing;
 
@@ -24,7 +24,9 @@ public partial class PayBonusForm
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
-    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+    [Inject] private ListOrganisationJobs ListJobs { get; set; } = default!;
+
+    [Inject] private FindAccount FindAccount { get; set; } = default!;
 
     /// <summary>Told after a bonus was paid, so the page can show the new balance.</summary>
     [Parameter] public EventCallback OnPaid { get; set; }
@@ -41,12 +43,10 @@ public partial class PayBonusForm
     protected override async Task OnInitializedAsync()
     {
         var user = await CurrentUser.GetAsync();
-        await using var db = await DbFactory.CreateDbContextAsync();
-        _jobs = await db.Jobs.AsNoTracking()
-            .Where(j => j.OrganisationId == user.OrganisationId && j.LaunchedAt != null)
+        _jobs = [.. (await ListJobs.HandleAsync(user.OrganisationId))
+            .Where(j => j.LaunchedAt != null)
             .OrderByDescending(j => j.LaunchedAt)
-            .Select(j => new JobChoice(j.Id, j.Name, j.Currency))
-            .ToListAsync();
+            .Select(j => new JobChoice(j.Id, j.Name, j.Currency))];
         _jobId = _jobs.FirstOrDefault()?.Id;
     }
 
@@ -101,16 +101,5 @@ public partial class PayBonusForm
         }
     }
 
-    private async Task<string?> FindWorkerAsync(string? worker)
-    {
-        worker = worker?.Trim();
-        if (string.IsNullOrEmpty(worker))
-        {
-            return null;
-        }
-
-        await using var db = await DbFactory.CreateDbContextAsync();
-        var normalised = worker.ToUpperInvariant();
-        return await db.Users.Where(u => u.Id == worker || u.NormalizedEmail == normalised).Select(u => u.Id).FirstOrDefaultAsync();
-    }
+    private Task<string?> FindWorkerAsync(string? worker) => FindAccount.HandleAsync(worker);
 }

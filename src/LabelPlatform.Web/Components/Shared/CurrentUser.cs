@@ -1,15 +1,13 @@
 using System.Security.Claims;
 using LabelPlatform.Accounts;
-using LabelPlatform.Data;
 using Microsoft.AspNetCore.Components.Authorization;
-using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Shared;
 
 public sealed record UserContext(string UserId, Guid? OrganisationId);
 
 /// <summary>Who is using this circuit, and their organisation; read once per circuit.</summary>
-public sealed class CurrentUser(AuthenticationStateProvider auth, IDbContextFactory<AppDbContext> dbFactory)
+public sealed class CurrentUser(AuthenticationStateProvider auth, FindUserOrganisation organisationOf)
 {
     private UserContext? _user;
 
@@ -22,8 +20,7 @@ public sealed class CurrentUser(AuthenticationStateProvider auth, IDbContextFact
 
         var principal = (await auth.GetAuthenticationStateAsync()).User;
         var id = principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("Not signed in.");
-        await using var db = await dbFactory.CreateDbContextAsync();
-        var orgId = await db.OrganisationOfAsync(id);
+        var orgId = await organisationOf.HandleAsync(id);
         return _user = new UserContext(id, orgId);
     }
 }
