@@ -3,6 +3,8 @@ using LabelPlatform.Billing;
 using LabelPlatform.Data;
 using LabelPlatform.Exports;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
+using LabelPlatform.Quality;
 using LabelPlatform.Queue;
 using LabelPlatform.Review;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +15,7 @@ namespace LabelPlatform;
 /// The product's services, registered the same way by every host: the web node, the review worker
 /// and the benchmarks (which measure the product, not a copy of its wiring). A capability added
 /// here reaches all of them at once; what differs per host (pages, background queues) is added by
-/// the host after this.
+/// the host after this. Capabilities are added in their layers' order, lowest first (ADR 0018).
 /// </summary>
 public static class ProductSetup
 {
@@ -21,10 +23,12 @@ public static class ProductSetup
     {
         builder.AddData();
         builder.AddAccounts();
+        builder.AddLabelling();
         builder.AddJobs();
-        builder.AddQueue();
-        builder.AddReview();
         builder.AddBilling();
+        builder.AddQuality();
+        builder.AddReview();
+        builder.AddQueue();
         builder.AddExports();
         return builder;
     }

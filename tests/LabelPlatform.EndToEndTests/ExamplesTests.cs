@@ -2,6 +2,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Labelling;
 using LabelPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;

@@ -1,6 +1,7 @@
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Testing;
 using Microsoft.EntityFrameworkCore;

@@ -92,7 +92,7 @@ public sealed class SuggestionTests(BrowserFixture app)
     private async Task<string?> StoredAnswerAsync(Guid jobId)
     {
         await using var db = app.Database.CreateContext();
-        return await db.Assignments.Where(a => a.JobId == jobId && a.Status == LabelPlatform.Queue.AssignmentStatus.Submitted)
+        return await db.Assignments.Where(a => a.JobId == jobId && a.Status == LabelPlatform.Jobs.AssignmentStatus.Submitted)
             .Select(a => a.AnswerJson).SingleAsync();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using Microsoft.Playwright;
 
 namespace LabelPlatform.EndToEndTests;

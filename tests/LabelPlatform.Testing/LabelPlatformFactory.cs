@@ -5,6 +5,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.ImportItems;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Gold;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

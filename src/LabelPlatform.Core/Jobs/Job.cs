@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Labelling;
 
 namespace LabelPlatform.Jobs;
 
@@ -46,8 +47,8 @@ public sealed class Job
     /// <summary>Whether workers see an item's pre-annotation (a model's labels or boxes) as editable suggestions.</summary>
     public bool ShowSuggestions { get; set; }
 
-    /// <summary>How the review model's opinion becomes a verdict (see <see cref="Review.Verdicts.ReviewPolicy"/>).</summary>
-    public Review.Verdicts.ReviewPolicy ReviewPolicy { get; set; } = Review.Verdicts.ReviewPolicy.Default;
+    /// <summary>How the review model's opinion becomes a verdict (see <see cref="LabelPlatform.Jobs.ReviewPolicy"/>).</summary>
+    public LabelPlatform.Jobs.ReviewPolicy ReviewPolicy { get; set; } = LabelPlatform.Jobs.ReviewPolicy.Default;
 
     /// <summary>How gold items check this job's workers (see <see cref="Quality.Gold.QualityPolicy"/>).</summary>
     public Quality.Gold.QualityPolicy QualityPolicy { get; set; } = Quality.Gold.QualityPolicy.Default;

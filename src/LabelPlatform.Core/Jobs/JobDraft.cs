@@ -1,3 +1,4 @@
+using LabelPlatform.Labelling;
 namespace LabelPlatform.Jobs;
 
 /// <summary>What a researcher fills in to create a job. Prices are in minor units. <paramref name="Quality"/>: null gives a new job's defaults (<see cref="Quality.Gold.QualityPolicy.Default"/>).</summary>

@@ -23,8 +23,6 @@ public static class JobsSetup
         builder.Services.AddTransient<TextImporter>();
         builder.Services.AddTransient<GetJobCounts>();
         builder.Services.AddTransient<ListJobs.ListOrganisationJobs>();
-        builder.Services.AddTransient<ItemAccess>();
-        builder.Services.AddSingleton<AssignmentFiles>();
         builder.Services.AddTransient<ScreenImages>();
         builder.Services.AddTransient<Examples.JobExamples>();
         return builder;

@@ -14,21 +14,14 @@ public static class QueueSetup
     {
         builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
         builder.Services.AddSingleton<ClaimBatcher>();
-        builder.Services.AddSingleton<Quality.Gold.GoldDraw>();
-        builder.Services.AddTransient<Quality.Gold.GoldItems>();
-        builder.Services.AddTransient<Quality.Gold.GoldCandidates>();
-        builder.Services.AddTransient<Quality.Gold.SetQualityPolicy>();
-        builder.Services.AddTransient<Quality.Gold.WorkerAccuracy>();
-        builder.Services.AddTransient<Quality.Gold.WorkerFeedback>();
-        builder.Services.AddTransient<Quality.FinalLabels.RecomputeFinalLabels>();
-        builder.Services.AddTransient<Quality.FinalLabels.FinalLabelsSweep>();
         builder.Services.AddTransient<ClaimNextItem>();
         builder.Services.AddTransient<ClaimFromPool>();
         builder.Services.AddSingleton<SubmitAnswer>();
         builder.Services.AddTransient<Leases.ExtendLease>();
         builder.Services.AddTransient<Skip.SkipItem>();
         builder.Services.AddTransient<Report.ReportItem>();
-        builder.Services.AddTransient<Labelling.Drafts.WorkDrafts>();
+        builder.Services.AddTransient<Files.ItemAccess>();
+        builder.Services.AddSingleton<Files.AssignmentFiles>();
         builder.Services.AddTransient<ExpireLeases.ExpireLeases>();
         builder.Services.AddTransient<ExpireLeasesJob>();
         builder.Services.AddTransient<ListAvailableJobs>();

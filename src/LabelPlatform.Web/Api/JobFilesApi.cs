@@ -5,6 +5,7 @@ using LabelPlatform.Data;
 using LabelPlatform.Exports.Csv;
 using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Queue.Files;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Api;

@@ -7,6 +7,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.ImportItems;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Models;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;

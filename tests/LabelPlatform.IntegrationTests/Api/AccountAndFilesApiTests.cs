@@ -5,6 +5,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Queue.Files;
 using LabelPlatform.Testing;
 using LabelPlatform.Web.Health;
 using Microsoft.AspNetCore.Identity;

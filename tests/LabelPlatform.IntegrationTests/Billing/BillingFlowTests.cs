@@ -212,7 +212,7 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
         foreach (var (id, worker) in ids.Zip(workers))
         {
             var state = (await factory.AssignmentAsync(id)).ReviewState;
-            var paid = state == LabelPlatform.Review.Verdicts.ReviewState.Accepted;
+            var paid = state == LabelPlatform.Jobs.ReviewState.Accepted;
             accepted += paid ? 1 : 0;
             Assert.Equal(paid ? Price : 0, await factory.PayableAsync(worker.Id));
             Assert.Equal(paid ? 1 : 0, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE assignment_id = $1 AND kind = 'Earning'", id));

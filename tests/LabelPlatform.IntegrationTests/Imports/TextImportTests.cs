@@ -3,6 +3,7 @@ using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.ImportItems;
+using LabelPlatform.Labelling;
 using LabelPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

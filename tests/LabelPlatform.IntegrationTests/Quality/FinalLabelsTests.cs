@@ -102,7 +102,7 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
 
         Assert.Equal(JobStatus.Completed, await factory.JobStatusAsync(job.Id));
         await using var db = await DbAsync();
-        var answers = await db.Assignments.Where(a => a.JobId == job.Id && a.Status == global::LabelPlatform.Queue.AssignmentStatus.Submitted).GroupBy(a => a.ItemId).ToDictionaryAsync(g => g.Key, g => g.Count());
+        var answers = await db.Assignments.Where(a => a.JobId == job.Id && a.Status == global::LabelPlatform.Jobs.AssignmentStatus.Submitted).GroupBy(a => a.ItemId).ToDictionaryAsync(g => g.Key, g => g.Count());
         Assert.Equal((2, 4), (answers[items[0].Id], answers[items[1].Id]));
         Assert.Equal(FinalState.Settled, (await factory.ItemAsync(items[0].Id)).FinalState);
         Assert.Equal(FinalState.Undecided, (await factory.ItemAsync(items[1].Id)).FinalState);
@@ -156,8 +156,8 @@ public class FinalLabelsTests(LabelPlatformFactory factory) : IClassFixture<Labe
 
             await db.SaveChangesAsync();
             await db.Assignments.Where(a => a.ItemId == items[2].Id && a.WorkerId == workers[2].Id)
-                .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, global::LabelPlatform.Queue.AssignmentStatus.Rejected)
-                    .SetProperty(a => a.ReviewState, global::LabelPlatform.Review.Verdicts.ReviewState.Rejected));
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, global::LabelPlatform.Jobs.AssignmentStatus.Rejected)
+                    .SetProperty(a => a.ReviewState, global::LabelPlatform.Jobs.ReviewState.Rejected));
         }
 
         await factory.Services.GetRequiredService<RecomputeFinalLabels>().HandleAsync(job.Id);

@@ -200,7 +200,7 @@ public class GoldTests(LabelPlatformFactory factory) : IClassFixture<LabelPlatfo
         // The picture of a gold item comes back like any other's: same status, type and caching.
         using var browser = await factory.SignInAsync(worker);
         var next = (await factory.ClaimAsync(job, worker)).Value!;
-        using var response = await browser.GetAsync(factory.Services.GetRequiredService<LabelPlatform.Jobs.Storage.AssignmentFiles>().LinkFor(next.AssignmentId, 1600));
+        using var response = await browser.GetAsync(factory.Services.GetRequiredService<LabelPlatform.Queue.Files.AssignmentFiles>().LinkFor(next.AssignmentId, 1600));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode); // placeholder files are not stored: the same 404 for both kinds
     }
 

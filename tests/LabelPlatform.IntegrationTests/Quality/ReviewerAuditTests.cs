@@ -1,6 +1,7 @@
 using LabelPlatform.Data;
 using LabelPlatform.IntegrationTests.Review;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs;
 using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Gold;
 using LabelPlatform.Review.Batches;
@@ -43,7 +44,7 @@ public class ReviewerAuditTests(LabelPlatformFactory factory) : IClassFixture<La
         var record = await check.ReviewerQuality.SingleAsync(q => q.ReviewerId == reviewer.Id);
         Assert.Equal((1, 0), (record.Audited, record.Correct));
         var auditAnswer = await check.Assignments.SingleAsync(a => a.Id == auditId);
-        Assert.Equal((global::LabelPlatform.Queue.AssignmentStatus.Submitted, (ReviewState?)null, (Guid?)null, false), (auditAnswer.Status, auditAnswer.ReviewState, auditAnswer.ReviewBatchId, auditAnswer.GoldCorrect));
+        Assert.Equal((global::LabelPlatform.Jobs.AssignmentStatus.Submitted, (ReviewState?)null, (Guid?)null, false), (auditAnswer.Status, auditAnswer.ReviewState, auditAnswer.ReviewBatchId, auditAnswer.GoldCorrect));
         Assert.Equal(0, (await factory.ItemAsync(auditItem)).RemainingSlots);
         Assert.All(await check.Assignments.Where(a => flagged.Skip(1).Contains(a.Id)).ToListAsync(), a => Assert.Equal(ReviewState.Approved, a.ReviewState));
 

@@ -3,6 +3,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.ManageRoles;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Review.Flagged;
 using LabelPlatform.Review.Verdicts;

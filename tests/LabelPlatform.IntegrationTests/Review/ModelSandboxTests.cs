@@ -1,6 +1,7 @@
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Testing;

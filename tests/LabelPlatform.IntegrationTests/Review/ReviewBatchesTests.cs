@@ -3,6 +3,7 @@ using LabelPlatform.Accounts.ManageRoles;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Exports.Csv;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;

@@ -1,5 +1,6 @@
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Review.Verdicts;
 using LabelPlatform.Testing;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,6 @@
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Testing;
 using LabelPlatform.Web.Seed;
 using Microsoft.EntityFrameworkCore;

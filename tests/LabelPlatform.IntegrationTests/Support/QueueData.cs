@@ -2,6 +2,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.CreateJob;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Gold;
 using LabelPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -16,36 +16,6 @@ public class DependencyTests
     /// entities) and Common (helpers with no capability) are infrastructure below them all.</summary>
     private static readonly string[] Capabilities = ["Accounts", "Jobs", "Queue", "Labelling", "Review", "Quality", "Billing", "Exports"];
 
-    /// <summary>
-    /// Dependencies that still close a cycle today: each is a debt of issue #12, to be removed, never
-    /// added to. The test fails on a cycle through any edge not listed here, and on a listed edge that
-    /// no longer exists (so the list only shrinks).
-    /// </summary>
-    private static readonly HashSet<(string From, string To)> KnownCycleEdges =
-    [
-        // The entities: Job, Item and Assignment are shared by every capability and each names the
-        // others' types (an assignment's review state, a job's review and quality policies).
-        ("Jobs", "Queue"),
-        ("Jobs", "Review"),
-        ("Jobs", "Billing"),
-        ("Queue", "Jobs"),
-        ("Queue", "Labelling"),
-        ("Queue", "Review"),
-        ("Queue", "Quality"),
-        ("Queue", "Billing"),
-        ("Labelling", "Jobs"),
-        ("Review", "Jobs"),
-        ("Review", "Queue"),
-        ("Review", "Labelling"),
-        ("Review", "Quality"),
-        ("Review", "Billing"),
-        ("Quality", "Jobs"),
-        ("Quality", "Queue"),
-        ("Quality", "Labelling"),
-        ("Quality", "Review"),
-        ("Billing", "Jobs"),
-    ];
-
     /// <summary>Components that still query the database themselves (issue #12's debt, shrinking like the edges above).</summary>
     private static readonly HashSet<string> KnownDatabaseComponents =
     [
@@ -74,11 +44,36 @@ public class DependencyTests
         var edges = Edges();
         var inCycles = edges.Where(e => Reaches(edges, e.To, e.From)).ToHashSet();
 
-        var newCycles = inCycles.Except(KnownCycleEdges).Select(e => $"{e.From} -> {e.To} ({string.Join(", ", Offenders(e.From, e.To).Take(3))})").ToList();
-        var paidDebts = KnownCycleEdges.Except(inCycles).Select(e => $"{e.From} -> {e.To}").ToList();
+        var cycles = inCycles.Select(e => $"{e.From} -> {e.To} ({string.Join(", ", Offenders(e.From, e.To).Take(3))})").ToList();
 
-        Assert.True(newCycles.Count == 0, "Dependencies that close a cycle between capabilities:\n" + string.Join("\n", newCycles));
-        Assert.True(paidDebts.Count == 0, "No longer in a cycle; take them off KnownCycleEdges:\n" + string.Join("\n", paidDebts));
+        Assert.True(cycles.Count == 0, "Dependencies that close a cycle between capabilities (ADR 0018 says which way each may go):\n" + string.Join("\n", cycles));
+    }
+
+    /// <summary>
+    /// The layers, lowest first (ADR 0018): an answer's pipeline starts at the top (the Queue's submit calls
+    /// Review, Quality and Billing in that order; Review calls Quality and Billing), and entities and the
+    /// rules on them sit at the bottom. A capability may use those below it, never one above.
+    /// </summary>
+    private static readonly string[][] Layers =
+    [
+        ["Accounts", "Labelling"],
+        ["Jobs"],
+        ["Billing"],
+        ["Quality"],
+        ["Review"],
+        ["Queue"],
+        ["Exports"],
+    ];
+
+    [Fact]
+    public void Capabilities_UseOnlyTheLayersBelowThem()
+    {
+        int Layer(string capability) => Array.FindIndex(Layers, l => l.Contains(capability));
+        var upward = Edges().Where(e => Layer(e.From) <= Layer(e.To))
+            .Select(e => $"{e.From} -> {e.To} ({string.Join(", ", Offenders(e.From, e.To).Take(3))})").ToList();
+
+        Assert.Equal(Capabilities.Order(), Layers.SelectMany(l => l).Order());
+        Assert.True(upward.Count == 0, "Dependencies on a capability at the same level or above (name what you need in the lower one, as IJobFunding does):\n" + string.Join("\n", upward));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Review.Batches;
 using LabelPlatform.Review.Disputes;

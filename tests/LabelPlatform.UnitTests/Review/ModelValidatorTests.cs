@@ -1,4 +1,5 @@
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
 using LabelPlatform.Testing.Onnx;

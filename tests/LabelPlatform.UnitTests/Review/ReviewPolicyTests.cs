@@ -1,3 +1,4 @@
+using LabelPlatform.Jobs;
 using LabelPlatform.Review.Verdicts;
 
 namespace LabelPlatform.UnitTests.Review;

@@ -1,3 +1,4 @@
+using LabelPlatform.Jobs;
 using LabelPlatform.Labelling;
 using LabelPlatform.Queue;
 

@@ -5,6 +5,7 @@ using LabelPlatform.Data;
 using LabelPlatform.Jobs.ImportItems;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Queue;
+using LabelPlatform.Queue.Files;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -19,7 +19,7 @@ public sealed class ZipImporter(
     IItemStore store,
     ScreenImages screens,
     IOptions<UploadLimits> limits,
-    InputCopyRequests inputCopies,
+    IEnumerable<IItemsImported> imported,
     TimeProvider clock)
 {
     private readonly UploadLimits _limits = limits.Value;
@@ -51,7 +51,10 @@ public sealed class ZipImporter(
             }
 
             await JobItems.AppendAsync(dbFactory, jobId, staged, ct);
-            await inputCopies.RequestAsync(jobId, ct);
+            foreach (var listener in imported)
+            {
+                await listener.ItemsImportedAsync(jobId, ct);
+            }
             return report with { ItemsAdded = staged.Count };
         }
         catch

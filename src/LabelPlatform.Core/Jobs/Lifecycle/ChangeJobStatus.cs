@@ -22,7 +22,7 @@ public enum JobAction
 /// Launch, pause, resume or cancel a job. Launching reserves the job's budget in escrow and cancelling
 /// returns what is left, in the same transaction as the change of status.
 /// </summary>
-public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IOptions<BillingOptions> billing)
+public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, IJobFunding funding)
 {
     public async Task<Result<JobStatus>> HandleAsync(Guid jobId, Guid organisationId, JobAction action, CancellationToken ct = default)
     {
@@ -53,8 +53,8 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
         var npgsqlTx = (NpgsqlTransaction)tx.GetDbTransaction();
         var money = action switch
         {
-            JobAction.Launch => await JobBudget.ReserveAsync(connection, npgsqlTx, job, billing.Value, clock.GetUtcNow(), ct),
-            JobAction.Resume => await JobBudget.CoverForResumeAsync(connection, npgsqlTx, job, clock.GetUtcNow(), ct),
+            JobAction.Launch => await funding.ReserveAsync(connection, npgsqlTx, job, clock.GetUtcNow(), ct),
+            JobAction.Resume => await funding.CoverForResumeAsync(connection, npgsqlTx, job, clock.GetUtcNow(), ct),
             _ => null,
         };
         if (money is not null)
@@ -65,7 +65,7 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
         await db.SaveChangesAsync(ct);
         if (action == JobAction.Cancel)
         {
-            await JobBudget.ReleaseAsync(connection, npgsqlTx, job.Id, job.OrganisationId, job.Currency, job.PricePerAnswer + job.FeePerAnswer, clock.GetUtcNow(), ct);
+            await funding.ReleaseAsync(connection, npgsqlTx, job, clock.GetUtcNow(), ct);
         }
 
         await JobChanges.AnnounceAsync(db, jobId, ct);

@@ -1,4 +1,5 @@
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Labelling;
 using LabelPlatform.Quality.FinalLabels;
 using LabelPlatform.Queue;

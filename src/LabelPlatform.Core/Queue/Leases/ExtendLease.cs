@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Jobs;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -1,4 +1,5 @@
 using LabelPlatform.Common;
+using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Review.Disputes;
 using LabelPlatform.Review.Verdicts;

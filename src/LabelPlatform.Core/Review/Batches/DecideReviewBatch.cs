@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using LabelPlatform.Common;
+using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Review.Verdicts;
 using Npgsql;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Review.Flagged;
 using LabelPlatform.Review.Verdicts;

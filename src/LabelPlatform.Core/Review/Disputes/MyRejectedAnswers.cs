@@ -1,4 +1,5 @@
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Review.Batches;
 using LabelPlatform.Review.Verdicts;
 using Microsoft.EntityFrameworkCore;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LabelPlatform.Accounts;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Review.Verdicts;
 using Microsoft.EntityFrameworkCore;
 

@@ -11,8 +11,11 @@ namespace LabelPlatform.Review.Inputs;
 /// background jobs (a tool, a benchmark) it does nothing: the review worker makes a missing copy
 /// itself when it first needs it.
 /// </summary>
-public sealed class InputCopyRequests(NpgsqlDataSource dataSource, IServiceProvider services)
+public sealed class InputCopyRequests(NpgsqlDataSource dataSource, IServiceProvider services) : Jobs.ImportItems.IItemsImported
 {
+    /// <summary>New items need their model-sized copies, when the job has a model.</summary>
+    public Task ItemsImportedAsync(Guid jobId, CancellationToken ct) => RequestAsync(jobId, ct);
+
     private static readonly string HasModelSql = Sql.Named("Review/Inputs/InputCopyRequests.sql", "HasModel");
 
     public async Task RequestAsync(Guid jobId, CancellationToken ct = default)

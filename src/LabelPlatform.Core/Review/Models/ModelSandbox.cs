@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using LabelPlatform.Common;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Inference;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using LabelPlatform.Common;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Decoding;
 using LabelPlatform.Review.Inference;
 using Microsoft.ML.OnnxRuntime;

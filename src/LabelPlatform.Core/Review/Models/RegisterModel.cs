@@ -3,6 +3,7 @@ using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Inputs;
 using Microsoft.EntityFrameworkCore;
 

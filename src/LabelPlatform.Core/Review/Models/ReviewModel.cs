@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 
 namespace LabelPlatform.Review.Models;
 

@@ -1,4 +1,5 @@
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,6 +2,7 @@ using Hangfire;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

@@ -3,6 +3,7 @@ using Hangfire;
 using LabelPlatform.Common;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Quality.FinalLabels;
 using LabelPlatform.Queue;
 using LabelPlatform.Review.Batches;

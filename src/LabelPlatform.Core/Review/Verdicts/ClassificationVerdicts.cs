@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LabelPlatform.Jobs;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -14,7 +15,7 @@ internal sealed record VerdictRow(Guid AssignmentId, ReviewState Outcome, string
     public static VerdictRow Unreadable(Guid assignmentId, string evidence = "{}") =>
         new(assignmentId, ReviewState.NeedsReview, "the image could not be read for the model", null, 0, evidence);
 
-    public static VerdictRow NotJudged(Guid assignmentId, ModelKind model, Jobs.TaskKind job) =>
+    public static VerdictRow NotJudged(Guid assignmentId, ModelKind model, LabelPlatform.Labelling.TaskKind job) =>
         new(assignmentId, ReviewState.NeedsReview, $"the job's {model.ToString().ToLowerInvariant()} model can't judge {job} answers", null, 0, "{}");
 }
 

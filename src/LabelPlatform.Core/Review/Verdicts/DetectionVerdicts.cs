@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LabelPlatform.Jobs;
 using LabelPlatform.Labelling;
 using LabelPlatform.Review.Decoding;
 using LabelPlatform.Review.Inference;

@@ -2,6 +2,7 @@ using LabelPlatform.Common;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Jobs.Storage;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Inference;
 using LabelPlatform.Review.Inputs;
 using LabelPlatform.Review.Models;

@@ -1,5 +1,6 @@
 using LabelPlatform.Common;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Review.Verdicts;

@@ -1,4 +1,5 @@
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Policy;
 using Microsoft.AspNetCore.Components;
 

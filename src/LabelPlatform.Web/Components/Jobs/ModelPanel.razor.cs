@@ -1,5 +1,6 @@
 using System.Globalization;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Models;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -98,7 +99,7 @@ public partial class ModelPanel : IDisposable
     private async Task SavePolicyAsync()
     {
         var user = await CurrentUser.GetAsync();
-        var policy = new Review.Verdicts.ReviewPolicy(_accept, _flag, _acceptUnsure, _audit, _mayReject)
+        var policy = new LabelPlatform.Jobs.ReviewPolicy(_accept, _flag, _acceptUnsure, _audit, _mayReject)
         {
             MatchIou = _matchIou,
             MinPrecision = _minPrecision,

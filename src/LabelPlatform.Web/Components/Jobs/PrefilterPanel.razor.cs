@@ -1,4 +1,5 @@
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Review.Prefilter;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;

@@ -44,7 +44,7 @@ public partial class Flagged
     // One sealed link per card, made once: a new link is a new download.
     private readonly Dictionary<Guid, string> _links = [];
 
-    [Inject] private LabelPlatform.Jobs.Storage.AssignmentFiles Files { get; set; } = default!;
+    [Inject] private LabelPlatform.Queue.Files.AssignmentFiles Files { get; set; } = default!;
 
     private string LinkOf(Guid assignmentId)
     {

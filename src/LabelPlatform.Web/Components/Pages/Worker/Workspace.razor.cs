@@ -7,6 +7,7 @@ using LabelPlatform.Labelling;
 using LabelPlatform.Labelling.Drafts;
 using LabelPlatform.Queue;
 using LabelPlatform.Queue.ClaimNext;
+using LabelPlatform.Queue.Files;
 using LabelPlatform.Queue.Leases;
 using LabelPlatform.Queue.Report;
 using LabelPlatform.Queue.Skip;

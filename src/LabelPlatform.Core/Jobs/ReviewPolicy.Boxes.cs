@@ -1,6 +1,7 @@
 using System.Globalization;
+using LabelPlatform.Labelling;
 
-namespace LabelPlatform.Review.Verdicts;
+namespace LabelPlatform.Jobs;
 
 /// <summary>
 /// Box jobs: the worker's boxes are matched to the model's (<see cref="BoxMatching"/>), and precision

@@ -1,31 +1,13 @@
 using System.Security.Claims;
 using LabelPlatform.Accounts;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Queue;
 using LabelPlatform.Review.Verdicts;
 using Microsoft.EntityFrameworkCore;
 
-namespace LabelPlatform.Jobs.Storage;
-
-public sealed record ItemFile(string StorageKey, string ContentType, int Width, string Sha256);
-
-/// <summary>Who is asking for a file: their id, whether they are an admin or a reviewer, and a researcher's organisation.</summary>
-public sealed record Viewer(string UserId, bool IsAdmin, Guid? OrganisationId, bool IsReviewer)
-{
-    public static async Task<Viewer?> OfAsync(AppDbContext db, ClaimsPrincipal user, CancellationToken ct)
-    {
-        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        if (userId is null)
-        {
-            return null;
-        }
-
-        var orgId = user.IsInRole(Roles.Researcher)
-            ? await db.OrganisationOfAsync(userId, ct)
-            : null;
-        return new Viewer(userId, user.IsInRole(Roles.Admin), orgId, user.IsInRole(Roles.Reviewer));
-    }
-}
+namespace LabelPlatform.Queue.Files;
 
 /// <summary>
 /// Who may see an item's file by its id: its organisation's researchers, reviewers while a

@@ -1,7 +1,7 @@
 using LabelPlatform.Common;
 using LabelPlatform.Labelling;
 
-namespace LabelPlatform.Queue;
+namespace LabelPlatform.Jobs;
 
 public enum AssignmentStatus
 {
@@ -43,7 +43,7 @@ public sealed class Assignment
     public string? AnswerJson { get; set; }
 
     /// <summary>Where the answer stands with the job's review model; null when the job has none.</summary>
-    public Review.Verdicts.ReviewState? ReviewState { get; set; }
+    public LabelPlatform.Jobs.ReviewState? ReviewState { get; set; }
 
     /// <summary>The reviewer's batch this submission is in (see <see cref="Review.Batches.ReviewBatch"/>), or was decided in.</summary>
     public Guid? ReviewBatchId { get; set; }

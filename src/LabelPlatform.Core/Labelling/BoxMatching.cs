@@ -1,6 +1,6 @@
 using LabelPlatform.Labelling;
 
-namespace LabelPlatform.Review.Verdicts;
+namespace LabelPlatform.Labelling;
 
 /// <summary>A box the review model found, in the original image's pixels, with the job label its class maps to.</summary>
 public sealed record ModelBox(string Label, float Score, double X, double Y, double W, double H);

@@ -1,11 +1,13 @@
 using System.Linq.Expressions;
 using System.Security.Cryptography;
 using LabelPlatform.Data;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Queue;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
-namespace LabelPlatform.Jobs.Storage;
+namespace LabelPlatform.Queue.Files;
 
 /// <summary>
 /// The links workers' and reviewers' pages use for an item. A link names one assignment (one
@@ -68,7 +70,7 @@ public sealed class AssignmentFiles(IDataProtectionProvider protection, IDbConte
 
         var now = clock.GetUtcNow();
         return await FileOfAsync(assignmentId, db => a =>
-            a.ReviewState == Review.Verdicts.ReviewState.NeedsReview || a.ReviewState == Review.Verdicts.ReviewState.Disputed
+            a.ReviewState == LabelPlatform.Jobs.ReviewState.NeedsReview || a.ReviewState == LabelPlatform.Jobs.ReviewState.Disputed
             || db.ReviewBatches.Any(b => b.Id == a.ReviewBatchId && b.ReviewerId == reviewerId && b.Status == Review.Batches.ReviewBatchStatus.Open && b.LeaseExpiresAt > now)
             || db.ReviewDecisions.Any(d => d.AssignmentId == a.Id && d.ReviewerId == reviewerId)
             || (db.Items.Any(i => i.Id == a.ItemId && ((i.FinalState == Quality.FinalLabels.FinalState.Undecided && i.DecidedLabel == null) || i.DecidedBy == reviewerId))

@@ -1,0 +1,3 @@
+namespace LabelPlatform.Jobs.Storage;
+
+public sealed record ItemFile(string StorageKey, string ContentType, int Width, string Sha256);
