@@ -3,6 +3,7 @@ using LabelPlatform.Accounts;
 using LabelPlatform.Background;
 using LabelPlatform.Billing;
 using LabelPlatform.Data;
+using LabelPlatform.Hosting;
 using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Review;
@@ -25,7 +26,7 @@ public static class WebSetup
     {
         // Framework and MudBlazor assets from the build output in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
-        builder.AddLabelPlatform();
+        builder.AddServiceDefaults();
         // Model review runs on worker machines; a single-node install can let the web process take it too.
         builder.AddBackgroundJobs("web", builder.Configuration.GetValue("BackgroundJobs:ServeReviewQueue", false)
             ? [BackgroundJobsSetup.DefaultQueue, BackgroundJobsSetup.ReviewQueue]
@@ -60,9 +61,7 @@ public static class WebSetup
             o.Events.OnRedirectToAccessDenied = ApiAwareRedirect(StatusCodes.Status403Forbidden);
         });
 
-        builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<BackgroundWorkersHealthCheck>("background_workers");
+        builder.Services.AddHealthChecks().AddCheck<BackgroundWorkersHealthCheck>("background_workers");
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddSignalR();
         builder.Services.AddHostedService<QueueHubRelay>();

@@ -14,7 +14,7 @@ public static class HealthEndpoints
     public const string Live = "/health/live";
     public const string Ready = "/health/ready";
     public const string Details = "/health";
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = LabelPlatform.Hosting.ServiceDefaults.ReadyTag;
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {

@@ -2,8 +2,9 @@ using LabelPlatform.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace LabelPlatform.Web.Health;
+namespace LabelPlatform.Hosting;
 
+/// <summary>PostgreSQL answers and every migration is applied: what both hosts need before they do anything.</summary>
 public sealed class DatabaseHealthCheck(IDbContextFactory<AppDbContext> dbFactory) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
