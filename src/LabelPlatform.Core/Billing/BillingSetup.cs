@@ -31,6 +31,9 @@ public static class BillingSetup
         builder.Services.AddHttpClient(nameof(StripeGateway), c => c.Timeout = TimeSpan.FromSeconds(30)).AddHttpMessageHandler<StripeRateLimitHandler>();
         builder.Services.AddSingleton<IStripeGateway, StripeGateway>();
         builder.Services.AddTransient<AddFunds>();
+        builder.Services.AddTransient<Settlement.GetSettlementOverview>();
+        builder.Services.AddTransient<Alerts.DismissBillingAlert>();
+        builder.Services.AddTransient<Funding.CheckoutStatus>();
         builder.Services.AddTransient<Jobs.Lifecycle.IJobFunding, Escrow.JobFunding>();
         builder.Services.AddTransient<CreditOrganisation>();
         builder.Services.AddTransient<PayBonus>();

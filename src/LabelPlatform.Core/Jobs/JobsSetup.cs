@@ -23,6 +23,7 @@ public static class JobsSetup
         builder.Services.AddTransient<TextImporter>();
         builder.Services.AddTransient<GetJobCounts>();
         builder.Services.AddTransient<ListJobs.ListOrganisationJobs>();
+        builder.Services.AddTransient<ListJobs.FindOrganisationJob>();
         builder.Services.AddTransient<ScreenImages>();
         builder.Services.AddTransient<Examples.JobExamples>();
         return builder;

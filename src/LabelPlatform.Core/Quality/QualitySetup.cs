@@ -16,6 +16,7 @@ public static class QualitySetup
         builder.Services.AddTransient<Gold.WorkerFeedback>();
         builder.Services.AddTransient<FinalLabels.RecomputeFinalLabels>();
         builder.Services.AddTransient<FinalLabels.FinalLabelsSweep>();
+        builder.Services.AddTransient<FinalLabels.GetJobQualityFigures>();
         return builder;
     }
 }

@@ -21,6 +21,7 @@ public static class ReviewSetup
         builder.Services.AddTransient<MakeInputCopies>();
         builder.Services.AddTransient<InputCopiesJob>();
         builder.Services.AddTransient<InputCopyRequests>();
+        builder.Services.AddTransient<Models.LatestReviewModel>();
         builder.Services.AddTransient<Jobs.ImportItems.IItemsImported>(services => services.GetRequiredService<InputCopyRequests>());
         builder.Services.AddTransient<Verdicts.ReviewPending>();
         builder.Services.AddTransient<Verdicts.ReviewJob>();

@@ -21,11 +21,6 @@ public class DependencyTests
     [
         "LabelPlatform.Web.Components.Pages.Worker.Workspace",
         "LabelPlatform.Web.Components.Pages.Reviewer.Flagged",
-        "LabelPlatform.Web.Components.Pages.Researcher.JobDashboard",
-        "LabelPlatform.Web.Components.Pages.Researcher.OrganisationBilling",
-        "LabelPlatform.Web.Components.Pages.Admin.PlatformBilling",
-        "LabelPlatform.Web.Components.Jobs.ModelPanel",
-        "LabelPlatform.Web.Components.Jobs.QualityPanel",
     ];
 
     private static readonly string[] DatabaseAccess =

@@ -1,4 +1,5 @@
 using Bunit;
+using LabelPlatform.Billing.Settlement;
 using LabelPlatform.Billing.Statements;
 using LabelPlatform.Web.Components.Billing;
 

@@ -17,3 +17,13 @@ public sealed class ListOrganisationJobs(IDbContextFactory<AppDbContext> dbFacto
         return await db.Jobs.AsNoTracking().Where(j => j.OrganisationId == organisationId).OrderByDescending(j => j.CreatedAt).ToListAsync(ct);
     }
 }
+
+/// <summary>One job, if the organisation owns it (another organisation's job reads as not found).</summary>
+public sealed class FindOrganisationJob(IDbContextFactory<AppDbContext> dbFactory)
+{
+    public async Task<Job?> HandleAsync(Guid jobId, Guid? organisationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId && j.OrganisationId == organisationId, ct);
+    }
+}

@@ -4,7 +4,6 @@ using LabelPlatform.Labelling;
 using LabelPlatform.Review.Models;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Jobs;
 
@@ -66,8 +65,7 @@ public partial class ModelPanel : IDisposable
             _shownFormsOf = Job.Id;
         }
 
-        await using var db = await DbFactory.CreateDbContextAsync();
-        var latest = await db.ReviewModels.AsNoTracking().Where(m => m.JobId == Job.Id).OrderByDescending(m => m.Version).FirstOrDefaultAsync();
+        var latest = await LatestModel.HandleAsync(Job.Id);
         var newVersion = latest?.Id != _current?.Id;
         _current = latest;
         if (_current is not null && (newJob || newVersion))

@@ -1,4 +1,3 @@
-using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Labelling;
 using LabelPlatform.Quality.Gold;
@@ -6,7 +5,6 @@ using LabelPlatform.Queue;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
-using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Jobs;
 
@@ -37,7 +35,7 @@ public partial class QualityPanel
     private string[] _boughtLabels = [];
 
 
-    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+    [Inject] private LabelPlatform.Quality.FinalLabels.GetJobQualityFigures Figures { get; set; } = default!;
 
     [Inject] private GoldItems Gold { get; set; } = default!;
 
@@ -70,11 +68,10 @@ public partial class QualityPanel
     private async Task LoadAsync()
     {
         var user = await CurrentUser.GetAsync();
-        await using var db = await DbFactory.CreateDbContextAsync();
-        var shown = await db.Items.Where(i => i.JobId == Job.Id && i.GoldAnswer != null).Select(i => i.GoldShown).ToListAsync();
+        var figures = await Figures.HandleAsync(Job.Id);
+        var shown = figures.GoldShown;
         (_goldCount, _goldLive) = (shown.Count, shown.Count(Job.QualityPolicy.IsLive));
-        var answered = await db.Assignments.Where(a => a.JobId == Job.Id && a.Status == AssignmentStatus.Submitted && !db.Items.Any(i => i.Id == a.ItemId && i.GoldAnswer != null))
-            .GroupBy(a => a.ItemId).Select(g => g.Count()).ToListAsync();
+        var answered = figures.AnswersPerAnsweredItem;
         _answersPerItem = answered.Count == 0 ? null : answered.Average();
 
         // How many items got 1, 2, 3… answers: with dynamic overlap the money goes where the crowd disagrees.
@@ -82,13 +79,10 @@ public partial class QualityPanel
         _boughtLabels = [.. Enumerable.Range(1, most).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         _bought = most == 0 ? [] : [new() { Name = "Items", Data = Enumerable.Range(1, most).Select(n => (double)answered.Count(c => c == n)).ToArray() }];
         _candidates = [.. await Candidates.ForJobAsync(Job.Id, user.OrganisationId!.Value)];
-        _states = (await db.Items.Where(i => i.JobId == Job.Id && i.GoldAnswer == null && i.FinalState != null)
-                .GroupBy(i => new { i.FinalState, i.FinalSource }).Select(g => new { g.Key.FinalState, g.Key.FinalSource, Count = g.Count() }).ToListAsync())
-            .ToDictionary(g => (g.FinalState, g.FinalSource), g => g.Count);
+        _states = figures.FinalStates.ToDictionary();
 
         // The reliability curve: per band of raw confidence, the model's observed rate of being right and the calibrated probability.
-        var stored = await db.Jobs.Where(j => j.Id == Job.Id).Select(j => j.ModelCalibration).SingleAsync();
-        _calibration = LabelPlatform.Quality.FinalLabels.JobCalibration.FromJson(stored);
+        _calibration = figures.Calibration;
         var bins = _calibration?.Bins ?? [];
         _reliabilityLabels = [.. bins.Select(b => $"{b.From:0.0}–{b.To:0.0} ({b.Items})")];
         _reliability = bins.Count == 0 ? [] :

@@ -2,10 +2,8 @@ using Hangfire;
 using LabelPlatform.Billing.Payouts;
 using LabelPlatform.Billing.Settlement;
 using LabelPlatform.Billing.Statements;
-using LabelPlatform.Data;
 using LabelPlatform.Web.Components.Billing;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Pages.Admin;
 
@@ -29,7 +27,9 @@ public partial class PlatformBilling
     private string? _reconcileError;
     private ReconciliationReport? _report;
 
-    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+    [Inject] private GetSettlementOverview Overview { get; set; } = default!;
+
+    [Inject] private LabelPlatform.Billing.Alerts.DismissBillingAlert Dismiss { get; set; } = default!;
 
     [Inject] private IBackgroundJobClient Jobs { get; set; } = default!;
 
@@ -50,31 +50,13 @@ public partial class PlatformBilling
 
     private async Task LoadPayoutsAsync()
     {
-        var midnight = new DateTimeOffset(Clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        await using var db = await DbFactory.CreateDbContextAsync();
-        var counts = await db.Payouts.Where(p => p.CreatedAt >= midnight).GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
-        int Count(PayoutStatus status) => counts.Where(c => c.Key == status).Sum(c => c.Count);
-        _today = new SettlementToday(counts.Sum(c => c.Count), Count(PayoutStatus.Paid), Count(PayoutStatus.Failed), Count(PayoutStatus.Pending));
-        _disputes = await db.Disputes.AsNoTracking()
-            .OrderByDescending(d => d.Status == LabelPlatform.Billing.Funding.DisputeStatus.Open).ThenByDescending(d => d.CreatedAt).Take(20).ToListAsync();
-        _alerts = await db.BillingAlerts.AsNoTracking().Where(a => a.DismissedAt == null).OrderByDescending(a => a.CreatedAt).Take(20).ToListAsync();
-        _payouts = await db.Payouts.AsNoTracking()
-            .OrderByDescending(p => p.CreatedAt)
-            .Take(50)
-            .GroupJoin(db.Users, p => p.WorkerId, u => u.Id, (p, users) => new { p, users })
-            .SelectMany(x => x.users.DefaultIfEmpty(), (x, u) => new AdminPayoutRow(
-                x.p.CreatedAt, u == null ? x.p.WorkerId : u.Email ?? x.p.WorkerId, x.p.Amount, x.p.Currency, x.p.Status.ToString(), x.p.StripeTransferId, x.p.FailureReason))
-            .ToListAsync();
+        (_today, _disputes, _alerts, _payouts) = await Overview.HandleAsync();
     }
 
     private async Task DismissAsync(long id)
     {
         var admin = (await CurrentUser.GetAsync()).UserId;
-        await using (var db = await DbFactory.CreateDbContextAsync())
-        {
-            await db.BillingAlerts.Where(a => a.Id == id && a.DismissedAt == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(a => a.DismissedAt, Clock.GetUtcNow()).SetProperty(a => a.DismissedBy, admin));
-        }
+        await Dismiss.HandleAsync(id, admin);
 
         await LoadPayoutsAsync();
     }

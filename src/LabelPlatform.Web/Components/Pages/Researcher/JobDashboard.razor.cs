@@ -1,11 +1,10 @@
-using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;
+using LabelPlatform.Jobs.ListJobs;
 using LabelPlatform.Jobs.Progress;
 using LabelPlatform.Queue.Report;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using MudBlazor;
 
 namespace LabelPlatform.Web.Components.Pages.Researcher;
@@ -20,13 +19,13 @@ public partial class JobDashboard
     private bool _notFound;
     private bool _busy;
     private string? _actionError;
-    private List<ReportRow> _reports = [];
-
-    private sealed record ReportRow(string Item, ReportReason Reason, string? Note, DateTimeOffset At);
+    private List<ItemReportRow> _reports = [];
 
     [Parameter] public Guid JobId { get; set; }
 
-    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+    [Inject] private FindOrganisationJob FindJob { get; set; } = default!;
+
+    [Inject] private ListItemReports Reports { get; set; } = default!;
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
@@ -51,18 +50,12 @@ public partial class JobDashboard
     private async Task ReloadAsync()
     {
         var user = await CurrentUser.GetAsync();
-        await using var db = await DbFactory.CreateDbContextAsync();
-        _job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == JobId && j.OrganisationId == user.OrganisationId);
+        _job = await FindJob.HandleAsync(JobId, user.OrganisationId);
         _notFound = _job is null;
         if (_job is not null)
         {
             _counts = (await GetCounts.HandleAsync([JobId]))[JobId];
-            _reports = await db.ItemReports.AsNoTracking()
-                .Where(r => r.JobId == JobId)
-                .OrderByDescending(r => r.CreatedAt)
-                .Take(100)
-                .Join(db.Items, r => r.ItemId, i => i.Id, (r, i) => new ReportRow(i.SourceName, r.Reason, r.Note, r.CreatedAt))
-                .ToListAsync();
+            _reports = await Reports.HandleAsync(JobId);
         }
     }
 

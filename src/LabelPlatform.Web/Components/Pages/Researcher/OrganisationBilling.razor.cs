@@ -1,8 +1,6 @@
 using LabelPlatform.Billing.Statements;
-using LabelPlatform.Data;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Web.Components.Pages.Researcher;
 
@@ -26,7 +24,7 @@ public partial class OrganisationBilling
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
 
-    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+    [Inject] private LabelPlatform.Billing.Funding.CheckoutStatus CheckoutState { get; set; } = default!;
 
     protected override async Task OnInitializedAsync()
     {
@@ -55,19 +53,16 @@ public partial class OrganisationBilling
             var organisationId = (await CurrentUser.GetAsync()).OrganisationId;
             for (var i = 0; i < CheckoutPolls && !ct.IsCancellationRequested; i++)
             {
-                await using (var db = await DbFactory.CreateDbContextAsync(ct))
+                var status = await CheckoutState.HandleAsync(sessionId, organisationId, ct);
+                if (status is null or "Completed")
                 {
-                    var status = await db.CheckoutSessions.Where(s => s.Id == sessionId && s.OrganisationId == organisationId).Select(s => s.Status).FirstOrDefaultAsync(ct);
-                    if (status is null or "Completed")
+                    _checkoutCredited = status is not null;
+                    await InvokeAsync(async () =>
                     {
-                        _checkoutCredited = status is not null;
-                        await InvokeAsync(async () =>
-                        {
-                            await ReloadAsync();
-                            StateHasChanged();
-                        });
-                        return;
-                    }
+                        await ReloadAsync();
+                        StateHasChanged();
+                    });
+                    return;
                 }
 
                 await Task.Delay(CheckoutPoll, ct);
