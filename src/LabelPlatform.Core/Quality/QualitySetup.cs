@@ -10,6 +10,7 @@ public static class QualitySetup
     {
         builder.Services.AddSingleton<Gold.GoldDraw>();
         builder.Services.AddTransient<Gold.GoldItems>();
+        builder.Services.AddTransient<Gold.GetReviewerQuality>();
         builder.Services.AddTransient<Gold.GoldCandidates>();
         builder.Services.AddTransient<Gold.SetQualityPolicy>();
         builder.Services.AddTransient<Gold.WorkerAccuracy>();

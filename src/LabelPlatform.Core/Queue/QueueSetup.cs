@@ -25,6 +25,7 @@ public static class QueueSetup
         builder.Services.AddTransient<ExpireLeases.ExpireLeases>();
         builder.Services.AddTransient<ExpireLeasesJob>();
         builder.Services.AddTransient<ListAvailableJobs>();
+        builder.Services.AddTransient<Session.LabellingSession>();
         builder.Services.AddTransient<Report.ListItemReports>();
         return builder;
     }

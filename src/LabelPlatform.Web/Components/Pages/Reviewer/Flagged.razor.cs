@@ -4,7 +4,6 @@ using LabelPlatform.Review.Flagged;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Web;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 
 namespace LabelPlatform.Web.Components.Pages.Reviewer;
@@ -79,7 +78,7 @@ public partial class Flagged
 
     [Inject] private FlaggedSubmissions Overview { get; set; } = default!;
 
-    [Inject] private IDbContextFactory<LabelPlatform.Data.AppDbContext> DbFactory { get; set; } = default!;
+    [Inject] private LabelPlatform.Quality.Gold.GetReviewerQuality ReviewerQuality { get; set; } = default!;
 
     // The reviewer's own record on audits (answers with known rightness mixed into batches).
     private LabelPlatform.Quality.Gold.ReviewerQuality? _audit;
@@ -140,8 +139,7 @@ public partial class Flagged
         (_overview, _error) = (result.Value, result.Error?.Message);
         if (Reviewers.IdOf(user) is { } reviewerId)
         {
-            await using var db = await DbFactory.CreateDbContextAsync();
-            _audit = await db.ReviewerQuality.AsNoTracking().FirstOrDefaultAsync(q => q.ReviewerId == reviewerId);
+            _audit = await ReviewerQuality.HandleAsync(reviewerId);
         }
     }
 

@@ -1,4 +1,3 @@
-using LabelPlatform.Data;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Jobs.Progress;
@@ -10,13 +9,13 @@ using LabelPlatform.Queue.ClaimNext;
 using LabelPlatform.Queue.Files;
 using LabelPlatform.Queue.Leases;
 using LabelPlatform.Queue.Report;
+using LabelPlatform.Queue.Session;
 using LabelPlatform.Queue.Skip;
 using LabelPlatform.Queue.Submit;
 using LabelPlatform.Web.Components.Labelling;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.JSInterop;
 
 namespace LabelPlatform.Web.Components.Pages.Worker;
@@ -29,24 +28,11 @@ namespace LabelPlatform.Web.Components.Pages.Worker;
 /// </summary>
 public partial class Workspace
 {
-    private static readonly Answer NoAnswer = new(null, null);
-
-    private Job? _job;
-    private Claim? _claim;
-    private TaskView? _task;
-    private Answer _answer = NoAnswer;
-    private readonly Stack<Answer> _undo = new();
-    private readonly Stack<Answer> _redo = new();
-    private bool _suggested;
     private LabelPicker? _picker;
     private BoxEditor? _editor;
     private int _selectedBox = -1;
     private int _activeClass;
     private bool _showBoxes = true;
-    private string? _message;
-    private string? _invalid;
-    private bool _submitting;
-    private int _answered;
     private bool _focusWork;
     private Overlay _overlay;
     private ElementReference _overlayRef;
@@ -66,27 +52,16 @@ public partial class Workspace
         Report,
     }
 
-    private sealed record TaskView(int Width, int Height, string? Text, string? PreAnnotation, bool Audit);
-
     [Parameter] public Guid JobId { get; set; }
 
-    [Inject] private IDbContextFactory<AppDbContext> DbFactory { get; set; } = default!;
+    /// <summary>The labelling session this page renders; its state and rules live there (tested without a browser).</summary>
+    [Inject] private LabellingSession Session { get; set; } = default!;
 
     [Inject] private CurrentUser CurrentUser { get; set; } = default!;
-
-    [Inject] private ClaimNextItem ClaimNext { get; set; } = default!;
-
-    [Inject] private SubmitAnswer Submit { get; set; } = default!;
-
-    [Inject] private ExtendLease Extend { get; set; } = default!;
 
     [Inject] private SkipItem Skip { get; set; } = default!;
 
     [Inject] private ReportItem Report { get; set; } = default!;
-
-    [Inject] private WorkDrafts Drafts { get; set; } = default!;
-
-    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     [Inject] private JobExamples Examples { get; set; } = default!;
 
@@ -96,37 +71,24 @@ public partial class Workspace
 
     [Inject] private AssignmentFiles Files { get; set; } = default!;
 
-    [Inject] private LabelPlatform.Accounts.EmailConfirmation.EmailConfirmation Confirmation { get; set; } = default!;
-
     // Made once per claim (a new link is a new download): the item's picture for the label picker and for the box editor.
     private (string Picture, string Editor) _links;
 
     protected override async Task OnInitializedAsync()
     {
-        await using (var db = await DbFactory.CreateDbContextAsync())
+        var user = await CurrentUser.GetAsync();
+        if (!await Session.StartAsync(JobId, user.UserId, new BrowserDrafts(JS)))
         {
-            _job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == JobId);
-        }
-
-        if (_job is null)
-        {
-            _message = "This job does not exist.";
             return;
         }
 
-        if (!await Confirmation.MayTakePaidWorkAsync((await CurrentUser.GetAsync()).UserId))
-        {
-            _message = LabelPlatform.Accounts.EmailConfirmation.EmailConfirmation.NotConfirmed.Message;
-            return;
-        }
-
-        await ClaimAsync();
+        AfterClaim();
 
         // After the claim: example pictures are served only to workers holding an item in the job.
         _examples = await Examples.ListAsync(JobId);
         Notifier.Changed += OnJobChanged;
         _heartbeat = new CancellationTokenSource();
-        _ = HeartbeatAsync(TimeSpan.FromMinutes(_job.LeaseMinutes) / 3, _heartbeat.Token);
+        _ = HeartbeatAsync(TimeSpan.FromMinutes(Session.Job!.LeaseMinutes) / 3, _heartbeat.Token);
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -150,148 +112,40 @@ public partial class Workspace
         }
     }
 
-    /// <summary>
-    /// Claims the next item and shows it with its starting answer. Everything is loaded first and
-    /// shown at once, so no render in between can pair the new item with the old item's answer.
-    /// </summary>
-    private async Task ClaimAsync()
+    /// <summary>A new item (or none) came with the session's last claim: fresh links, the editor's state reset, focus on the work.</summary>
+    private void AfterClaim()
     {
-        var user = await CurrentUser.GetAsync();
-        var result = await ClaimNext.HandleAsync(JobId, user.UserId);
-        _invalid = null;
-        _undo.Clear();
-        _redo.Clear();
         _selectedBox = -1;
-        if (!result.IsSuccess)
+        if (Session.Claim is { } claim)
         {
-            (_claim, _task, _answer, _suggested) = (null, null, NoAnswer, false);
-            _message = result.Error == ClaimNextItem.NoWorkLeft
-                ? $"You have done everything this job has for you{(_answered > 0 ? $" ({_answered} answers this session)" : "")}. Thank you!"
-                : result.Error!.Message;
-            return;
+            _links = (Files.LinkFor(claim.AssignmentId, 1600), Files.LinkFor(claim.AssignmentId, 2048));
+            _focusWork = true;
         }
-
-        var claim = result.Value!;
-        TaskView task;
-        await using (var db = await DbFactory.CreateDbContextAsync())
-        {
-            task = await db.Items.AsNoTracking()
-                .Where(i => i.Id == claim.ItemId)
-                .Select(i => new TaskView(i.Width, i.Height, i.Text, i.PreAnnotation, i.MachineAudit))
-                .SingleAsync();
-        }
-
-        var (answer, suggested) = await StartingAnswerAsync(claim, task, user.UserId);
-        (_claim, _task, _answer, _suggested) = (claim, task, answer, suggested);
-        _links = (Files.LinkFor(claim.AssignmentId, 1600), Files.LinkFor(claim.AssignmentId, 2048));
-        _focusWork = true;
     }
 
-    /// <summary>
-    /// The newest draft (this browser's or the server's), else the model's suggestion if the job shows them, else nothing.
-    /// Never on an audit item: people label those to measure the model, and a pre-filled answer would anchor them to it.
-    /// </summary>
-    private async Task<(Answer, bool Suggested)> StartingAnswerAsync(Claim claim, TaskView task, string workerId)
+    /// <summary>Runs a session step that may claim the next item, then takes the new item's links if it did.</summary>
+    private async Task StepAndFollowAsync(Func<Task> step)
     {
-        var server = await Drafts.LoadAsync(claim.AssignmentId, workerId);
-        LocalDraft? local = null;
-        try
+        var before = Session.Claim?.AssignmentId;
+        await step();
+        if (Session.Claim?.AssignmentId != before)
         {
-            local = await JS.InvokeAsync<LocalDraft?>("labelPlatform.drafts.load", claim.AssignmentId);
+            AfterClaim();
         }
-        catch (JSException)
-        {
-            // No browser storage: the server's draft is enough.
-        }
-
-        var localAnswer = Answer.FromJson(local?.Json);
-        if (localAnswer is not null && (server is null || local!.SavedAt >= server.Value.SavedAt))
-        {
-            return (localAnswer, false);
-        }
-
-        if (server is { } saved)
-        {
-            return (saved.Answer, false);
-        }
-
-        if (_job!.ShowSuggestions && !task.Audit && Answer.FromJson(task.PreAnnotation) is { } suggestion)
-        {
-            var marked = Answer.WithBoxes(suggestion.Boxes.Select(b => b with { Suggested = true }));
-            return (suggestion.Boxes.Count > 0 ? marked : suggestion, true);
-        }
-
-        return (NoAnswer, false);
     }
 
-    private sealed record LocalDraft(string Json, DateTimeOffset SavedAt);
-
-    private async Task ChangeAnswerAsync(Answer next, bool undoable)
-    {
-        if (next.SameAs(_answer))
-        {
-            return;
-        }
-
-        if (undoable)
-        {
-            _undo.Push(_answer);
-            _redo.Clear();
-        }
-
-        _answer = next;
-        _invalid = null;
-        await SaveDraftAsync();
-    }
-
-    private async Task SaveDraftAsync()
-    {
-        if (_claim is null)
-        {
-            return;
-        }
-
-        // Both copies carry the server's time of this change, so the newest change wins on reload
-        // whichever copy landed last and whatever the browser's clock says.
-        // Microseconds, as the database keeps them, so both copies of one change carry the same time.
-        var now = Clock.GetUtcNow();
-        var (assignmentId, answer, changedAt) = (_claim.AssignmentId, _answer, now.AddTicks(-(now.Ticks % 10)));
-        try
-        {
-            await JS.InvokeVoidAsync("labelPlatform.drafts.save", assignmentId, answer.ToJson(), changedAt);
-        }
-        catch (JSException)
-        {
-            // The server keeps it too.
-        }
-
-        var user = await CurrentUser.GetAsync();
-        await Drafts.SaveAsync(assignmentId, user.UserId, answer, changedAt);
-    }
-
-    private Task OnLabelsChangedAsync(IReadOnlyList<string> labels) => ChangeAnswerAsync(Answer.ManyLabels(labels), undoable: true);
+    private Task OnLabelsChangedAsync(IReadOnlyList<string> labels) => Session.ChangeAnswerAsync(Answer.ManyLabels(labels), undoable: true);
 
     // The box editor keeps its own undo history.
-    private Task OnBoxesChangedAsync(IReadOnlyList<BoundingBox> boxes) => ChangeAnswerAsync(Answer.WithBoxes(boxes), undoable: false);
+    private Task OnBoxesChangedAsync(IReadOnlyList<BoundingBox> boxes) => Session.ChangeAnswerAsync(Answer.WithBoxes(boxes), undoable: false);
 
-    private Task UndoAsync() => _editor is not null ? _editor.UndoAsync() : StepAsync(_undo, _redo);
+    private Task UndoAsync() => _editor is not null ? _editor.UndoAsync() : Session.UndoAsync();
 
-    private Task RedoAsync() => _editor is not null ? _editor.RedoAsync() : StepAsync(_redo, _undo);
-
-    /// <summary>Label answers: back (or forward) one change, keeping the way to return.</summary>
-    private async Task StepAsync(Stack<Answer> from, Stack<Answer> to)
-    {
-        if (from.Count > 0)
-        {
-            to.Push(_answer);
-            _answer = from.Pop();
-            await SaveDraftAsync();
-        }
-    }
+    private Task RedoAsync() => _editor is not null ? _editor.RedoAsync() : Session.RedoAsync();
 
     private async Task OnKeyDownAsync(KeyboardEventArgs e)
     {
-        if (_overlay != Overlay.None || _claim is null || _job is null)
+        if (_overlay != Overlay.None || Session.Claim is null || Session.Job is null)
         {
             return;
         }
@@ -312,7 +166,7 @@ public partial class Workspace
         }
 
         // The label picker handles Enter and S itself; the box editor lets them through to here.
-        if (_job.Kind.DrawsBoxes() && !ctrl && !e.AltKey)
+        if (Session.Job.Kind.DrawsBoxes() && !ctrl && !e.AltKey)
         {
             switch (e.Key)
             {
@@ -328,7 +182,7 @@ public partial class Workspace
 
     private void Open(Overlay overlay)
     {
-        if (_claim is null && overlay != Overlay.Help)
+        if (Session.Claim is null && overlay != Overlay.Help)
         {
             return;
         }
@@ -371,71 +225,21 @@ public partial class Workspace
 
     private async Task SubmitLabelsAsync(IReadOnlyList<string> labels)
     {
-        var answer = _job!.Kind.AllowsManyLabels() ? Answer.ManyLabels(labels) : labels.Count == 1 ? Answer.OneLabel(labels[0]) : null;
-        await SubmitAsync(answer);
+        var answer = Session.Job!.Kind.AllowsManyLabels() ? Answer.ManyLabels(labels) : labels.Count == 1 ? Answer.OneLabel(labels[0]) : null;
+        await StepAndFollowAsync(() => Session.SubmitAsync(answer));
     }
 
     private async Task SubmitBoxesAsync()
     {
-        if (_editor is null || _submitting)
+        if (_editor is null || Session.Busy)
         {
             return;
         }
 
         // The browser holds the latest boxes (a nudge may still be on its way): ask it.
         var boxes = await _editor.GetBoxesAsync();
-        await ChangeAnswerAsync(Answer.WithBoxes(boxes), undoable: false);
-        await SubmitAsync(_answer);
-    }
-
-    private async Task SubmitAsync(Answer? answer)
-    {
-        if (_claim is null || _submitting)
-        {
-            return;
-        }
-
-        _submitting = true;
-        try
-        {
-            var user = await CurrentUser.GetAsync();
-            var assignmentId = _claim.AssignmentId;
-            var result = await Submit.HandleAsync(assignmentId, user.UserId, answer);
-            if (result.IsSuccess)
-            {
-                _answered++;
-                _message = null;
-                await ForgetLocalDraftAsync(assignmentId);
-            }
-            else if (result.Error!.Code == "invalid_answer" || result.Error.Code == "conflict")
-            {
-                // The work stays on screen, with what is wrong.
-                _invalid = result.Error.Message;
-                return;
-            }
-            else
-            {
-                _message = result.Error.Message;
-            }
-
-            await ClaimAsync();
-        }
-        finally
-        {
-            _submitting = false;
-        }
-    }
-
-    private async Task ForgetLocalDraftAsync(Guid assignmentId)
-    {
-        try
-        {
-            await JS.InvokeVoidAsync("labelPlatform.drafts.clear", assignmentId);
-        }
-        catch (JSException)
-        {
-            // Nothing kept in this browser.
-        }
+        await Session.ChangeAnswerAsync(Answer.WithBoxes(boxes), undoable: false);
+        await StepAndFollowAsync(() => Session.SubmitAsync(Session.Answer));
     }
 
     private Task SkipAsync() =>
@@ -454,33 +258,16 @@ public partial class Workspace
     /// </summary>
     private async Task LeaveItemAsync(Func<Guid, string, Task<LabelPlatform.Common.Error?>> leave, string? thanks)
     {
-        if (_claim is null || _submitting)
+        var refused = default(LabelPlatform.Common.Error);
+        await StepAndFollowAsync(async () => refused = await Session.LeaveAsync(leave, thanks));
+        if (refused is not null)
         {
+            _reportError = refused.Message;
             return;
         }
 
-        _submitting = true;
-        try
-        {
-            var user = await CurrentUser.GetAsync();
-            var assignmentId = _claim.AssignmentId;
-            var error = await leave(assignmentId, user.UserId);
-            if (error?.Code == "validation")
-            {
-                _reportError = error.Message;
-                return;
-            }
-
-            _message = error?.Message ?? thanks;
-            _overlay = Overlay.None;
-            _reportNote = null;
-            await ForgetLocalDraftAsync(assignmentId);
-            await ClaimAsync();
-        }
-        finally
-        {
-            _submitting = false;
-        }
+        _overlay = Overlay.None;
+        _reportNote = null;
     }
 
     private async Task SelectBoxAsync(int index)
@@ -533,40 +320,20 @@ public partial class Workspace
 
     private async Task ExtendHeldLeaseAsync()
     {
-        if (_claim is null || _submitting)
-        {
-            return;
-        }
-
-        var user = await CurrentUser.GetAsync();
-        var extended = await Extend.HandleAsync(_claim.AssignmentId, user.UserId);
-        if (extended.IsSuccess)
-        {
-            _claim = _claim with { LeaseExpiresAt = extended.Value };
-            StateHasChanged();
-            return;
-        }
-
-        _message = extended.Error!.Message;
-        await ClaimAsync();
+        await StepAndFollowAsync(Session.ExtendLeaseAsync);
         StateHasChanged();
     }
 
     // With nothing left, wait for the job to get more (new items, returned leases) and carry on by itself.
     private void OnJobChanged(Guid jobId)
     {
-        if (_claim is null && _job is not null && (jobId == JobId || jobId == Guid.Empty))
+        if (Session.Claim is null && Session.Job is not null && (jobId == JobId || jobId == Guid.Empty))
         {
             _ = InvokeAsync(async () =>
             {
-                if (_claim is null)
+                if (await Session.RetryWhenIdleAsync())
                 {
-                    await ClaimAsync();
-                    if (_claim is not null)
-                    {
-                        _message = "New work arrived.";
-                    }
-
+                    AfterClaim();
                     StateHasChanged();
                 }
             });
@@ -580,6 +347,46 @@ public partial class Workspace
         {
             await _heartbeat.CancelAsync();
             _heartbeat.Dispose();
+        }
+    }
+
+    /// <summary>The browser's copy of the work in progress, in local storage (wwwroot/js), for the session.</summary>
+    private sealed class BrowserDrafts(IJSRuntime js) : IBrowserDrafts
+    {
+        public async Task<LocalDraft?> LoadAsync(Guid assignmentId)
+        {
+            try
+            {
+                return await js.InvokeAsync<LocalDraft?>("labelPlatform.drafts.load", assignmentId);
+            }
+            catch (JSException)
+            {
+                return null; // No browser storage: the server's draft is enough.
+            }
+        }
+
+        public async Task SaveAsync(Guid assignmentId, string json, DateTimeOffset changedAt)
+        {
+            try
+            {
+                await js.InvokeVoidAsync("labelPlatform.drafts.save", assignmentId, json, changedAt);
+            }
+            catch (JSException)
+            {
+                // The server keeps it too.
+            }
+        }
+
+        public async Task ClearAsync(Guid assignmentId)
+        {
+            try
+            {
+                await js.InvokeVoidAsync("labelPlatform.drafts.clear", assignmentId);
+            }
+            catch (JSException)
+            {
+                // Nothing kept in this browser.
+            }
         }
     }
 }
