@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 using LabelPlatform.Review.Decoding;
 using LabelPlatform.Review.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -49,25 +51,11 @@ public static class Detector
         };
     }
 
-    private static float[] Convert(ReadOnlySpan<long> values)
+    private static float[] Convert<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, INumberBase<T>
     {
         var floats = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            floats[i] = values[i];
-        }
-
-        return floats;
-    }
-
-    private static float[] Convert(ReadOnlySpan<int> values)
-    {
-        var floats = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            floats[i] = values[i];
-        }
-
+        TensorPrimitives.ConvertChecked<T, float>(values, floats);
         return floats;
     }
 }
