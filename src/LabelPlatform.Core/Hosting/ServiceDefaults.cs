@@ -20,13 +20,17 @@ public static class ServiceDefaults
     {
         builder.AddLabelPlatform();
 
-        // One line per entry with a UTC time, from every process; `Logging:Console:FormatterName=json` for log shippers.
-        builder.Logging.AddSimpleConsole(o =>
+        // One line per entry with a UTC time, from every process, unless the configuration names a
+        // formatter itself (`Logging:Console:FormatterName=json` for log shippers).
+        if (string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]))
         {
-            o.SingleLine = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        });
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
 
         // Framework chatter off by default; appsettings and LOGGING__LOGLEVEL__* still override.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

@@ -28,6 +28,26 @@ public class ServiceDefaultsTests
         Assert.Contains(host.Services.GetServices<IHealthCheckPublisher>(), p => p is HealthLog);
     }
 
+    [Theory]
+    [InlineData(null, "simple")]
+    [InlineData("json", "json")]
+    public void AddServiceDefaults_ConsoleFormatter_SingleLineUnlessConfiguredOtherwise(string? configured, string expected)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Default"] = "Host=127.0.0.1;Database=never_opened",
+            ["Logging:Console:FormatterName"] = configured,
+        });
+
+        builder.AddServiceDefaults();
+        builder.AddBackgroundJobs("worker", BackgroundJobsSetup.ReviewQueue);
+        using var host = builder.Build();
+
+        var console = host.Services.GetRequiredService<IOptionsMonitor<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>>().CurrentValue;
+        Assert.Equal(expected, console.FormatterName);
+    }
+
     [Fact]
     public async Task HealthLog_StatusChanges_LogsEachChangeOnce()
     {
