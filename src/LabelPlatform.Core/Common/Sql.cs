@@ -79,6 +79,14 @@ internal static class Sql
         return command;
     }
 
+    /// <summary>A command on a connection of its own from the pool, for a statement that needs no transaction of the caller's.</summary>
+    public static NpgsqlCommand Command(NpgsqlDataSource dataSource, string sql, params object?[] values)
+    {
+        var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddRange(values.Select(Parameter).ToArray());
+        return command;
+    }
+
     /// <summary>Runs one statement; returns the rows it changed.</summary>
     public static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct, params object?[] values)
     {

@@ -33,7 +33,4 @@ internal static class QueueSql
             // The connection is broken; the server has already rolled the transaction back.
         }
     }
-
-    /// <summary>A batch command with positional parameters; times are sent as timestamptz; a ready parameter goes as it is.</summary>
-    public static NpgsqlBatchCommand Command(string sql, params object[] values) => Common.Sql.BatchCommand(sql, values);
 }

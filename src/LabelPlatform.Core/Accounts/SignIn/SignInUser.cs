@@ -79,17 +79,12 @@ public sealed class SignInUser(SignInManager<AppUser> signIn, IDbContextFactory<
 
     private async Task RecordFailureAsync(string key, DateTimeOffset now, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(RecordFailureSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = key });
-        command.Parameters.Add(new NpgsqlParameter { Value = now });
-        command.Parameters.Add(new NpgsqlParameter { Value = SignInDelays.Memory });
+        await using var command = Sql.Command(dataSource, RecordFailureSql, key, now, SignInDelays.Memory);
         var failures = (int)(await command.ExecuteScalarAsync(ct))!;
         var delay = SignInDelays.After(failures);
         if (delay > TimeSpan.Zero)
         {
-            await using var block = dataSource.CreateCommand(BlockSql);
-            block.Parameters.Add(new NpgsqlParameter { Value = key });
-            block.Parameters.Add(new NpgsqlParameter { Value = now + delay });
+            await using var block = Sql.Command(dataSource, BlockSql, key, now + delay);
             await block.ExecuteNonQueryAsync(ct);
         }
     }

@@ -25,7 +25,7 @@ public sealed class EscrowSweep(NpgsqlDataSource dataSource, TimeProvider clock,
     public async Task RunAsync(CancellationToken ct)
     {
         var candidates = new List<Candidate>();
-        await using (var read = dataSource.CreateCommand(JobsSql))
+        await using (var read = Sql.Command(dataSource, JobsSql))
         await using (var reader = await read.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))

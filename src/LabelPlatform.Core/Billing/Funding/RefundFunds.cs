@@ -55,9 +55,7 @@ public sealed class RefundFunds(
 
     public async Task<Refundable> RefundableAsync(Guid organisationId, string currency, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(RefundableSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = organisationId });
-        command.Parameters.Add(new NpgsqlParameter { Value = currency });
+        await using var command = Sql.Command(dataSource, RefundableSql, organisationId, currency);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return new Refundable(reader.GetInt64(0), reader.GetInt64(1));
@@ -252,9 +250,7 @@ public sealed class RefundFunds(
 
     private async Task<(long Succeeded, long Pending, int Parts)> SumAsync(Guid requestId, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
-            RequestSumsSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = requestId });
+        await using var command = Sql.Command(dataSource, RequestSumsSql, requestId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2));

@@ -253,7 +253,7 @@ public sealed class SettlePayouts(
 
     private async Task<int> CountPendingAsync(CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(CountPendingSql);
+        await using var command = Sql.Command(dataSource, CountPendingSql);
         return (int)(await command.ExecuteScalarAsync(ct))!;
     }
 

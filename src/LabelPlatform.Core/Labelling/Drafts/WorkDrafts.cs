@@ -31,21 +31,13 @@ public sealed class WorkDrafts(NpgsqlDataSource dataSource, TimeProvider clock)
             return false;
         }
 
-        await using var command = dataSource.CreateCommand(SaveSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = json, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = changedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var command = Sql.Command(dataSource, SaveSql, assignmentId, workerId, json, clock.GetUtcNow(), changedAt);
         return await command.ExecuteScalarAsync(ct) is not null;
     }
 
     public async Task<(Answer Answer, DateTimeOffset SavedAt)?> LoadAsync(Guid assignmentId, string workerId, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(LoadSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var command = Sql.Command(dataSource, LoadSql, assignmentId, workerId, clock.GetUtcNow());
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {

@@ -45,7 +45,7 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
-        await using var stale = new NpgsqlCommand(StaleSql, connection) { Parameters = { new() { Value = jobId } } };
+        await using var stale = Sql.Command(connection, null, StaleSql, jobId);
         if (await stale.ExecuteScalarAsync(ct) is true)
         {
             await HandleAsync(jobId, ct);
@@ -86,7 +86,7 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
 
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var transaction = (NpgsqlTransaction)tx.GetDbTransaction();
-        await using (var write = new NpgsqlCommand(WriteSql, connection, transaction))
+        await using (var write = Sql.Command(connection, transaction, WriteSql))
         {
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.ItemId).ToArray() });
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.Answer?.ToJson()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
@@ -108,24 +108,21 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
                 .Select(f => f.ItemId).ToArray();
             if (more.Length > 0)
             {
-                await using var ask = new NpgsqlCommand(MoreSql, connection, transaction) { Parameters = { new() { Value = more }, new() { Value = job.AnswersPerItem } } };
+                await using var ask = Sql.Command(connection, transaction, MoreSql, more, job.AnswersPerItem);
                 asked = await ask.ExecuteNonQueryAsync(ct);
             }
 
             var enough = dynamic ? finals.Where(f => f.State is not null).Select(f => f.ItemId).ToArray() : [];
             if (enough.Length > 0)
             {
-                await using var stop = new NpgsqlCommand(EnoughSql, connection, transaction) { Parameters = { new() { Value = enough } } };
+                await using var stop = Sql.Command(connection, transaction, EnoughSql, enough);
                 await stop.ExecuteNonQueryAsync(ct);
             }
         }
 
         if (dynamic && job.Status is JobStatus.Running or JobStatus.Paused)
         {
-            await using var complete = new NpgsqlCommand(Jobs.Lifecycle.JobCompletion.CompleteSql, connection, transaction);
-            complete.Parameters.Add(new NpgsqlParameter { Value = new[] { jobId } });
-            complete.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            complete.Parameters.Add(new NpgsqlParameter { Value = true });
+            await using var complete = Sql.Command(connection, transaction, Jobs.Lifecycle.JobCompletion.CompleteSql, new[] { jobId }, now, true);
             completed = await complete.ExecuteScalarAsync(ct) is not null;
         }
 
@@ -153,7 +150,7 @@ public sealed class FinalLabelsSweep(NpgsqlDataSource dataSource, RecomputeFinal
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var jobs = new List<Guid>();
-        await using (var command = dataSource.CreateCommand(StaleJobsSql))
+        await using (var command = Sql.Command(dataSource, StaleJobsSql))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

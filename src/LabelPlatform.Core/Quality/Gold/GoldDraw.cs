@@ -44,10 +44,7 @@ public sealed class GoldDraw(NpgsqlDataSource dataSource, TimeProvider clock)
             return null;
         }
 
-        await using var state = dataSource.CreateCommand(StateSql);
-        state.Parameters.Add(new NpgsqlParameter { Value = jobId });
-        state.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        state.Parameters.Add(new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var state = Sql.Command(dataSource, StateSql, jobId, workerId, now);
         await using var reader = await state.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
@@ -72,8 +69,7 @@ public sealed class GoldDraw(NpgsqlDataSource dataSource, TimeProvider clock)
             return cached.Relevant;
         }
 
-        await using var command = dataSource.CreateCommand(RelevantSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        await using var command = Sql.Command(dataSource, RelevantSql, jobId);
         var relevant = (bool)(await command.ExecuteScalarAsync(ct))!;
         _relevance[jobId] = (relevant, now + RelevanceTtl);
         return relevant;

@@ -20,10 +20,8 @@ public sealed class ClaimFromPool(NpgsqlDataSource dataSource, ClaimNextItem cla
     {
         var jobs = new List<(Guid Id, int Priority)>();
         var held = new List<Guid>();
-        await using (var command = dataSource.CreateCommand(OpenJobsSql))
+        await using (var command = Sql.Command(dataSource, OpenJobsSql, workerId, clock.GetUtcNow()))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-            command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {

@@ -64,11 +64,7 @@ public sealed class ClaimNextItem(ClaimBatcher batcher, Quality.Gold.GoldDraw go
     private async Task<Claim?> ClaimOneWaitingAsync(Guid jobId, string workerId, CancellationToken ct)
     {
         var id = Guid.CreateVersion7();
-        await using var command = dataSource.CreateCommand(ClaimOneWaitingSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = id });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        await using var command = Sql.Command(dataSource, ClaimOneWaitingSql, jobId, workerId, id, clock.GetUtcNow());
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? new Claim(id, reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)) : null;
     }

@@ -87,13 +87,13 @@ internal static class ClaimTransaction
         {
             var workers = job.Wanted.Keys.ToArray();
             var candidateLimit = (job.Wanted.Values.Sum() * 2) + 32;
-            read.BatchCommands.Add(QueueSql.Command(JobSql, job.Id));
-            read.BatchCommands.Add(QueueSql.Command(ExpireSql, job.Id, now));
-            read.BatchCommands.Add(QueueSql.Command(HeldSql, job.Id, workers));
-            read.BatchCommands.Add(QueueSql.Command(CandidatesSql, job.Id, candidateLimit, workers));
+            read.BatchCommands.Add(Sql.BatchCommand(JobSql, job.Id));
+            read.BatchCommands.Add(Sql.BatchCommand(ExpireSql, job.Id, now));
+            read.BatchCommands.Add(Sql.BatchCommand(HeldSql, job.Id, workers));
+            read.BatchCommands.Add(Sql.BatchCommand(CandidatesSql, job.Id, candidateLimit, workers));
             if (job.Tickets.Count > 0)
             {
-                read.BatchCommands.Add(QueueSql.Command(GoldCandidatesSql, job.Id, workers, job.Tickets.Values.First().RetireAfter));
+                read.BatchCommands.Add(Sql.BatchCommand(GoldCandidatesSql, job.Id, workers, job.Tickets.Values.First().RetireAfter));
             }
         }
 
@@ -161,7 +161,7 @@ internal static class ClaimTransaction
 
             if (fresh.Count > 0)
             {
-                write.BatchCommands.Add(QueueSql.Command(
+                write.BatchCommands.Add(Sql.BatchCommand(
                     LeaseSql,
                     fresh.Select(f => f.Claim.AssignmentId).ToArray(),
                     fresh.Select(f => f.Claim.ItemId).ToArray(),
@@ -177,7 +177,7 @@ internal static class ClaimTransaction
         // Every gold lease of the batch in one statement, first: its result set is the first to read.
         if (gold.Count > 0)
         {
-            write.BatchCommands.Insert(0, QueueSql.Command(
+            write.BatchCommands.Insert(0, Sql.BatchCommand(
                 GoldLeaseSql,
                 gold.Select(g => g.Claim.AssignmentId).ToArray(),
                 gold.Select(g => g.Claim.ItemId).ToArray(),

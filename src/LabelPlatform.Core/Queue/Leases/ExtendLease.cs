@@ -14,10 +14,7 @@ public sealed class ExtendLease(NpgsqlDataSource dataSource, TimeProvider clock)
 
     public async Task<Result<DateTimeOffset>> HandleAsync(Guid assignmentId, string workerId, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(ExtendSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        await using var command = Sql.Command(dataSource, ExtendSql, assignmentId, workerId, clock.GetUtcNow());
         var expires = await command.ExecuteScalarAsync(ct);
         if (expires is DateTime at)
         {
@@ -25,9 +22,7 @@ public sealed class ExtendLease(NpgsqlDataSource dataSource, TimeProvider clock)
         }
 
         // Not extended: say why, without telling anyone about an assignment that is not theirs.
-        await using var mine = dataSource.CreateCommand(MineSql);
-        mine.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
-        mine.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        await using var mine = Sql.Command(dataSource, MineSql, assignmentId, workerId);
         return await mine.ExecuteScalarAsync(ct) is null ? Error.NotFound("The assignment") : Assignment.LeaseExpired;
     }
 }

@@ -31,14 +31,7 @@ public sealed class ReportItem(NpgsqlDataSource dataSource, TimeProvider clock)
             return Error.Validation("Say in a few words what is wrong with the item.");
         }
 
-        await using var command = dataSource.CreateCommand(ReportSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = reason.ToString(), NpgsqlDbType = NpgsqlDbType.Varchar });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)note ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-        command.Parameters.Add(new NpgsqlParameter { Value = "Reported: " + ItemReport.Describe(reason), NpgsqlDbType = NpgsqlDbType.Varchar });
-        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        await using var command = Sql.Command(dataSource, ReportSql, assignmentId, workerId, clock.GetUtcNow(), reason.ToString(), note, "Reported: " + ItemReport.Describe(reason), Guid.CreateVersion7());
         return await command.ExecuteScalarAsync(ct) is null
             ? Error.Conflict("This item is no longer yours to report: it was submitted, skipped or its time ran out.")
             : null;

@@ -22,11 +22,7 @@ public sealed class SkipItem(NpgsqlDataSource dataSource, TimeProvider clock)
             reason = reason[..MaxReasonLength];
         }
 
-        await using var command = dataSource.CreateCommand(SkipSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
-        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        await using var command = Sql.Command(dataSource, SkipSql, assignmentId, workerId, clock.GetUtcNow(), reason);
         return await command.ExecuteScalarAsync(ct) is null
             ? Error.Conflict("This item is no longer yours to skip: it was submitted, skipped or its time ran out.")
             : null;

@@ -65,7 +65,7 @@ internal static class SubmitTransaction
         await using (var read = new NpgsqlBatch(connection))
         {
             read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-            read.BatchCommands.Add(QueueSql.Command(LockSql, requests.Select(r => r.AssignmentId).Distinct().ToArray()));
+            read.BatchCommands.Add(Sql.BatchCommand(LockSql, requests.Select(r => r.AssignmentId).Distinct().ToArray()));
             await using var reader = await read.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
@@ -123,7 +123,7 @@ internal static class SubmitTransaction
                     Value = submitted.Select(d => d.Answer!.ToJson()).ToArray(),
                     NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
                 };
-                write.BatchCommands.Add(QueueSql.Command(
+                write.BatchCommands.Add(Sql.BatchCommand(
                     SubmitSql,
                     submitted.Select(d => d.AssignmentId).ToArray(),
                     submitted.Select(d => d.Answer!.SingleLabel).ToArray(),
@@ -135,18 +135,18 @@ internal static class SubmitTransaction
                         Value = submitted.Select(d => goldCorrect.TryGetValue(d.AssignmentId, out var correct) ? correct : (bool?)null).ToArray(),
                         NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean,
                     }));
-                write.BatchCommands.Add(QueueSql.Command(DropDraftsSql, submitted.Select(d => d.AssignmentId).ToArray()));
+                write.BatchCommands.Add(Sql.BatchCommand(DropDraftsSql, submitted.Select(d => d.AssignmentId).ToArray()));
             }
 
             if (expired.Count > 0)
             {
-                write.BatchCommands.Add(QueueSql.Command(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
+                write.BatchCommands.Add(Sql.BatchCommand(ExpireSql, expired.Select(d => d.AssignmentId).ToArray(), expired.Select(d => d.ItemId).ToArray()));
             }
 
             var recorded = submitted.Where(d => rows[d.AssignmentId].JobHasGold).ToList();
             if (recorded.Count > 0)
             {
-                write.BatchCommands.Add(QueueSql.Command(
+                write.BatchCommands.Add(Sql.BatchCommand(
                     RecordSql,
                     recorded.Select(d => rows[d.AssignmentId].Assignment.WorkerId).ToArray(),
                     recorded.Select(d => d.JobId).ToArray(),
@@ -158,9 +158,9 @@ internal static class SubmitTransaction
 
             if (jobs.Length > 0)
             {
-                write.BatchCommands.Add(QueueSql.Command(LockFinishingJobsSql, jobs));
+                write.BatchCommands.Add(Sql.BatchCommand(LockFinishingJobsSql, jobs));
                 // A job with dynamic overlap is completed by the final-labels job instead, once no item wants more answers.
-                write.BatchCommands.Add(QueueSql.Command(Jobs.Lifecycle.JobCompletion.CompleteSql, jobs, now, false));
+                write.BatchCommands.Add(Sql.BatchCommand(Jobs.Lifecycle.JobCompletion.CompleteSql, jobs, now, false));
                 foreach (var jobId in jobs)
                 {
                     write.BatchCommands.Add(JobChanges.AnnounceCommand(jobId));
@@ -218,7 +218,7 @@ internal static class SubmitTransaction
         }
 
         // Their jobs are announced with the batch's other jobs: the feeds drop them.
-        write.BatchCommands.Add(QueueSql.Command(BlockSql, blocks.Select(b => b.WorkerId).ToArray(), blocks.Select(b => b.JobId).ToArray(), blocks.Select(b => b.Reason!).ToArray(), now));
+        write.BatchCommands.Add(Sql.BatchCommand(BlockSql, blocks.Select(b => b.WorkerId).ToArray(), blocks.Select(b => b.JobId).ToArray(), blocks.Select(b => b.Reason!).ToArray(), now));
     }
 
     private static string? ReviewStateOf(Row row) => row switch

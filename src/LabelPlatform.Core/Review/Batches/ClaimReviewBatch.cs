@@ -69,17 +69,17 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var oneAtATime = ReviewBatchSql.Command(connection, tx, OneAtATimeSql, reviewerId))
+        await using (var oneAtATime = Sql.Command(connection, tx, OneAtATimeSql, reviewerId))
         {
             await oneAtATime.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var expire = ReviewBatchSql.Command(connection, tx, ReviewBatchSql.Expire, now))
+        await using (var expire = Sql.Command(connection, tx, ReviewBatchSql.Expire, now))
         {
             await expire.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var held = ReviewBatchSql.Command(connection, tx, HeldSql, reviewerId, now))
+        await using (var held = Sql.Command(connection, tx, HeldSql, reviewerId, now))
         await using (var reader = await held.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
@@ -98,7 +98,7 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
             var job = jobId;
             if (job is null)
             {
-                await using var pick = ReviewBatchSql.Command(connection, tx, PickJobSql, reviewerId);
+                await using var pick = Sql.Command(connection, tx, PickJobSql, reviewerId);
                 job = await pick.ExecuteScalarAsync(ct) as Guid?;
                 if (job is null)
                 {
@@ -108,7 +108,7 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
 
             var batchId = Guid.CreateVersion7();
             var taken = new List<Guid>();
-            await using (var take = ReviewBatchSql.Command(connection, tx, TakeSql, reviewerId, job.Value, size, batchId, now, expires))
+            await using (var take = Sql.Command(connection, tx, TakeSql, reviewerId, job.Value, size, batchId, now, expires))
             await using (var reader = await take.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -124,7 +124,7 @@ public sealed class ClaimReviewBatch(NpgsqlDataSource dataSource, IOptions<Revie
                 // batch is no likelier to hold a check, so neither its size nor a card's place tells.
                 var every = Quality.Gold.ReviewerQuality.AuditEvery;
                 var audits = (taken.Count / every) + (Random.Shared.Next(every) < taken.Count % every ? 1 : 0);
-                await using (var audit = ReviewBatchSql.Command(connection, tx, AuditSql, reviewerId, job.Value, audits, batchId))
+                await using (var audit = Sql.Command(connection, tx, AuditSql, reviewerId, job.Value, audits, batchId))
                 await using (var reader = await audit.ExecuteReaderAsync(ct))
                 {
                     while (await reader.ReadAsync(ct))

@@ -45,7 +45,7 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         Guid jobId;
-        await using (var batch = ReviewBatchSql.Command(connection, tx, BatchSql, batchId))
+        await using (var batch = Sql.Command(connection, tx, BatchSql, batchId))
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             if (!await reader.ReadAsync(ct))
@@ -70,7 +70,7 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
             if (reader.GetFieldValue<DateTimeOffset>(3) <= now)
             {
                 await reader.CloseAsync();
-                await using var expire = ReviewBatchSql.Command(connection, tx, ReviewBatchSql.Expire, now);
+                await using var expire = Sql.Command(connection, tx, ReviewBatchSql.Expire, now);
                 await expire.ExecuteNonQueryAsync(ct);
                 await tx.CommitAsync(ct);
                 return Expired;
@@ -80,7 +80,7 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         var members = new List<BatchMember>();
         var audits = new Dictionary<Guid, bool>();
         var waiting = new HashSet<Guid>();
-        await using (var read = ReviewBatchSql.Command(connection, tx, MembersSql, batchId))
+        await using (var read = Sql.Command(connection, tx, MembersSql, batchId))
         await using (var reader = await read.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -112,12 +112,12 @@ public sealed class DecideReviewBatch(NpgsqlDataSource dataSource, TimeProvider 
         if (audited.Count > 0)
         {
             var right = audited.Count(o => (o.Decision == ReviewDecisionKind.Approved) == audits[o.AssignmentId]);
-            await using var audit = ReviewBatchSql.Command(connection, tx, AuditSql, reviewerId, audited.Count, right, onlyAudit.Select(o => o.AssignmentId).ToArray(), now);
+            await using var audit = Sql.Command(connection, tx, AuditSql, reviewerId, audited.Count, right, onlyAudit.Select(o => o.AssignmentId).ToArray(), now);
             await audit.ExecuteNonQueryAsync(ct);
-            await using var remember = ReviewBatchSql.Command(connection, tx, RememberAuditSql, onlyAudit.Select(o => o.AssignmentId).ToArray(), onlyAudit.Select(o => o.Decision.ToString()).ToArray(), batchId, reviewerId, now);
+            await using var remember = Sql.Command(connection, tx, RememberAuditSql, onlyAudit.Select(o => o.AssignmentId).ToArray(), onlyAudit.Select(o => o.Decision.ToString()).ToArray(), batchId, reviewerId, now);
             await remember.ExecuteNonQueryAsync(ct);
         }
-        await using (var write = ReviewBatchSql.Command(
+        await using (var write = Sql.Command(
             connection,
             tx,
             WriteSql,

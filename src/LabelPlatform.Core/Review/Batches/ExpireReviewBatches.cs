@@ -1,3 +1,4 @@
+using LabelPlatform.Common;
 using Npgsql;
 
 namespace LabelPlatform.Review.Batches;
@@ -8,7 +9,7 @@ public sealed class ExpireReviewBatches(NpgsqlDataSource dataSource, TimeProvide
     public async Task<int> HandleAsync(CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var expire = ReviewBatchSql.Command(connection, null, ReviewBatchSql.Expire, clock.GetUtcNow());
+        await using var expire = Sql.Command(connection, null, ReviewBatchSql.Expire, clock.GetUtcNow());
         return (int)(await expire.ExecuteScalarAsync(ct))!;
     }
 }

@@ -1,5 +1,4 @@
 using LabelPlatform.Common;
-using Npgsql;
 
 namespace LabelPlatform.Review.Batches;
 
@@ -12,7 +11,4 @@ internal static class ReviewBatchSql
     /// $1: now. Returns how many batches expired.
     /// </summary>
     public static readonly string Expire = Sql.Named("Review/Batches/ReviewBatchSql.sql", "Expire");
-
-    public static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] values) =>
-        Common.Sql.Command(connection, tx, sql, values);
 }

@@ -22,7 +22,7 @@ public sealed class DisputeRejection(NpgsqlDataSource dataSource, TimeProvider c
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand(RejectSql, connection, tx);
+        await using var command = Sql.Command(connection, tx, RejectSql);
         command.Parameters.Add(new NpgsqlParameter { Value = assignmentId });
         command.Parameters.Add(new NpgsqlParameter { Value = workerId });
         command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });

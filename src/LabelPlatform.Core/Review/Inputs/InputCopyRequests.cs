@@ -25,8 +25,7 @@ public sealed class InputCopyRequests(NpgsqlDataSource dataSource, IServiceProvi
             return;
         }
 
-        await using var command = dataSource.CreateCommand(HasModelSql);
-        command.Parameters.Add(new NpgsqlParameter { Value = jobId });
+        await using var command = Sql.Command(dataSource, HasModelSql, jobId);
         if (await command.ExecuteScalarAsync(ct) is true)
         {
             jobs.Enqueue<InputCopiesJob>(j => j.RunAsync(jobId, CancellationToken.None));

@@ -39,7 +39,7 @@ public sealed class PrefilterBatch(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var runReader = new NpgsqlCommand(RunSql, connection, tx) { Parameters = { new() { Value = runId } } };
+        await using var runReader = Sql.Command(connection, tx, RunSql, runId);
         Guid jobId;
         PrefilterRequest request;
         string sha, modelKey;
@@ -66,7 +66,7 @@ public sealed class PrefilterBatch(
         }
 
         var batch = new List<(Guid Id, string StorageKey, int Width, int Height, bool Gold)>();
-        await using (var items = new NpgsqlCommand(ItemsSql, connection, tx))
+        await using (var items = Sql.Command(connection, tx, ItemsSql))
         {
             items.Parameters.Add(new() { Value = jobId });
             items.Parameters.Add(new() { Value = runId });
@@ -86,7 +86,7 @@ public sealed class PrefilterBatch(
         }
 
         var results = await PredictAsync(batch, descriptor, sessions.Get(sha, () => store.ReadAll(modelKey)), request, ct);
-        await using (var write = new NpgsqlCommand(WriteItemsSql, connection, tx))
+        await using (var write = Sql.Command(connection, tx, WriteItemsSql))
         {
             write.Parameters.Add(new() { Value = batch.Select(b => b.Id).ToArray() });
             write.Parameters.Add(new() { Value = results.Select(r => r.PreAnnotation).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
@@ -98,7 +98,7 @@ public sealed class PrefilterBatch(
             await write.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var progress = new NpgsqlCommand(ProgressSql, connection, tx))
+        await using (var progress = Sql.Command(connection, tx, ProgressSql))
         {
             progress.Parameters.Add(new() { Value = runId });
             progress.Parameters.Add(new() { Value = batch.Count });
@@ -120,7 +120,7 @@ public sealed class PrefilterBatch(
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await using var find = new NpgsqlCommand(RunJobSql, connection, tx) { Parameters = { new() { Value = runId } } };
+        await using var find = Sql.Command(connection, tx, RunJobSql, runId);
         if (await find.ExecuteScalarAsync(ct) is Guid jobId)
         {
             await FinishAsync(connection, tx, runId, jobId, PrefilterStatus.Failed, message.Length > 500 ? message[..500] : message, ct);
@@ -169,7 +169,7 @@ public sealed class PrefilterBatch(
 
     private static async Task<(string Status, int AnswersPerItem)> ReadJobAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid jobId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(JobSql, connection, tx) { Parameters = { new() { Value = jobId } } };
+        await using var command = Sql.Command(connection, tx, JobSql, jobId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetString(0), reader.GetInt32(1));
@@ -177,7 +177,7 @@ public sealed class PrefilterBatch(
 
     private async Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid runId, Guid jobId, PrefilterStatus status, string? message, CancellationToken ct)
     {
-        await using var finish = new NpgsqlCommand(FinishSql, connection, tx);
+        await using var finish = Sql.Command(connection, tx, FinishSql);
         finish.Parameters.Add(new() { Value = runId });
         finish.Parameters.Add(new() { Value = status.ToString() });
         finish.Parameters.Add(new() { Value = (object?)message ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });

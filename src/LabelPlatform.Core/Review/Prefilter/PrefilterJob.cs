@@ -42,7 +42,7 @@ public sealed class PrefilterSweep(Npgsql.NpgsqlDataSource dataSource, IBackgrou
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         // Only runs that have not moved for a minute: a run being worked on moves every batch.
-        await using var command = dataSource.CreateCommand(StalledRunsSql);
+        await using var command = Sql.Command(dataSource, StalledRunsSql);
         var ids = new List<Guid>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

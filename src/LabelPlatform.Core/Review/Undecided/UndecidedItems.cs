@@ -81,11 +81,7 @@ public sealed class UndecidedItems(IDbContextFactory<AppDbContext> dbFactory, Np
             }
         }
 
-        await using var command = dataSource.CreateCommand(DecideSql);
-        command.Parameters.Add(new() { Value = itemId });
-        command.Parameters.Add(new() { Value = label });
-        command.Parameters.Add(new() { Value = reviewerId });
-        command.Parameters.Add(new() { Value = clock.GetUtcNow(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        await using var command = Sql.Command(dataSource, DecideSql, itemId, label, reviewerId, clock.GetUtcNow());
         if (await command.ExecuteScalarAsync(ct) is not Guid jobId)
         {
             return new Error("conflict", "This item is no longer waiting for a decision (another reviewer decided it), or you answered it yourself.");

@@ -40,7 +40,7 @@ public sealed class ReviewPending(
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         Guid jobId;
-        await using (var pick = new NpgsqlCommand(PickJobSql, connection, tx))
+        await using (var pick = Sql.Command(connection, tx, PickJobSql))
         {
             if (await pick.ExecuteScalarAsync(ct) is not Guid found)
             {
@@ -51,7 +51,7 @@ public sealed class ReviewPending(
         }
 
         var batch = new List<PendingAnswer>();
-        await using (var lockBatch = new NpgsqlCommand(LockBatchSql, connection, tx))
+        await using (var lockBatch = Sql.Command(connection, tx, LockBatchSql))
         {
             lockBatch.Parameters.Add(new NpgsqlParameter { Value = jobId });
             lockBatch.Parameters.Add(new NpgsqlParameter { Value = Math.Max(1, options.Value.BatchSize) });
@@ -68,7 +68,7 @@ public sealed class ReviewPending(
         ModelDescriptor descriptor;
         ReviewPolicy policy;
         TaskKind jobKind;
-        await using (var model = new NpgsqlCommand(ModelSql, connection, tx))
+        await using (var model = Sql.Command(connection, tx, ModelSql))
         {
             model.Parameters.Add(new NpgsqlParameter { Value = jobId });
             await using var reader = await model.ExecuteReaderAsync(ct);
@@ -96,7 +96,7 @@ public sealed class ReviewPending(
             : ClassificationVerdicts.Judge(session, descriptor, policy, batch, inputs, geometries);
         var now = clock.GetUtcNow();
 
-        await using (var write = new NpgsqlCommand(WriteSql, connection, tx))
+        await using (var write = Sql.Command(connection, tx, WriteSql))
         {
             write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(_ => Guid.CreateVersion7()).ToArray() });
             write.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.AssignmentId).ToArray() });

@@ -41,7 +41,7 @@ public sealed class ReviewScheduler(NpgsqlDataSource dataSource, IBackgroundJobC
 
     private async Task<bool> AnyPendingAsync(CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(AnyPendingSql);
+        await using var command = Sql.Command(dataSource, AnyPendingSql);
         return await command.ExecuteScalarAsync(ct) is true;
     }
 
