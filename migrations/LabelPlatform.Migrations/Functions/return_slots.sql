@@ -7,6 +7,9 @@ CREATE OR REPLACE FUNCTION return_slots(ended_item_ids uuid[]) RETURNS integer L
 DECLARE
     returned integer;
 BEGIN
+    IF coalesce(cardinality(ended_item_ids), 0) = 0 THEN
+        RETURN 0;
+    END IF;
     WITH per_item AS (
         SELECT item_id, count(*)::int AS n FROM unnest(ended_item_ids) AS t(item_id) GROUP BY item_id
     ), restored AS (
