@@ -148,6 +148,7 @@ bench_queue() {
   echo "ours (200 workers) / Graphile Worker (no batch) = $vs_graphile"
   echo "ours (200 workers) / pgbench (200 clients)      = $vs_pgbench"
   echo "exactly once: double_assigned=$(measure_field "$check" double_assigned) (duplicate item-worker pairs $(measure_field "$check" duplicate_pairs), over-answered items $(measure_field "$check" over_answered)); slots not adding up $(measure_field "$check" slot_mismatch); leases left open $(measure_field "$check" open_leases)"
+  echo "billing on: every accepted answer paid at submit; paid_exactly_once=$(measure_field "$check" paid_exactly_once) ($(measure_field "$check" accepted) accepted answers; unpaid $(measure_field "$check" unpaid), paid twice $(measure_field "$check" paid_twice), paid but not accepted $(measure_field "$check" paid_wrongly), payables off $(measure_field "$check" payables_off), balances off $(measure_field "$check" balances_off), trial balance $(measure_field "$check" trial_balance))"
   echo "errors during the runs: $(for w in $workers_list; do printf '%s workers %s; ' "$w" "${errs[$w]}"; done)"
   if [ "${plan_fresh:-0}" = "0" ] && [ "${plan_after:-0}" = "0" ]; then
     # The plan capture hooks EF Core; the batched queue talks to Npgsql directly, so there is nothing to capture.
@@ -159,8 +160,8 @@ bench_queue() {
   local double_assigned
   double_assigned=$(measure_field "$check" double_assigned)
   local result
-  result=$(printf 'RESULT queue workers=200 cycles_per_s=%.0f p99_claim_ms=%.2f vs_hangfire=%s vs_graphile=%s vs_pgbench=%s double_assigned=%s' \
-    "$ours" "$ours_p99" "$vs_hangfire" "$vs_graphile" "$vs_pgbench" "$double_assigned")
+  result=$(printf 'RESULT queue workers=200 cycles_per_s=%.0f p99_claim_ms=%.2f vs_hangfire=%s vs_graphile=%s vs_pgbench=%s double_assigned=%s billing=on paid_exactly_once=%s' \
+    "$ours" "$ours_p99" "$vs_hangfire" "$vs_graphile" "$vs_pgbench" "$double_assigned" "$(measure_field "$check" paid_exactly_once)")
   echo "$result" >"$out/result.txt"
   echo "$result"
 }

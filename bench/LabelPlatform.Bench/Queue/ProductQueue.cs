@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace LabelPlatform.Bench.Queue;
 
 /// <summary>What a claim gave the simulated worker: an assignment, or an error code ("no_work" when the job is dry).</summary>
-public readonly record struct ClaimOutcome(Guid AssignmentId, string? ErrorCode)
+public readonly record struct ClaimOutcome(Guid AssignmentId, Guid ItemId, string? ErrorCode)
 {
     public const string NoWork = "no_work";
 }
@@ -53,8 +53,8 @@ public sealed class ProductQueue : IAsyncDisposable
         await using var scope = _host.Services.CreateAsyncScope();
         var result = await scope.ServiceProvider.GetRequiredService<ClaimNextItem>().HandleAsync(jobId, workerId, ct);
         return result.IsSuccess
-            ? new ClaimOutcome(result.Value!.AssignmentId, null)
-            : new ClaimOutcome(Guid.Empty, result.Error!.Code);
+            ? new ClaimOutcome(result.Value!.AssignmentId, result.Value.ItemId, null)
+            : new ClaimOutcome(Guid.Empty, Guid.Empty, result.Error!.Code);
     }
 
     /// <summary>Submits an answer for a claimed task; returns the error code, or null when it was stored.</summary>

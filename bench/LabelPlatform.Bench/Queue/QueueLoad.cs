@@ -10,7 +10,9 @@ public sealed record LoadPlan(int Workers, TimeSpan Warmup, TimeSpan Measure);
 /// Simulated workers: each claims one task, submits it, claims the next, until the window ends.
 /// Cycles count when their submit returns inside the measured window; claim latency is taken
 /// for every claim that starts inside it. Workers are spread over the running jobs and move to
-/// the next job when theirs has nothing left for them.
+/// the next job when theirs has nothing left for them. The workers are good ones: they answer the
+/// jobs' gold items right (the bench knows which they are; a worker cannot tell), so nobody is
+/// blocked and every answer is accepted and paid at submit.
 /// </summary>
 public static class QueueLoad
 {
@@ -18,7 +20,7 @@ public static class QueueLoad
 
     public static async Task RunAsync(string connectionString, LoadPlan plan)
     {
-        var jobs = await RunningJobsAsync(connectionString);
+        var (jobs, gold) = await RunningJobsAsync(connectionString);
         if (jobs.Count == 0)
         {
             throw new InvalidOperationException("No running jobs: run queue-prepare first.");
@@ -33,7 +35,7 @@ public static class QueueLoad
         var until = from + (long)(plan.Measure.TotalSeconds * Stopwatch.Frequency);
 
         var workers = Enumerable.Range(0, plan.Workers)
-            .Select(w => Task.Run(() => WorkAsync(queue, jobs, w, from, until, errors)))
+            .Select(w => Task.Run(() => WorkAsync(queue, jobs, gold, w, from, until, errors)))
             .ToArray();
         var results = await Task.WhenAll(workers);
 
@@ -64,7 +66,7 @@ public static class QueueLoad
     }
 
     private static async Task<WorkerResult> WorkAsync(
-        ProductQueue queue, IReadOnlyList<Guid> jobs, int index, long from, long until, ConcurrentDictionary<string, int> errors)
+        ProductQueue queue, IReadOnlyList<Guid> jobs, HashSet<Guid> gold, int index, long from, long until, ConcurrentDictionary<string, int> errors)
     {
         var result = new WorkerResult();
         var workerId = BenchIds.Worker(index);
@@ -102,7 +104,7 @@ public static class QueueLoad
                 }
 
                 dryJobs = 0;
-                var submitError = await queue.SubmitAsync(claim.AssignmentId, workerId, label);
+                var submitError = await queue.SubmitAsync(claim.AssignmentId, workerId, gold.Contains(claim.ItemId) ? QueueSeeder.GoldLabel : label);
                 var submitEnd = Stopwatch.GetTimestamp();
                 if (submitError is not null)
                 {
@@ -133,19 +135,31 @@ public static class QueueLoad
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
-    private static async Task<IReadOnlyList<Guid>> RunningJobsAsync(string connectionString)
+    private static async Task<(IReadOnlyList<Guid> Jobs, HashSet<Guid> Gold)> RunningJobsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT id FROM jobs WHERE status = 'Running' ORDER BY name", connection);
         var ids = new List<Guid>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
+        await using (var command = new NpgsqlCommand("SELECT id FROM jobs WHERE status = 'Running' ORDER BY name", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            ids.Add(reader.GetGuid(0));
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetGuid(0));
+            }
         }
 
-        return ids;
+        var gold = new HashSet<Guid>();
+        await using (var command = new NpgsqlCommand("SELECT i.id FROM items i JOIN jobs j ON j.id = i.job_id WHERE j.status = 'Running' AND i.gold_answer IS NOT NULL", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                gold.Add(reader.GetGuid(0));
+            }
+        }
+
+        return (ids, gold);
     }
 
     private sealed class WorkerResult

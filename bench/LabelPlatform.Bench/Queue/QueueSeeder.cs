@@ -8,17 +8,29 @@ namespace LabelPlatform.Bench.Queue;
 
 /// <param name="History">Completed assignments (status Submitted) in completed jobs.</param>
 /// <param name="OpenItems">Items with all their slots open, spread over the running jobs.</param>
-public sealed record SeedPlan(int History, int OpenItems, int RunningJobs, int Workers);
+/// <param name="GoldItems">Gold items per running job (known answer "cat"), drawn at the job's quality policy's rate.</param>
+public sealed record SeedPlan(int History, int OpenItems, int RunningJobs, int Workers, int GoldItems = 400);
 
 /// <summary>
 /// Migrates a fresh database and fills it the fast way: users and jobs with SQL, items and
 /// assignments with binary COPY. Ids are UUIDv7 like the product's, so index locality is realistic.
+/// Billing is on as in production: each running job is funded (its escrow holds every answer at
+/// price + fee, plus the gold the policy will draw) and the organisation holds more funds that a short
+/// escrow tops up from; the jobs carry the default quality policy and gold items, so claims draw gold
+/// and submits score it.
 /// </summary>
 public sealed class QueueSeeder(string connectionString)
 {
     public const int AnswersPerItem = 3;
     private const int HistoryItemsPerJob = 20_000;
-    private const long PricePerAnswer = 5;
+    public const long PricePerAnswer = 5;
+
+    /// <summary>The platform's fee at the default 20% (at least one cent) of the price.</summary>
+    public const long FeePerAnswer = 1;
+
+    /// <summary>The answer every gold item knows; the simulated workers answer gold right (good workers, never blocked).</summary>
+    public const string GoldLabel = "cat";
+
     private static readonly string[] Labels = ["cat", "dog"];
 
     public async Task RunAsync(SeedPlan plan)
@@ -61,9 +73,13 @@ public sealed class QueueSeeder(string connectionString)
             var jobId = await InsertJobAsync(connection, $"Running {j + 1}", "Running", DateTimeOffset.UtcNow.AddHours(-1));
             var items = (plan.OpenItems / plan.RunningJobs) + (j < plan.OpenItems % plan.RunningJobs ? 1 : 0);
             await CopyItemsAsync(connection, jobId, items, remainingSlots: AnswersPerItem, DateTimeOffset.UtcNow.AddHours(-1));
-            await FundEscrowAsync(connection, jobId, (long)items * AnswersPerItem * PricePerAnswer);
+            await CopyItemsAsync(connection, jobId, plan.GoldItems, remainingSlots: 0, DateTimeOffset.UtcNow.AddHours(-1), firstOrdinal: items + 1, gold: true);
+            // The launch budget: every answer, and the gold a worker's 5-50% draws may add on top.
+            await FundEscrowAsync(connection, jobId, (long)items * AnswersPerItem * (PricePerAnswer + FeePerAnswer) * 3 / 2);
             openJobs.Add(jobId);
         }
+
+        await FundOrganisationAsync(connection, 10_000_000);
 
         await ExecuteAsync(connection, "SET session_replication_role = origin");
         // Old history is all-visible and analysed in a real database; start from the same place.
@@ -106,9 +122,10 @@ public sealed class QueueSeeder(string connectionString)
         var id = Guid.CreateVersion7(createdAt);
         await using var command = new NpgsqlCommand("""
             INSERT INTO jobs (id, organisation_id, created_by_user_id, name, instructions, kind, labels, answers_per_item,
-                price_per_answer, currency, status, created_at, launched_at, completed_at)
+                price_per_answer, fee_per_answer, currency, status, created_at, launched_at, completed_at, quality_policy)
             VALUES (@id, @org, @researcher, @name, 'Pick the animal.', 'ImageClassification', @labels, @answers,
-                @price, 'USD', @status, @created, @created, CASE WHEN @status = 'Completed' THEN @created + interval '1 day' END)
+                @price, @fee, 'USD', @status, @created, @created, CASE WHEN @status = 'Completed' THEN @created + interval '1 day' END,
+                @policy::jsonb)
             """, connection);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("org", BenchIds.Organisation);
@@ -117,6 +134,8 @@ public sealed class QueueSeeder(string connectionString)
         command.Parameters.AddWithValue("labels", Labels);
         command.Parameters.AddWithValue("answers", AnswersPerItem);
         command.Parameters.AddWithValue("price", PricePerAnswer);
+        command.Parameters.AddWithValue("fee", FeePerAnswer);
+        command.Parameters.AddWithValue("policy", Quality.Gold.QualityPolicy.Default.ToJson());
         command.Parameters.AddWithValue("status", status);
         command.Parameters.AddWithValue("created", createdAt);
         await command.ExecuteNonQueryAsync();
@@ -151,12 +170,36 @@ public sealed class QueueSeeder(string connectionString)
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<Guid[]> CopyItemsAsync(NpgsqlConnection connection, Guid jobId, int count, int remainingSlots, DateTimeOffset createdAt)
+    /// <summary>The researcher's funds, credited as a Checkout payment would: what a short escrow tops up from.</summary>
+    private static async Task FundOrganisationAsync(NpgsqlConnection connection, long amount)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH accounts AS (
+                INSERT INTO ledger_accounts (id, kind, owner, currency, balance, created_at) VALUES
+                    (md5('ResearcherFunds:' || @org::text || ':USD')::uuid, 'ResearcherFunds', @org::text, 'USD', @amount, now())
+            ), tx AS (
+                INSERT INTO ledger_transactions (id, idempotency_key, kind, currency, organisation_id, memo, created_at)
+                VALUES (gen_random_uuid(), 'bench-funds', 'Funding', 'USD', @org, 'Bench seed', now())
+                RETURNING id
+            )
+            INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
+            SELECT tx.id, e.account, e.amount, 'USD' FROM tx, (VALUES
+                (md5('ResearcherFunds:' || @org::text || ':USD')::uuid, @amount),
+                (md5('StripeClearing::USD')::uuid, -@amount)) AS e(account, amount)
+            """, connection);
+        command.Parameters.AddWithValue("org", BenchIds.Organisation);
+        command.Parameters.AddWithValue("amount", amount);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<Guid[]> CopyItemsAsync(
+        NpgsqlConnection connection, Guid jobId, int count, int remainingSlots, DateTimeOffset createdAt, int firstOrdinal = 1, bool gold = false)
     {
         var ids = new Guid[count];
+        var goldAnswer = Labelling.Answer.OneLabel(GoldLabel).ToJson();
         await using var writer = await connection.BeginBinaryImportAsync("""
             COPY items (id, job_id, ordinal, source_name, storage_key, content_type, byte_size, width, height, sha256,
-                remaining_slots, created_at) FROM STDIN (FORMAT BINARY)
+                remaining_slots, created_at, gold_answer) FROM STDIN (FORMAT BINARY)
             """);
         for (var i = 0; i < count; i++)
         {
@@ -164,8 +207,8 @@ public sealed class QueueSeeder(string connectionString)
             await writer.StartRowAsync();
             await writer.WriteAsync(ids[i], NpgsqlDbType.Uuid);
             await writer.WriteAsync(jobId, NpgsqlDbType.Uuid);
-            await writer.WriteAsync(i + 1, NpgsqlDbType.Integer);
-            await writer.WriteAsync($"images/{i + 1:D7}.jpg", NpgsqlDbType.Varchar);
+            await writer.WriteAsync(firstOrdinal + i, NpgsqlDbType.Integer);
+            await writer.WriteAsync($"images/{firstOrdinal + i:D7}.jpg", NpgsqlDbType.Varchar);
             await writer.WriteAsync($"{jobId:N}/{ids[i]:N}.jpg", NpgsqlDbType.Varchar);
             await writer.WriteAsync("image/jpeg", NpgsqlDbType.Varchar);
             await writer.WriteAsync(48_000L, NpgsqlDbType.Bigint);
@@ -174,6 +217,14 @@ public sealed class QueueSeeder(string connectionString)
             await writer.WriteAsync(Convert.ToHexStringLower(ids[i].ToByteArray()).PadRight(64, '0'), NpgsqlDbType.Varchar);
             await writer.WriteAsync(remainingSlots, NpgsqlDbType.Integer);
             await writer.WriteAsync(createdAt, NpgsqlDbType.TimestampTz);
+            if (gold)
+            {
+                await writer.WriteAsync(goldAnswer, NpgsqlDbType.Jsonb);
+            }
+            else
+            {
+                await writer.WriteNullAsync();
+            }
         }
 
         await writer.CompleteAsync();
