@@ -11,9 +11,10 @@ namespace LabelPlatform.Queue.ClaimNext;
 /// open items locked with SKIP LOCKED and who of the batch already had them; (2) the new leases
 /// written, the slots taken, listeners told, COMMIT. Matching workers to items happens in memory
 /// in between. One commit for every job waiting: fewer, larger transactions are what make the
-/// queue fast on a small database machine. In a job with gold, every claim also reads a gold item
-/// for each of its workers and the gold draws are leased here too: a gold claim runs the same
-/// statements as any other claim of the job, so its timing does not give it away.
+/// queue fast on a small database machine. In a job with gold, every claim transaction also picks a
+/// gold item for each of its workers who drew one and leases it with the others: every batch of
+/// the job runs the same statements, drawn or not, and a worker's claim waits for the whole
+/// batch, so its timing does not give a gold item away.
 /// </summary>
 internal static class ClaimTransaction
 {
@@ -93,7 +94,10 @@ internal static class ClaimTransaction
             read.BatchCommands.Add(Sql.BatchCommand(CandidatesSql, job.Id, candidateLimit, workers));
             if (job.Tickets.Count > 0)
             {
-                read.BatchCommands.Add(Sql.BatchCommand(GoldCandidatesSql, job.Id, workers, job.Tickets.Values.First().RetireAfter));
+                // Only the workers whose ticket drew gold need an item picked: looking one up for every
+                // worker of the batch cost more than the rest of the claim (ADR 0019).
+                var drawing = job.Tickets.Where(t => t.Value.Draw).Select(t => t.Key).ToArray();
+                read.BatchCommands.Add(Sql.BatchCommand(GoldCandidatesSql, job.Id, drawing, job.Tickets.Values.First().RetireAfter));
             }
         }
 
