@@ -1,6 +1,8 @@
--- Pays accepted answers (escrow -> worker payable, fee -> revenue), once each (keyed by assignment),
--- in one round trip of the accepting transaction. Escrow rows are locked in id order before any
--- funds row; a short escrow is topped up from funds, and what funds cannot cover the platform pays.
+-- Pays accepted answers (escrow -> worker payable, fee -> revenue), once each, in one round trip of
+-- the accepting transaction (ADR 0013, ADR 0019). One ledger transaction per job of the call, with one
+-- payable entry per worker; each answer it pays is linked to it in ledger_earnings, whose primary key
+-- (the assignment) is what keeps an answer from being paid twice. Locks are taken in the ledger's one
+-- order: escrows by id, then the funds of the short ones by id, then the payables by id.
 CREATE OR REPLACE FUNCTION ledger_pay_answers(answer_ids uuid[], at timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     job_ids uuid[];
@@ -8,26 +10,27 @@ DECLARE
     currencies text[];
     costs bigint[];
     escrow_ids uuid[];
+    tx_ids uuid[];
+    short_jobs integer[];
     escrow bigint;
     funds_id uuid;
     fund_balance bigint;
     take bigint;
     tx_id uuid;
     written integer;
-    paid_keys text[];
+    i integer;
 BEGIN
-    -- Answers paid before, found by their keys through the unique index.
-    paid_keys := ARRAY(SELECT idempotency_key FROM ledger_transactions
-                       WHERE idempotency_key = ANY(ARRAY(SELECT 'earning:' || x::text FROM unnest(answer_ids) AS x)));
+    -- The answers not paid before (the callers hold their assignment rows, so no one pays them meanwhile),
+    -- grouped by job in escrow-id order: one ledger transaction each.
     SELECT array_agg(n.job_id ORDER BY n.escrow_id), array_agg(n.organisation_id ORDER BY n.escrow_id), array_agg(n.currency ORDER BY n.escrow_id),
-           array_agg(n.cost ORDER BY n.escrow_id), array_agg(n.escrow_id ORDER BY n.escrow_id)
-    INTO job_ids, organisation_ids, currencies, costs, escrow_ids
+           array_agg(n.cost ORDER BY n.escrow_id), array_agg(n.escrow_id ORDER BY n.escrow_id), array_agg(gen_random_uuid())
+    INTO job_ids, organisation_ids, currencies, costs, escrow_ids, tx_ids
     FROM (
         SELECT a.job_id, j.organisation_id, j.currency::text AS currency, sum(j.price_per_answer + j.fee_per_answer)::bigint AS cost,
                md5('JobEscrow:' || a.job_id::text || ':' || j.currency)::uuid AS escrow_id
         FROM assignments a JOIN jobs j ON j.id = a.job_id
         WHERE a.id = ANY(answer_ids) AND j.price_per_answer + j.fee_per_answer > 0
-          AND NOT ('earning:' || a.id::text = ANY(paid_keys))
+          AND NOT EXISTS (SELECT 1 FROM ledger_earnings l WHERE l.assignment_id = a.id)
         GROUP BY a.job_id, j.organisation_id, j.currency) n;
     IF job_ids IS NULL THEN
         RETURN 0;
@@ -38,11 +41,20 @@ BEGIN
     ON CONFLICT DO NOTHING;
     PERFORM 1 FROM ledger_accounts WHERE id = ANY(escrow_ids) ORDER BY id FOR UPDATE;
 
-    FOR i IN 1 .. array_length(job_ids, 1) LOOP
+    -- Escrows that cannot pay their answers, and then their organisations' funds, all locked in id order
+    -- at once: locking each fund as its escrow came up let two batches short for two organisations
+    -- lock them in opposite order and deadlock.
+    short_jobs := ARRAY(SELECT k FROM generate_subscripts(job_ids, 1) AS k
+                        JOIN ledger_accounts x ON x.id = escrow_ids[k] WHERE x.balance < costs[k]);
+    IF cardinality(short_jobs) > 0 THEN
+        PERFORM 1 FROM ledger_accounts
+        WHERE id = ANY(ARRAY(SELECT md5('ResearcherFunds:' || organisation_ids[k]::text || ':' || currencies[k])::uuid FROM unnest(short_jobs) AS k))
+        ORDER BY id FOR UPDATE;
+    END IF;
+    FOREACH i IN ARRAY short_jobs LOOP
         SELECT balance INTO escrow FROM ledger_accounts WHERE id = escrow_ids[i];
-        CONTINUE WHEN escrow >= costs[i];
         funds_id := md5('ResearcherFunds:' || organisation_ids[i]::text || ':' || currencies[i])::uuid;
-        SELECT balance INTO fund_balance FROM ledger_accounts WHERE id = funds_id FOR UPDATE;
+        SELECT balance INTO fund_balance FROM ledger_accounts WHERE id = funds_id;
         take := least(costs[i] - escrow, coalesce(fund_balance, 0));
         IF take > 0 THEN
             tx_id := gen_random_uuid();
@@ -67,34 +79,43 @@ BEGIN
     -- The workers' payables exist and are locked, in id order, before any is credited.
     INSERT INTO ledger_accounts (id, kind, owner, currency, balance, created_at)
     SELECT DISTINCT md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid, 'WorkerPayable', a.worker_id, j.currency, 0::bigint, at
-    FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids)
+    FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids) AND j.id = ANY(job_ids)
     UNION
-    SELECT DISTINCT md5('PlatformRevenue::' || j.currency)::uuid, 'PlatformRevenue', '', j.currency, NULL::bigint, at
-    FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids)
+    SELECT DISTINCT md5('PlatformRevenue::' || c)::uuid, 'PlatformRevenue', '', c, NULL::bigint, at FROM unnest(currencies) AS c
     ON CONFLICT DO NOTHING;
     PERFORM 1 FROM ledger_accounts
-    WHERE id = ANY(ARRAY(SELECT md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids)))
+    WHERE id = ANY(ARRAY(SELECT md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid FROM assignments a JOIN jobs j ON j.id = a.job_id
+                         WHERE a.id = ANY(answer_ids) AND j.id = ANY(job_ids)))
     ORDER BY id FOR UPDATE;
 
-    WITH accepted AS (
-        SELECT a.id, a.worker_id, a.job_id, j.organisation_id, j.currency, j.price_per_answer AS price, j.fee_per_answer AS fee
-        FROM assignments a JOIN jobs j ON j.id = a.job_id
-        WHERE a.id = ANY(answer_ids) AND j.price_per_answer + j.fee_per_answer > 0
-          AND NOT ('earning:' || a.id::text = ANY(paid_keys))
-    ), txs AS (
-        INSERT INTO ledger_transactions (id, idempotency_key, kind, currency, organisation_id, job_id, worker_id, assignment_id, memo, created_at)
-        SELECT gen_random_uuid(), 'earning:' || id::text, 'Earning', currency, organisation_id, job_id, worker_id, id, '', at FROM accepted
-        ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING id, assignment_id
+    -- One transaction per job, its entries (escrow out, one line per worker's payable, revenue in) and the
+    -- link of each answer it pays; a second payment of an answer breaks the link's primary key.
+    INSERT INTO ledger_transactions (id, idempotency_key, kind, currency, organisation_id, job_id, memo, created_at)
+    SELECT t.tx, 'earnings:' || t.job::text || ':' || t.tx::text, 'Earning', t.currency, t.org, t.job, '', at
+    FROM unnest(tx_ids, job_ids, currencies, organisation_ids) AS t(tx, job, currency, org);
+
+    WITH paid AS (
+        INSERT INTO ledger_earnings (assignment_id, transaction_id, worker_id, amount, fee)
+        SELECT a.id, t.tx, a.worker_id, j.price_per_answer, j.fee_per_answer
+        FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN unnest(tx_ids, job_ids) AS t(tx, job) ON t.job = a.job_id
+        WHERE a.id = ANY(answer_ids)
+          AND NOT EXISTS (SELECT 1 FROM ledger_earnings l WHERE l.assignment_id = a.id)
+        RETURNING assignment_id, transaction_id, worker_id, amount, fee
+    ), lines AS (
+        SELECT p.transaction_id, md5('JobEscrow:' || t.job::text || ':' || t.currency)::uuid AS account, -sum(p.amount + p.fee) AS amount, t.currency
+        FROM paid p JOIN unnest(tx_ids, job_ids, currencies) AS t(tx, job, currency) ON t.tx = p.transaction_id
+        GROUP BY p.transaction_id, t.job, t.currency
+        UNION ALL
+        SELECT p.transaction_id, md5('WorkerPayable:' || p.worker_id || ':' || t.currency)::uuid, sum(p.amount), t.currency
+        FROM paid p JOIN unnest(tx_ids, currencies) AS t(tx, currency) ON t.tx = p.transaction_id
+        GROUP BY p.transaction_id, p.worker_id, t.currency
+        UNION ALL
+        SELECT p.transaction_id, md5('PlatformRevenue::' || t.currency)::uuid, sum(p.fee), t.currency
+        FROM paid p JOIN unnest(tx_ids, currencies) AS t(tx, currency) ON t.tx = p.transaction_id
+        GROUP BY p.transaction_id, t.currency
     )
     INSERT INTO ledger_entries (transaction_id, account_id, amount, currency)
-    SELECT t.id, e.account, e.amount, x.currency
-    FROM txs t JOIN accepted x ON x.id = t.assignment_id
-    CROSS JOIN LATERAL (VALUES
-        (md5('JobEscrow:' || x.job_id::text || ':' || x.currency)::uuid, -(x.price + x.fee)),
-        (md5('WorkerPayable:' || x.worker_id || ':' || x.currency)::uuid, x.price),
-        (md5('PlatformRevenue::' || x.currency)::uuid, x.fee)) AS e(account, amount)
-    WHERE e.amount <> 0;
+    SELECT transaction_id, account, amount, currency FROM lines WHERE amount <> 0;
     GET DIAGNOSTICS written = ROW_COUNT;
     RETURN written;
 END $$;

@@ -483,6 +483,40 @@ namespace LabelPlatform.Migrations.Migrations
                         });
                 });
 
+            modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerEarning", b =>
+                {
+                    b.Property<Guid>("AssignmentId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("assignment_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Fee")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fee");
+
+                    b.Property<Guid>("TransactionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("transaction_id");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("AssignmentId")
+                        .HasName("pk_ledger_earnings");
+
+                    b.HasIndex("TransactionId")
+                        .HasDatabaseName("ix_ledger_earnings_transaction_id");
+
+                    b.ToTable("ledger_earnings", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Billing.Ledger.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -774,6 +808,106 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasName("pk_stripe_events");
 
                     b.ToTable("stripe_events", (string)null);
+                });
+
+            modelBuilder.Entity("LabelPlatform.Jobs.Assignment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AnswerJson")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answer");
+
+                    b.Property<bool?>("GoldCorrect")
+                        .HasColumnType("boolean")
+                        .HasColumnName("gold_correct");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("item_id");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("label");
+
+                    b.Property<DateTimeOffset>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<DateTimeOffset>("LeasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("leased_at");
+
+                    b.Property<Guid?>("ReviewBatchId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("review_batch_id");
+
+                    b.Property<string>("ReviewState")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("review_state");
+
+                    b.Property<string>("SkipReason")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("skip_reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("WorkerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("worker_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assignments");
+
+                    b.HasIndex("LeaseExpiresAt")
+                        .HasDatabaseName("ix_assignments_lease_expires_at")
+                        .HasFilter("status = 'Leased'");
+
+                    b.HasIndex("ReviewBatchId")
+                        .HasDatabaseName("ix_assignments_review_batch_id");
+
+                    b.HasIndex("ItemId", "WorkerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assignments_item_id_worker_id");
+
+                    b.HasIndex("JobId", "LeaseExpiresAt")
+                        .HasDatabaseName("ix_assignments_live_leases")
+                        .HasFilter("status = 'Leased'");
+
+                    b.HasIndex("JobId", "Status")
+                        .HasDatabaseName("ix_assignments_job_id_status");
+
+                    b.HasIndex("JobId", "SubmittedAt")
+                        .HasDatabaseName("ix_assignments_pending_review")
+                        .HasFilter("review_state = 'Pending'");
+
+                    b.HasIndex("WorkerId", "Status")
+                        .HasDatabaseName("ix_assignments_worker_id_status");
+
+                    b.HasIndex(new[] { "JobId", "SubmittedAt" }, "ix_assignments_awaiting_reviewer")
+                        .HasDatabaseName("ix_assignments_job_id_submitted_at")
+                        .HasFilter("review_state IN ('NeedsReview', 'Disputed') AND review_batch_id IS NULL");
+
+                    b.ToTable("assignments", (string)null);
                 });
 
             modelBuilder.Entity("LabelPlatform.Jobs.Examples.JobExample", b =>
@@ -1226,106 +1360,6 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasDatabaseName("ix_worker_job_quality_job_id");
 
                     b.ToTable("worker_job_quality", (string)null);
-                });
-
-            modelBuilder.Entity("LabelPlatform.Queue.Assignment", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("AnswerJson")
-                        .HasColumnType("jsonb")
-                        .HasColumnName("answer");
-
-                    b.Property<bool?>("GoldCorrect")
-                        .HasColumnType("boolean")
-                        .HasColumnName("gold_correct");
-
-                    b.Property<Guid>("ItemId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("item_id");
-
-                    b.Property<Guid>("JobId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("job_id");
-
-                    b.Property<string>("Label")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("label");
-
-                    b.Property<DateTimeOffset>("LeaseExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lease_expires_at");
-
-                    b.Property<DateTimeOffset>("LeasedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("leased_at");
-
-                    b.Property<Guid?>("ReviewBatchId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("review_batch_id");
-
-                    b.Property<string>("ReviewState")
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("review_state");
-
-                    b.Property<string>("SkipReason")
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)")
-                        .HasColumnName("skip_reason");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(20)
-                        .HasColumnType("character varying(20)")
-                        .HasColumnName("status");
-
-                    b.Property<DateTimeOffset?>("SubmittedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("submitted_at");
-
-                    b.Property<string>("WorkerId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("worker_id");
-
-                    b.HasKey("Id")
-                        .HasName("pk_assignments");
-
-                    b.HasIndex("LeaseExpiresAt")
-                        .HasDatabaseName("ix_assignments_lease_expires_at")
-                        .HasFilter("status = 'Leased'");
-
-                    b.HasIndex("ReviewBatchId")
-                        .HasDatabaseName("ix_assignments_review_batch_id");
-
-                    b.HasIndex("ItemId", "WorkerId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_assignments_item_id_worker_id");
-
-                    b.HasIndex("JobId", "LeaseExpiresAt")
-                        .HasDatabaseName("ix_assignments_live_leases")
-                        .HasFilter("status = 'Leased'");
-
-                    b.HasIndex("JobId", "Status")
-                        .HasDatabaseName("ix_assignments_job_id_status");
-
-                    b.HasIndex("JobId", "SubmittedAt")
-                        .HasDatabaseName("ix_assignments_pending_review")
-                        .HasFilter("review_state = 'Pending'");
-
-                    b.HasIndex("WorkerId", "Status")
-                        .HasDatabaseName("ix_assignments_worker_id_status");
-
-                    b.HasIndex(new[] { "JobId", "SubmittedAt" }, "ix_assignments_awaiting_reviewer")
-                        .HasDatabaseName("ix_assignments_job_id_submitted_at")
-                        .HasFilter("review_state IN ('NeedsReview', 'Disputed') AND review_batch_id IS NULL");
-
-                    b.ToTable("assignments", (string)null);
                 });
 
             modelBuilder.Entity("LabelPlatform.Queue.Report.ItemReport", b =>
@@ -2040,6 +2074,36 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasConstraintName("fk_payout_accounts_asp_net_users_worker_id");
                 });
 
+            modelBuilder.Entity("LabelPlatform.Jobs.Assignment", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Item", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_items_item_id");
+
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_jobs_job_id");
+
+                    b.HasOne("LabelPlatform.Review.Batches.ReviewBatch", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewBatchId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_assignments_review_batches_review_batch_id");
+
+                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("WorkerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assignments_asp_net_users_worker_id");
+                });
+
             modelBuilder.Entity("LabelPlatform.Jobs.Examples.JobExample", b =>
                 {
                     b.HasOne("LabelPlatform.Jobs.Job", null)
@@ -2072,7 +2136,7 @@ namespace LabelPlatform.Migrations.Migrations
 
             modelBuilder.Entity("LabelPlatform.Labelling.Drafts.Draft", b =>
                 {
-                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                    b.HasOne("LabelPlatform.Jobs.Assignment", null)
                         .WithOne()
                         .HasForeignKey("LabelPlatform.Labelling.Drafts.Draft", "AssignmentId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2105,36 +2169,6 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_worker_job_quality_asp_net_users_worker_id");
-                });
-
-            modelBuilder.Entity("LabelPlatform.Queue.Assignment", b =>
-                {
-                    b.HasOne("LabelPlatform.Jobs.Item", null)
-                        .WithMany()
-                        .HasForeignKey("ItemId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_assignments_items_item_id");
-
-                    b.HasOne("LabelPlatform.Jobs.Job", null)
-                        .WithMany()
-                        .HasForeignKey("JobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_assignments_jobs_job_id");
-
-                    b.HasOne("LabelPlatform.Review.Batches.ReviewBatch", null)
-                        .WithMany()
-                        .HasForeignKey("ReviewBatchId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_assignments_review_batches_review_batch_id");
-
-                    b.HasOne("LabelPlatform.Accounts.AppUser", null)
-                        .WithMany()
-                        .HasForeignKey("WorkerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_assignments_asp_net_users_worker_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Queue.Report.ItemReport", b =>
@@ -2180,7 +2214,7 @@ namespace LabelPlatform.Migrations.Migrations
 
             modelBuilder.Entity("LabelPlatform.Review.Batches.ReviewDecision", b =>
                 {
-                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                    b.HasOne("LabelPlatform.Jobs.Assignment", null)
                         .WithMany()
                         .HasForeignKey("AssignmentId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2203,7 +2237,7 @@ namespace LabelPlatform.Migrations.Migrations
 
             modelBuilder.Entity("LabelPlatform.Review.Disputes.ReviewDispute", b =>
                 {
-                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                    b.HasOne("LabelPlatform.Jobs.Assignment", null)
                         .WithOne()
                         .HasForeignKey("LabelPlatform.Review.Disputes.ReviewDispute", "AssignmentId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -2247,7 +2281,7 @@ namespace LabelPlatform.Migrations.Migrations
 
             modelBuilder.Entity("LabelPlatform.Review.Verdicts.Verdict", b =>
                 {
-                    b.HasOne("LabelPlatform.Queue.Assignment", null)
+                    b.HasOne("LabelPlatform.Jobs.Assignment", null)
                         .WithOne()
                         .HasForeignKey("LabelPlatform.Review.Verdicts.Verdict", "AssignmentId")
                         .OnDelete(DeleteBehavior.Cascade)

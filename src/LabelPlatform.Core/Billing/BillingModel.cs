@@ -52,6 +52,14 @@ internal static class BillingModel
             e.HasIndex(x => x.AccountId).IncludeProperties(x => x.Amount);
         });
 
+        builder.Entity<LedgerEarning>(e =>
+        {
+            e.ToTable("ledger_earnings");
+            e.HasKey(x => x.AssignmentId);
+            e.Property(x => x.WorkerId).HasMaxLength(450);
+            e.HasIndex(x => x.TransactionId);
+        });
+
         builder.Entity<PayoutAccount>(e =>
         {
             e.ToTable("payout_accounts");

@@ -56,6 +56,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Billing.Ledger.LedgerEntry> LedgerEntries => Set<Billing.Ledger.LedgerEntry>();
 
+    public DbSet<Billing.Ledger.LedgerEarning> LedgerEarnings => Set<Billing.Ledger.LedgerEarning>();
+
     public DbSet<Billing.Payouts.PayoutAccount> PayoutAccounts => Set<Billing.Payouts.PayoutAccount>();
 
     public DbSet<Billing.Payouts.Payout> Payouts => Set<Billing.Payouts.Payout>();

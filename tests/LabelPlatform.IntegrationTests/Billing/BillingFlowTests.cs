@@ -162,8 +162,9 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
         var entries = await factory.ScalarAsync<string>(
             """
             SELECT string_agg(a.kind || ' ' || e.amount, ', ' ORDER BY a.kind)
-            FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
-            WHERE t.assignment_id = $1 AND t.kind = 'Earning'
+            FROM ledger_earnings l JOIN ledger_transactions t ON t.id = l.transaction_id AND t.kind = 'Earning'
+            JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
+            WHERE l.assignment_id = $1
             """,
             claim.AssignmentId);
         Assert.Equal($"JobEscrow -{Unit}, PlatformRevenue {Fee}, WorkerPayable {Price}", entries);
@@ -186,7 +187,7 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
         Assert.Equal(approved.Count, decided.Value!.Approved);
         var rejectedWorker = (await factory.AssignmentAsync(rejected)).WorkerId;
         Assert.Equal(0, await factory.PayableAsync(rejectedWorker));
-        Assert.Equal(0, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE assignment_id = $1", rejected));
+        Assert.Equal(0, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_earnings WHERE assignment_id = $1", rejected));
         foreach (var id in approved)
         {
             Assert.Equal(Price, await factory.PayableAsync((await factory.AssignmentAsync(id)).WorkerId));
@@ -215,7 +216,7 @@ public class BillingFlowTests(BillingFactory factory) : IClassFixture<BillingFac
             var paid = state == LabelPlatform.Jobs.ReviewState.Accepted;
             accepted += paid ? 1 : 0;
             Assert.Equal(paid ? Price : 0, await factory.PayableAsync(worker.Id));
-            Assert.Equal(paid ? 1 : 0, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE assignment_id = $1 AND kind = 'Earning'", id));
+            Assert.Equal(paid ? 1 : 0, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_earnings WHERE assignment_id = $1", id));
         }
 
         Assert.True(accepted >= 3, $"the digits model accepted only {accepted} of 4 right answers");

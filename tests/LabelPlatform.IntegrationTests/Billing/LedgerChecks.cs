@@ -61,9 +61,10 @@ public static class LedgerChecks
     // Per worker and currency: earned + reversed back = payable + in transit + sent to Stripe.
     private const string WorkerSql = """
         WITH m AS (
-            SELECT t.worker_id AS w, t.currency, t.kind, a.kind AS account_kind, e.amount
+            -- An earning transaction pays a batch of workers: its payable lines name the worker by their account.
+            SELECT CASE WHEN a.kind = 'WorkerPayable' THEN a.owner ELSE t.worker_id END AS w, t.currency, t.kind, a.kind AS account_kind, e.amount
             FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id JOIN ledger_accounts a ON a.id = e.account_id
-            WHERE t.worker_id IS NOT NULL
+            WHERE t.worker_id IS NOT NULL OR a.kind = 'WorkerPayable'
         ), s AS (
             SELECT w, currency,
                 coalesce(sum(amount) FILTER (WHERE kind IN ('Earning', 'Bonus') AND account_kind = 'WorkerPayable'), 0) AS earned,
@@ -91,6 +92,33 @@ public static class LedgerChecks
             OR coalesce(sum(e.amount) FILTER (WHERE t.kind = 'PayoutFailed' AND e.amount > 0), 0) <> CASE WHEN p.status = 'Failed' THEN p.amount ELSE 0 END
         """;
 
+    // Each earning transaction pays exactly the answers linked to it: per worker, the payable line is the sum of
+    // their linked prices; the escrow line is minus every linked price and fee; and a link names an earning.
+    private const string EarningLinksSql = """
+        WITH links AS (
+            SELECT l.transaction_id, t.currency, l.worker_id, sum(l.amount) AS amount, sum(l.fee) AS fee
+            FROM ledger_earnings l JOIN ledger_transactions t ON t.id = l.transaction_id AND t.kind = 'Earning'
+            GROUP BY l.transaction_id, t.currency, l.worker_id
+        ), lines AS (
+            SELECT e.transaction_id, a.owner AS worker_id, e.amount FROM ledger_entries e
+            JOIN ledger_transactions t ON t.id = e.transaction_id AND t.kind = 'Earning'
+            JOIN ledger_accounts a ON a.id = e.account_id AND a.kind = 'WorkerPayable'
+        ), escrow AS (
+            SELECT e.transaction_id, -e.amount AS amount FROM ledger_entries e
+            JOIN ledger_transactions t ON t.id = e.transaction_id AND t.kind = 'Earning'
+            JOIN ledger_accounts a ON a.id = e.account_id AND a.kind = 'JobEscrow'
+        )
+        SELECT format('earning %s, worker %s: linked %s, paid %s', coalesce(k.transaction_id, p.transaction_id), coalesce(k.worker_id, p.worker_id), k.amount, p.amount)
+        FROM links k FULL JOIN lines p ON p.transaction_id = k.transaction_id AND p.worker_id = k.worker_id
+        WHERE coalesce(k.amount, 0) <> coalesce(p.amount, 0)
+        UNION ALL
+        SELECT format('earning %s: linked %s with fees, escrow paid %s', x.transaction_id, (SELECT sum(amount + fee) FROM ledger_earnings l WHERE l.transaction_id = x.transaction_id), x.amount)
+        FROM escrow x WHERE x.amount <> coalesce((SELECT sum(amount + fee) FROM ledger_earnings l WHERE l.transaction_id = x.transaction_id), 0)
+        UNION ALL
+        SELECT format('link of %s names %s, not an earning', l.assignment_id, l.transaction_id) FROM ledger_earnings l
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.id = l.transaction_id AND t.kind = 'Earning')
+        """;
+
     private static readonly (string Rule, string Sql)[] Rules =
     [
         ("the trial balance is zero", TrialBalanceSql),
@@ -100,6 +128,7 @@ public static class LedgerChecks
         ("organisation money names its organisation", UnattributedSql),
         ("each organisation's money is conserved", OrganisationSql),
         ("each worker's money is conserved", WorkerSql),
+        ("each earning pays exactly its linked answers", EarningLinksSql),
         ("each payout's money is where its status says", PayoutSql),
     ];
 

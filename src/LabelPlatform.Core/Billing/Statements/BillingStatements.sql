@@ -19,11 +19,15 @@ LEFT JOIN pending p ON p.currency = c.currency LEFT JOIN accounts a ON a.currenc
 ORDER BY c.currency
 
 -- name: WorkerEarnings
-SELECT (t.created_at AT TIME ZONE 'UTC')::date, t.job_id, coalesce(j.name, ''), t.kind, t.currency, count(*)::int, sum(e.amount)::bigint
-FROM ledger_transactions t
-JOIN ledger_entries e ON e.transaction_id = t.id AND e.account_id = md5('WorkerPayable:' || $1 || ':' || t.currency)::uuid
+-- The worker's lines on their payable accounts: an earning transaction pays a batch of a job's answers
+-- (one line per worker), so its answers are counted from the links; a bonus is one.
+SELECT (t.created_at AT TIME ZONE 'UTC')::date, t.job_id, coalesce(j.name, ''), t.kind, t.currency,
+       sum(CASE WHEN t.kind = 'Earning' THEN (SELECT count(*) FROM ledger_earnings l WHERE l.transaction_id = t.id AND l.worker_id = $1) ELSE 1 END)::int,
+       sum(e.amount)::bigint
+FROM ledger_entries e
+JOIN ledger_transactions t ON t.id = e.transaction_id
 LEFT JOIN jobs j ON j.id = t.job_id
-WHERE t.worker_id = $1 AND t.kind IN ('Earning', 'Bonus')
+WHERE e.account_id IN (SELECT id FROM ledger_accounts WHERE kind = 'WorkerPayable' AND owner = $1) AND t.kind IN ('Earning', 'Bonus')
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY 1 DESC, 3
 LIMIT 500
