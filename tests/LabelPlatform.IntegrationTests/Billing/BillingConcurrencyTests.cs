@@ -6,6 +6,7 @@ using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace LabelPlatform.IntegrationTests.Billing;
 
@@ -78,5 +79,107 @@ public class BillingConcurrencyTests(BillingFactory factory) : IClassFixture<Bil
         Assert.Equal(2, outcomes.Count(o => o == WebhookOutcome.Processed));
         Assert.Equal(60_00, await factory.FundsAsync(researcher.OrganisationId.Value));
         Assert.Equal(1, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_transactions WHERE organisation_id = $1 AND kind = 'Funding'", researcher.OrganisationId.Value));
+    }
+
+    /// <summary>
+    /// Two accepting batches, each short of escrow for a job of organisation A and one of B, whose
+    /// escrows sort A-first in one batch and B-first in the other. Locking each organisation's funds
+    /// as its escrow came up locked them in opposite orders and deadlocked; funds are now locked
+    /// together in id order. A third connection holds A's funds until both batches wait on locks,
+    /// so the two run into each other every time, not by chance.
+    /// </summary>
+    [Fact]
+    public async Task PayAnswers_TwoBatchesShortForTwoOrganisationsInOppositeOrder_BothPayWithoutDeadlock()
+    {
+        var a = await factory.SignUpAsync(AccountKind.Researcher);
+        var b = await factory.SignUpAsync(AccountKind.Researcher);
+        await factory.FundAsync(a.OrganisationId!.Value, 1_000);
+        await factory.FundAsync(b.OrganisationId!.Value, 1_000);
+        // Unlaunched jobs: their escrows are empty, so every payment tops up from the organisation's funds.
+        var jobsA = new List<Job>();
+        var jobsB = new List<Job>();
+        (Job A, Job B)? x = null, y = null;
+        while (x is null || y is null)
+        {
+            jobsA.Add(await factory.CreateJobWithItemsAsync(a, items: 2, answersPerItem: 1, launch: false));
+            jobsB.Add(await factory.CreateJobWithItemsAsync(b, items: 2, answersPerItem: 1, launch: false));
+            var pairs = jobsA.SelectMany(ja => jobsB.Select(jb => (A: ja, B: jb))).ToList();
+            x = pairs.Cast<(Job A, Job B)?>().FirstOrDefault(p => Before(p!.Value.A, p.Value.B));
+            y = x is null ? null : pairs.Cast<(Job A, Job B)?>().FirstOrDefault(p =>
+                p!.Value.A != x.Value.A && p.Value.B != x.Value.B && Before(p.Value.B, p.Value.A));
+        }
+
+        var worker = (await factory.InsertWorkersAsync(1))[0];
+        async Task<Guid[]> AnswersAsync((Job A, Job B) pair) =>
+        [
+            .. await factory.InsertSubmissionsAsync(pair.A.Id, [(await FirstItemAsync(pair.A), worker.Id, "cat")]),
+            .. await factory.InsertSubmissionsAsync(pair.B.Id, [(await FirstItemAsync(pair.B), worker.Id, "cat")]),
+        ];
+        var answersX = await AnswersAsync(x.Value);
+        var answersY = await AnswersAsync(y.Value);
+
+        await using var blocker = await factory.OpenUnpooledConnectionAsync();
+        await using var held = await blocker.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("SELECT 1 FROM ledger_accounts WHERE id = $1 FOR UPDATE", blocker, held))
+        {
+            hold.Parameters.Add(new NpgsqlParameter { Value = LedgerAccount.Funds(a.OrganisationId.Value, BillingData.Usd) });
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var (payX, pidX) = await StartPayingAsync(answersX);
+        await WaitingForLockAsync(pidX);
+        var (payY, pidY) = await StartPayingAsync(answersY);
+        await WaitingForLockAsync(pidY);
+        await held.CommitAsync();
+
+        await Task.WhenAll(payX, payY); // a deadlock fails one of them with 40P01
+
+        Assert.Equal(4 * 5, await factory.PayableAsync(worker.Id));
+        Assert.Equal(4, await factory.ScalarAsync<long>("SELECT count(*) FROM ledger_earnings WHERE worker_id = $1", worker.Id));
+        await LedgerChecks.AssertSoundAsync(factory);
+    }
+
+    // Whether the first job's escrow sorts before the second's, as PostgreSQL orders uuids (their text, byte by byte).
+    private static bool Before(Job first, Job second) =>
+        string.CompareOrdinal(LedgerAccount.Escrow(first.Id, BillingData.Usd).ToString(), LedgerAccount.Escrow(second.Id, BillingData.Usd).ToString()) < 0;
+
+    private async Task<Guid> FirstItemAsync(Job job) =>
+        await factory.ScalarAsync<Guid>("SELECT id FROM items WHERE job_id = $1 ORDER BY ordinal LIMIT 1", job.Id);
+
+    /// <summary>Pays the answers in a transaction of its own connection; returns the running payment and the connection's backend pid.</summary>
+    private async Task<(Task Paid, int Pid)> StartPayingAsync(Guid[] answers)
+    {
+        var connection = await factory.OpenUnpooledConnectionAsync();
+        await using (var pid = new NpgsqlCommand("SELECT pg_backend_pid()", connection))
+        {
+            var backend = (int)(await pid.ExecuteScalarAsync())!;
+            return (PayAsync(connection, answers), backend);
+        }
+    }
+
+    private static async Task PayAsync(NpgsqlConnection connection, Guid[] answers)
+    {
+        await using (connection)
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            await using (var pay = new NpgsqlCommand("SELECT ledger_pay_answers($1, now())", connection, tx))
+            {
+                pay.Parameters.Add(new NpgsqlParameter { Value = answers });
+                await pay.ExecuteNonQueryAsync();
+            }
+
+            await tx.CommitAsync();
+        }
+    }
+
+    /// <summary>Waits until the backend is blocked on a row lock: the state the test needs, not a length of time.</summary>
+    private async Task WaitingForLockAsync(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await factory.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock')", pid))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"backend {pid} never waited for a lock");
+            await Task.Delay(20);
+        }
     }
 }
