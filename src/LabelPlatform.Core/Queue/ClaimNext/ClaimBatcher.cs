@@ -28,18 +28,19 @@ public sealed class ClaimBatcher
     }
 
     // A job always goes down the same line, so one process never races itself for a job's items.
-    public Task<ClaimBatchOutcome> ClaimAsync(Guid jobId, string workerId, int count, Quality.Gold.GoldTicket? gold, CancellationToken ct) =>
+    public Task<ClaimBatchOutcome> ClaimAsync(Guid jobId, string workerId, int count, bool checkGold, CancellationToken ct) =>
         _lines.EnqueueAsync(
             (int)((uint)jobId.GetHashCode() % (uint)_lineCount),
-            new ClaimRequest(jobId, workerId, Math.Clamp(count, 1, QueueOptions.MaxItemsPerClaim), gold),
+            new ClaimRequest(jobId, workerId, Math.Clamp(count, 1, QueueOptions.MaxItemsPerClaim), checkGold),
             ct);
 }
 
-/// <param name="Gold">Set for every claim in a job with gold (or blocks): whether this one is a gold item.</param>
-internal sealed record ClaimRequest(Guid JobId, string WorkerId, int Count, Quality.Gold.GoldTicket? Gold = null);
+/// <param name="CheckGold">Set for every claim in a job with gold (or blocks): the transaction reads the worker's record and decides.</param>
+internal sealed record ClaimRequest(Guid JobId, string WorkerId, int Count, bool CheckGold = false);
 
 /// <summary>
 /// What one worker got from a batch: claims, or none, with the job's status when it is not
-/// running; <paramref name="GoldNotReady"/> when they owe the qualification test and no gold item is left for them.
+/// running; <paramref name="GoldNotReady"/> when they owe the qualification test and no gold item is left for them;
+/// <paramref name="Blocked"/> when their record on the job's gold blocks them.
 /// </summary>
-public sealed record ClaimBatchOutcome(IReadOnlyList<Claim> Claims, string? NotRunningStatus, bool GoldNotReady = false);
+public sealed record ClaimBatchOutcome(IReadOnlyList<Claim> Claims, string? NotRunningStatus, bool GoldNotReady = false, bool Blocked = false);

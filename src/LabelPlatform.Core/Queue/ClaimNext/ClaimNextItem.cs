@@ -25,19 +25,15 @@ public sealed class ClaimNextItem(ClaimBatcher batcher, Quality.Gold.GoldDraw go
     /// <summary>Up to <paramref name="count"/> items (at most <see cref="QueueOptions.MaxItemsPerClaim"/>) for fast task types.</summary>
     public async Task<Result<IReadOnlyList<Claim>>> HandleBatchAsync(Guid jobId, string workerId, int count, CancellationToken ct = default)
     {
-        // Gold items are mixed in one claim at a time, at the job's rate; a blocked worker gets nothing.
-        Quality.Gold.GoldTicket? ticket = null;
-        if (await gold.BeforeClaimAsync(jobId, workerId, ct) is { } checkedGold)
+        // Gold items are mixed in one claim at a time, at the job's rate, and a blocked worker gets
+        // nothing: decided inside the claim transaction, for jobs with gold or blocks.
+        var checkGold = await gold.RelevantAsync(jobId, ct);
+        var outcome = await batcher.ClaimAsync(jobId, workerId, count, checkGold, ct);
+        if (outcome.Blocked)
         {
-            if (!checkedGold.IsSuccess)
-            {
-                return checkedGold.Error!;
-            }
-
-            ticket = checkedGold.Value;
+            return Quality.Gold.GoldDraw.Blocked;
         }
 
-        var outcome = await batcher.ClaimAsync(jobId, workerId, count, ticket, ct);
         if (outcome.GoldNotReady)
         {
             return Quality.Gold.GoldDraw.QualificationNotReady;

@@ -11,10 +11,11 @@ namespace LabelPlatform.Queue.ClaimNext;
 /// open items locked with SKIP LOCKED and who of the batch already had them; (2) the new leases
 /// written, the slots taken, listeners told, COMMIT. Matching workers to items happens in memory
 /// in between. One commit for every job waiting: fewer, larger transactions are what make the
-/// queue fast on a small database machine. In a job with gold, every claim transaction also picks a
-/// gold item for each of its workers who drew one and leases it with the others: every batch of
-/// the job runs the same statements, drawn or not, and a worker's claim waits for the whole
-/// batch, so its timing does not give a gold item away.
+/// queue fast on a small database machine. In a job with gold (or blocks) the first round trip also
+/// reads the job's policy and each waiting worker's record there; in between, each is found blocked,
+/// drawn for a gold item or not (<see cref="Quality.Gold.GoldDraw.Decide"/>); the second leases the
+/// drawn gold items with the real ones. Every batch of the job runs the same statements, and a
+/// worker's claim waits for the whole shared transaction, so its timing does not give a gold item away.
 /// </summary>
 internal static class ClaimTransaction
 {
@@ -28,12 +29,12 @@ internal static class ClaimTransaction
     // The best open items, locked, each with those of this batch's workers who already had it.
     private static readonly string CandidatesSql = Sql.Named("Queue/ClaimNext/ClaimTransaction.sql", "Candidates");
 
-    // For each worker: the live gold item they would get next, in an order of their own.
-    private static readonly string GoldCandidatesSql = Sql.Named("Queue/ClaimNext/ClaimTransaction.sql", "GoldCandidates");
+    // The job's quality policy and, for each worker, their gold answers so far and whether they are blocked.
+    private static readonly string QualitySql = Sql.Named("Queue/ClaimNext/ClaimTransaction.sql", "Quality");
 
-    // Gold leases take no slot; handing one out counts toward the item's retirement. A worker racing
-    // themselves from two processes for the same gold item gets it once (the unique index decides):
-    // the leases written come back, and only those are handed out.
+    // For each worker who drew gold: the first live gold item in an order of their own that they never
+    // had, leased (no slot taken; handing one out counts toward the item's retirement). A worker racing
+    // themselves from two processes for the same gold item gets it once (the unique index decides).
     private static readonly string GoldLeaseSql = Sql.Named("Queue/ClaimNext/ClaimTransaction.sql", "GoldLease");
 
     private static readonly string LeaseSql = Sql.Named("Queue/ClaimNext/ClaimTransaction.sql", "Lease");
@@ -49,15 +50,14 @@ internal static class ClaimTransaction
             .Select(g => new JobClaims(
                 g.Key,
                 g.GroupBy(r => r.WorkerId).ToDictionary(w => w.Key, w => w.Max(r => r.Count)),
-                g.Where(r => r.Gold is not null).GroupBy(r => r.WorkerId).ToDictionary(w => w.Key, w => w.First().Gold!)))
+                g.Where(r => r.CheckGold).Select(r => r.WorkerId).ToHashSet()))
             .ToList();
 
         await using var connection = await dataSource.OpenConnectionAsync();
-        HashSet<Guid> goldLeased;
         try
         {
             await ReadAsync(connection, jobs, now);
-            goldLeased = await WriteAsync(connection, jobs, now);
+            await WriteAsync(connection, jobs, now);
         }
         catch
         {
@@ -70,9 +70,11 @@ internal static class ClaimTransaction
         {
             foreach (var (worker, count) in job.Wanted)
             {
+                var ticket = job.Tickets.GetValueOrDefault(worker);
                 outcomes[(job.Id, worker)] = job.Status != "Running" ? new ClaimBatchOutcome([], job.Status ?? "missing")
-                    : job.GoldNotReady.Contains(worker) ? new ClaimBatchOutcome([], null, GoldNotReady: true)
-                    : new ClaimBatchOutcome(job.Claims[worker].Where(c => !job.GoldClaims.Contains(c.AssignmentId) || goldLeased.Contains(c.AssignmentId)).Take(count).ToList(), null);
+                    : ticket is { Blocked: true } ? new ClaimBatchOutcome([], null, Blocked: true)
+                    : ticket is { Forced: true } && job.Claims[worker].Count == 0 ? new ClaimBatchOutcome([], null, GoldNotReady: true)
+                    : new ClaimBatchOutcome(job.Claims[worker].Take(count).ToList(), null);
             }
         }
 
@@ -92,12 +94,9 @@ internal static class ClaimTransaction
             read.BatchCommands.Add(Sql.BatchCommand(ExpireSql, job.Id, now));
             read.BatchCommands.Add(Sql.BatchCommand(HeldSql, job.Id, workers));
             read.BatchCommands.Add(Sql.BatchCommand(CandidatesSql, job.Id, candidateLimit, workers));
-            if (job.Tickets.Count > 0)
+            if (job.GoldChecked.Count > 0)
             {
-                // Only the workers whose ticket drew gold need an item picked: looking one up for every
-                // worker of the batch cost more than the rest of the claim (ADR 0019).
-                var drawing = job.Tickets.Where(t => t.Value.Draw).Select(t => t.Key).ToArray();
-                read.BatchCommands.Add(Sql.BatchCommand(GoldCandidatesSql, job.Id, drawing, job.Tickets.Values.First().RetireAfter));
+                read.BatchCommands.Add(Sql.BatchCommand(QualitySql, job.Id, job.GoldChecked.ToArray()));
             }
         }
 
@@ -131,11 +130,12 @@ internal static class ClaimTransaction
             }
 
             await reader.NextResultAsync();
-            if (job.Tickets.Count > 0)
+            if (job.GoldChecked.Count > 0)
             {
                 while (await reader.ReadAsync())
                 {
-                    job.GoldCandidates[reader.GetString(0)] = reader.GetGuid(1);
+                    job.Policy ??= Quality.Gold.QualityPolicy.FromJson(reader.GetString(0));
+                    job.Records[reader.GetString(1)] = (reader.GetInt32(2), reader.GetBoolean(3));
                 }
 
                 await reader.NextResultAsync();
@@ -147,23 +147,39 @@ internal static class ClaimTransaction
     /// Round trip 2: the gold leases and the new leases of every running job, listeners told,
     /// COMMIT. The commit travels with the writes: a worker hears of a lease only once it is durable.
     /// Jobs that are not running still commit, since returning expired leases is right whatever the
-    /// job's state. Returns the gold leases written.
+    /// job's state. A worker who drew gold gets the gold item leased for them, or, when none is left
+    /// for them, nothing from this batch: one outside the qualification test then takes the careful
+    /// single claim for real work (<see cref="ClaimNextItem"/>).
     /// </summary>
-    private static async Task<HashSet<Guid>> WriteAsync(NpgsqlConnection connection, List<JobClaims> jobs, DateTimeOffset now)
+    private static async Task WriteAsync(NpgsqlConnection connection, List<JobClaims> jobs, DateTimeOffset now)
     {
         await using var write = new NpgsqlBatch(connection);
-        var gold = new List<(Guid JobId, string Worker, Claim Claim)>();
+        var golden = new List<(JobClaims Job, HashSet<Guid> Real)>();
         foreach (var job in jobs.Where(j => j.Status == "Running"))
         {
             var expires = now.AddMinutes(job.LeaseMinutes);
-            gold.AddRange(DrawGold(job, expires).Select(g => (job.Id, g.Worker, g.Claim)));
-            var fresh = Match(job.Wanted.Where(w => !job.Drawn.Contains(w.Key)).ToDictionary(), job.Claims, job.Candidates, job.Seen, expires);
-            if (fresh.Count == 0 && job.Drawn.Count == 0)
+            var drawing = DrawGold(job);
+            var served = job.Wanted.Where(w => !job.Tickets.TryGetValue(w.Key, out var t) || !(t.Blocked || t.Draw));
+            var fresh = Match(served.ToDictionary(), job.Claims, job.Candidates, job.Seen, expires);
+            if (job.Policy is not null)
             {
-                continue;
-            }
+                // A job with gold writes its real and gold leases in one statement, and every batch of it
+                // picks at least one gold item: when nobody drew, for a decoy it does not lease. So a
+                // lone worker's claim runs the same statement with the same work, drawn or not.
+                var picks = drawing.Select(w => (Worker: w, Lease: true)).ToList();
+                if (picks.Count == 0 && job.GoldChecked.Count > 0)
+                {
+                    picks.Add((job.GoldChecked.First(), false));
+                }
 
-            if (fresh.Count > 0)
+                // Their result sets are the first to read.
+                write.BatchCommands.Insert(golden.Count, Sql.BatchCommand(
+                    GoldLeaseSql, job.Id, picks.Select(_ => Guid.CreateVersion7()).ToArray(), picks.Select(p => p.Worker).ToArray(), now,
+                    job.Policy.GoldRetireAfter, expires, picks.Select(p => p.Lease).ToArray(),
+                    fresh.Select(f => f.Claim.AssignmentId).ToArray(), fresh.Select(f => f.Claim.ItemId).ToArray(), fresh.Select(f => f.Worker).ToArray()));
+                golden.Add((job, fresh.Select(f => f.Claim.AssignmentId).ToHashSet()));
+            }
+            else if (fresh.Count > 0)
             {
                 write.BatchCommands.Add(Sql.BatchCommand(
                     LeaseSql,
@@ -174,32 +190,31 @@ internal static class ClaimTransaction
                     now,
                     expires));
             }
+            else
+            {
+                continue;
+            }
 
             write.BatchCommands.Add(JobChanges.AnnounceCommand(job.Id));
         }
 
-        // Every gold lease of the batch in one statement, first: its result set is the first to read.
-        if (gold.Count > 0)
-        {
-            write.BatchCommands.Insert(0, Sql.BatchCommand(
-                GoldLeaseSql,
-                gold.Select(g => g.Claim.AssignmentId).ToArray(),
-                gold.Select(g => g.Claim.ItemId).ToArray(),
-                gold.Select(g => g.Worker).ToArray(),
-                gold.Select(g => g.JobId).ToArray(),
-                gold.Select(g => g.Claim.LeaseExpiresAt).ToArray(),
-                now));
-        }
-
         write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        var leased = new HashSet<Guid>();
         await using var reader = await write.ExecuteReaderAsync();
-        if (gold.Count > 0)
+        var gold = new List<(JobClaims Job, string Worker, Claim Claim)>();
+        var written = new HashSet<Guid>();
+        foreach (var (job, _) in golden)
         {
+            var expires = now.AddMinutes(job.LeaseMinutes);
             while (await reader.ReadAsync())
             {
-                leased.Add(reader.GetGuid(0));
+                written.Add(reader.GetGuid(0));
+                if (reader.GetBoolean(3))
+                {
+                    gold.Add((job, reader.GetString(2), new Claim(reader.GetGuid(0), reader.GetGuid(1), expires)));
+                }
             }
+
+            await reader.NextResultAsync();
         }
 
         while (await reader.NextResultAsync())
@@ -207,35 +222,47 @@ internal static class ClaimTransaction
             // Read every result, so an error in the COMMIT surfaces here.
         }
 
-        return leased;
-    }
-
-    /// <summary>
-    /// The workers whose claim is a gold item get the one picked for them (one item, whatever they
-    /// asked for); one who owes the qualification test and has none left gets nothing. A worker
-    /// whose draw found no live gold item, outside the test, gets real work as usual.
-    /// </summary>
-    private static List<(string Worker, Claim Claim)> DrawGold(JobClaims job, DateTimeOffset expires)
-    {
-        var drawn = new List<(string, Claim)>();
-        foreach (var (worker, ticket) in job.Tickets.Where(t => t.Value.Draw && job.Claims[t.Key].Count == 0))
+        // Only now, committed, do the gold leases count as claims; a real lease the statement did not
+        // write (it never should: its item was locked and checked) is not handed out.
+        foreach (var (job, real) in golden)
         {
-            if (job.GoldCandidates.TryGetValue(worker, out var item))
+            foreach (var claims in job.Claims.Values)
             {
-                var claim = new Claim(Guid.CreateVersion7(), item, expires);
-                job.Claims[worker].Add(claim);
-                job.GoldClaims.Add(claim.AssignmentId);
-                job.Drawn.Add(worker);
-                drawn.Add((worker, claim));
-            }
-            else if (ticket.Forced)
-            {
-                job.GoldNotReady.Add(worker);
-                job.Drawn.Add(worker);
+                claims.RemoveAll(c => real.Contains(c.AssignmentId) && !written.Contains(c.AssignmentId));
             }
         }
 
-        return drawn;
+        foreach (var (job, worker, claim) in gold)
+        {
+            job.Claims[worker].Add(claim);
+        }
+    }
+
+    /// <summary>
+    /// Decides, for each worker of the job whose gold the claim checks, whether they are blocked and
+    /// whether this claim is a gold item; returns those who drew one and hold no lease (one item,
+    /// whatever they asked for).
+    /// </summary>
+    private static List<string> DrawGold(JobClaims job)
+    {
+        var drawing = new List<string>();
+        if (job.Policy is null)
+        {
+            return drawing;
+        }
+
+        foreach (var worker in job.GoldChecked)
+        {
+            var (goldAnswers, blocked) = job.Records.GetValueOrDefault(worker);
+            var ticket = Quality.Gold.GoldDraw.Decide(job.Policy, goldAnswers, blocked, job.Claims[worker].Count > 0, Random.Shared.NextDouble());
+            job.Tickets[worker] = ticket;
+            if (ticket.Draw)
+            {
+                drawing.Add(worker);
+            }
+        }
+
+        return drawing;
     }
 
     /// <summary>
@@ -285,23 +312,22 @@ internal static class ClaimTransaction
         return fresh;
     }
 
-    /// <summary>One job's share of a claim transaction: who wants how many (and which claims are gold draws), and what the reads found.</summary>
-    private sealed class JobClaims(Guid id, Dictionary<string, int> wanted, Dictionary<string, Quality.Gold.GoldTicket> tickets)
+    /// <summary>One job's share of a claim transaction: who wants how many (and whose gold to check), and what the reads found.</summary>
+    private sealed class JobClaims(Guid id, Dictionary<string, int> wanted, HashSet<string> goldChecked)
     {
         public Guid Id { get; } = id;
 
         public Dictionary<string, int> Wanted { get; } = wanted;
 
-        public Dictionary<string, Quality.Gold.GoldTicket> Tickets { get; } = tickets;
+        public HashSet<string> GoldChecked { get; } = goldChecked;
 
-        public Dictionary<string, Guid> GoldCandidates { get; } = [];
+        public Quality.Gold.QualityPolicy? Policy { get; set; }
 
-        /// <summary>Workers served by their gold draw (an item, or "not ready"): real items are not dealt to them.</summary>
-        public HashSet<string> Drawn { get; } = [];
+        /// <summary>Each checked worker's gold answers in the job so far, and whether they are blocked.</summary>
+        public Dictionary<string, (int GoldAnswers, bool Blocked)> Records { get; } = [];
 
-        public HashSet<Guid> GoldClaims { get; } = [];
-
-        public HashSet<string> GoldNotReady { get; } = [];
+        /// <summary>What the claim decided for each checked worker.</summary>
+        public Dictionary<string, Quality.Gold.GoldTicket> Tickets { get; } = [];
 
         public Dictionary<string, List<Claim>> Claims { get; } = wanted.Keys.ToDictionary(w => w, _ => new List<Claim>());
 

@@ -30,29 +30,51 @@ SELECT c.id, c.remaining_slots,
 FROM candidates c
 ORDER BY c.remaining_slots, c.ordinal
 
--- name: GoldCandidates
-SELECT w.worker_id, picked.id
-FROM unnest($2::text[]) AS w(worker_id)
-CROSS JOIN LATERAL (
-    SELECT i.id FROM items i
-    WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL AND ($3 = 0 OR i.gold_shown < $3)
-      AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.item_id = i.id AND a.worker_id = w.worker_id)
-    ORDER BY md5(i.id::text || w.worker_id)
-    LIMIT 1
-) picked
+-- name: Quality
+SELECT j.quality_policy::text, w.worker_id, coalesce(q.gold_answers, 0), q.blocked_at IS NOT NULL
+FROM jobs j CROSS JOIN unnest($2::text[]) AS w(worker_id)
+LEFT JOIN worker_job_quality q ON q.job_id = j.id AND q.worker_id = w.worker_id
+WHERE j.id = $1
 
 -- name: GoldLease
-WITH input AS (
-    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[]) AS t(id, item_id, worker_id, job_id, expires)
+-- The leases of a job with gold: the real ones dealt in memory ($8-$10) and a gold item for each worker
+-- who drew one, in one statement, so a gold claim runs exactly what a real one runs. The job's live gold
+-- items are read once; each drawing worker walks them in an order of their own (item hash xor worker
+-- hash) and takes the first they never had, probing the (item, worker) index one item at a time: a
+-- worker's whole history is never read (ADR 0019). A decoy (lease false) is picked the same way and
+-- left, so a batch in which nobody drew does the same work as one in which someone did. Real leases
+-- take a slot; gold ones count toward the item's retirement. Returns every lease written, gold marked.
+WITH gold AS MATERIALIZED (
+    SELECT i.id, hashtext(i.id::text) AS h FROM items i
+    WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL AND ($5 = 0 OR i.gold_shown < $5)
+), picked AS MATERIALIZED (
+    -- Materialized: inlined, the planner would skip the decoy's pick (lease false) altogether.
+    SELECT w.id, w.worker_id, w.lease, p.item_id
+    FROM unnest($2::uuid[], $3::text[], $7::boolean[]) AS w(id, worker_id, lease)
+    CROSS JOIN LATERAL (
+        SELECT g.id AS item_id FROM (SELECT gold.id FROM gold ORDER BY gold.h # hashtext(w.worker_id)) g
+        WHERE (SELECT 1 FROM assignments a WHERE a.item_id = g.id AND a.worker_id = w.worker_id) IS NULL
+        LIMIT 1
+    ) p
+), input AS (
+    SELECT id, item_id, worker_id, false AS gold FROM unnest($8::uuid[], $9::uuid[], $10::text[]) AS t(id, item_id, worker_id)
+    UNION ALL
+    SELECT id, item_id, worker_id, true FROM picked WHERE lease
 ), leased AS (
+    -- A worker racing themselves from two processes for the same gold item gets it once (the unique index decides).
     INSERT INTO assignments (id, job_id, item_id, worker_id, status, leased_at, lease_expires_at)
-    SELECT id, job_id, item_id, worker_id, 'Leased', $6, expires FROM input
+    SELECT id, $1, item_id, worker_id, 'Leased', $4, $6 FROM input
     ON CONFLICT DO NOTHING
-    RETURNING id, item_id
-), shown AS (
-    UPDATE items SET gold_shown = gold_shown + 1 FROM leased WHERE items.id = leased.item_id
+    RETURNING id
+), counted AS (
+    SELECT input.item_id, (count(*) FILTER (WHERE NOT input.gold))::int AS taken, (count(*) FILTER (WHERE input.gold))::int AS shown
+    FROM input JOIN leased ON leased.id = input.id
+    GROUP BY input.item_id
+), items_updated AS (
+    UPDATE items SET remaining_slots = items.remaining_slots - c.taken, gold_shown = items.gold_shown + c.shown
+    FROM counted c WHERE items.id = c.item_id
 )
-SELECT id FROM leased
+SELECT input.id, input.item_id, input.worker_id, input.gold FROM input JOIN leased ON leased.id = input.id
 
 -- name: Lease
 WITH input AS (
