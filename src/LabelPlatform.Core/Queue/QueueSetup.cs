@@ -13,6 +13,7 @@ public static class QueueSetup
     public static IHostApplicationBuilder AddQueue(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<QueueOptions>(builder.Configuration.GetSection(QueueOptions.Section));
+        builder.Services.AddSingleton<QueueConnections>();
         builder.Services.AddSingleton<ClaimBatcher>();
         builder.Services.AddTransient<ClaimNextItem>();
         builder.Services.AddTransient<ClaimFromPool>();

@@ -14,13 +14,13 @@ public sealed class ClaimBatcher
     private readonly BatchingLines<ClaimRequest, ClaimBatchOutcome> _lines;
     private readonly int _lineCount;
 
-    public ClaimBatcher(NpgsqlDataSource dataSource, IOptions<QueueOptions> options, TimeProvider clock, ILogger<ClaimBatcher> logger)
+    public ClaimBatcher(QueueConnections connections, IOptions<QueueOptions> options, TimeProvider clock, ILogger<ClaimBatcher> logger)
     {
         _lineCount = Math.Clamp(options.Value.ClaimLines, 1, 64);
         _lines = new(
             async requests =>
             {
-                var outcomes = await ClaimTransaction.RunAsync(dataSource, requests, clock.GetUtcNow());
+                var outcomes = await ClaimTransaction.RunAsync(connections.DataSource, requests, clock.GetUtcNow());
                 return requests.Select(r => outcomes[(r.JobId, r.WorkerId)]).ToList();
             },
             () => options.Value.MaxClaimBatch,

@@ -22,11 +22,11 @@ public sealed class SubmitAnswer
     private readonly BatchingLines<SubmitRequest, Result<SubmitOutcome>> _batching;
     private readonly int _lines;
 
-    public SubmitAnswer(NpgsqlDataSource dataSource, IOptions<QueueOptions> options, TimeProvider clock, ILogger<SubmitAnswer> logger)
+    public SubmitAnswer(QueueConnections connections, IOptions<QueueOptions> options, TimeProvider clock, ILogger<SubmitAnswer> logger)
     {
         _lines = Math.Clamp(options.Value.SubmitLines, 1, 255);
         _batching = new(
-            requests => SubmitTransaction.RunAsync(dataSource, requests, clock.GetUtcNow()),
+            requests => SubmitTransaction.RunAsync(connections.DataSource, requests, clock.GetUtcNow()),
             () => options.Value.MaxClaimBatch,
             logger);
     }
