@@ -7,9 +7,16 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 failed=()
+# smoke NAME [MUST=KEY=VALUE ...] [ENV=VALUE ...]: a MUST= argument is a key=value the RESULT line has to
+# carry (the queue's exactly-once and paid-once checks hold even at tiny sizes).
 smoke() {
   local name=$1
   shift
+  local musts=()
+  while [[ "${1:-}" == MUST=* ]]; do
+    musts+=("${1#MUST=}")
+    shift
+  done
   local log
   log=$(mktemp /tmp/labelplatform-smoke.XXXXXX)
   local started=$SECONDS
@@ -17,7 +24,12 @@ smoke() {
   local rc=$?
   local result
   result=$(tail -n 1 "$log")
-  if [ "$rc" -ne 0 ] || [[ "$result" != "RESULT $name "* ]]; then
+  local must missing=""
+  for must in "${musts[@]}"; do
+    [[ " $result " == *" $must "* ]] || missing="$missing $must"
+  done
+  if [ "$rc" -ne 0 ] || [[ "$result" != "RESULT $name "* ]] || [ -n "$missing" ]; then
+    [ -z "$missing" ] || echo "FAILED  bench/run.sh $name: its RESULT line lacks$missing: $result"
     echo "FAILED  bench/run.sh $name (exit $rc); its last lines:"
     tail -n 30 "$log" | sed 's/^/    /'
     failed+=("$name")
@@ -28,7 +40,7 @@ smoke() {
 }
 
 smoke aggregate BENCH_AGG_ITEMS=2000 BENCH_AGG_COST_ITEMS=500
-smoke queue BENCH_SECONDS=2 BENCH_WARMUP=1 BENCH_HISTORY=2000 BENCH_OPEN_ITEMS=30000 BENCH_WORKERS=200 BENCH_POOL=50 \
+smoke queue MUST=double_assigned=0 MUST=paid_exactly_once=1 BENCH_SECONDS=2 BENCH_WARMUP=1 BENCH_HISTORY=2000 BENCH_OPEN_ITEMS=30000 BENCH_WORKERS=200 BENCH_POOL=50 \
   BENCH_HANGFIRE_JOBS=200 BENCH_QUEUE_GRAPHILE=0
 smoke workspace BENCH_ITEMS=5 BENCH_WARMUP=1 BENCH_BOXES=20 BENCH_DRAG_SECONDS=1
 smoke review BENCH_REVIEW_ITEMS=16 BENCH_REVIEW_ANSWERS_PER_ITEM=2 BENCH_REVIEW_BATCHES="1 64" BENCH_REVIEW_ROUNDS=1 BENCH_REVIEW_COLD=0

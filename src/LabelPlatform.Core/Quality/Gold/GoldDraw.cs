@@ -23,7 +23,9 @@ public sealed class GoldDraw(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     private static readonly TimeSpan RelevanceTtl = TimeSpan.FromSeconds(5);
 
-    private readonly ConcurrentDictionary<Guid, (bool Relevant, DateTimeOffset Until)> _relevance = new();
+    // One lookup per job at a time: when the entry runs out, the claims waiting meanwhile share it
+    // instead of each asking the database (hundreds at once under load).
+    private readonly ConcurrentDictionary<Guid, (Lazy<Task<bool>> Relevant, DateTimeOffset Until)> _relevance = new();
 
     private static readonly string RelevantSql = Sql.Named("Quality/Gold/GoldDraw.sql", "Relevant");
 
@@ -35,15 +37,20 @@ public sealed class GoldDraw(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task<bool> RelevantAsync(Guid jobId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        if (_relevance.TryGetValue(jobId, out var cached) && cached.Until > now)
-        {
-            return cached.Relevant;
-        }
+        var entry = _relevance.AddOrUpdate(
+            jobId,
+            (_, at) => (new Lazy<Task<bool>>(() => LookUpAsync(jobId)), at + RelevanceTtl),
+            (_, cached, at) => cached.Until > at && !(cached.Relevant.IsValueCreated && cached.Relevant.Value.IsFaulted)
+                ? cached
+                : (new Lazy<Task<bool>>(() => LookUpAsync(jobId)), at + RelevanceTtl),
+            now);
+        return await entry.Relevant.Value.WaitAsync(ct);
+    }
 
+    private async Task<bool> LookUpAsync(Guid jobId)
+    {
         await using var command = Sql.Command(dataSource, RelevantSql, jobId);
-        var relevant = (bool)(await command.ExecuteScalarAsync(ct))!;
-        _relevance[jobId] = (relevant, now + RelevanceTtl);
-        return relevant;
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Gold was added or removed, or someone was blocked: look again on the next claim.</summary>
