@@ -878,12 +878,9 @@ namespace LabelPlatform.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_assignments");
 
-                    b.HasIndex("LeaseExpiresAt")
-                        .HasDatabaseName("ix_assignments_lease_expires_at")
-                        .HasFilter("status = 'Leased'");
-
                     b.HasIndex("ReviewBatchId")
-                        .HasDatabaseName("ix_assignments_review_batch_id");
+                        .HasDatabaseName("ix_assignments_review_batch_id")
+                        .HasFilter("review_batch_id IS NOT NULL");
 
                     b.HasIndex("ItemId", "WorkerId")
                         .IsUnique()

@@ -174,13 +174,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(a => new { a.ItemId, a.WorkerId }).IsUnique();
             e.HasIndex(a => new { a.JobId, a.Status });
             e.HasIndex(a => new { a.WorkerId, a.Status });
-            e.HasIndex(a => a.LeaseExpiresAt).HasFilter("status = 'Leased'");
+            // Live leases only (a few per worker online): the claim's expiry reads it by job, the minutely sweep whole.
+            // Every index here is written twice a cycle (the lease, then the answer, never a HOT update): no spare ones (ADR 0019).
             e.HasIndex(a => new { a.JobId, a.LeaseExpiresAt }).HasFilter("status = 'Leased'").HasDatabaseName("ix_assignments_live_leases");
 
             // Reviewers' batches read only this: submissions waiting for a person and in no open batch.
             e.HasIndex(a => new { a.JobId, a.SubmittedAt }, "ix_assignments_awaiting_reviewer")
                 .HasFilter("review_state IN ('NeedsReview', 'Disputed') AND review_batch_id IS NULL");
             e.HasOne<Review.Batches.ReviewBatch>().WithMany().HasForeignKey(a => a.ReviewBatchId).OnDelete(DeleteBehavior.SetNull);
+            // Only answers in a reviewer's batch have one: the rest, almost all, stay out of the index.
+            e.HasIndex(a => a.ReviewBatchId).HasFilter("review_batch_id IS NOT NULL");
         });
 
         builder.Entity<Review.Batches.ReviewBatch>(e =>
