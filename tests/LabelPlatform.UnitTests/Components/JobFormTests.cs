@@ -43,8 +43,9 @@ public class JobFormTests : ComponentTestContext
 
         form.Find("form").Submit();
 
+        // The errors are decided in the submit handler; the markup that shows them may render a moment later: wait for it.
         Assert.Empty(_submitted);
-        Assert.Contains("Name is required.", form.Markup);
+        form.WaitForAssertion(() => Assert.Contains("Name is required.", form.Markup));
         Assert.Contains("This kind of job needs between 2 and 50 labels; this one has 0.", form.Markup);
         Assert.Contains(form.Instance.Errors, e => e.Field == nameof(JobDraft.Name));
         Assert.Equal("true", Field(form, "Job name").GetAttribute("aria-invalid"));
@@ -74,13 +75,13 @@ public class JobFormTests : ComponentTestContext
     {
         var form = RenderForm();
         form.Find("form").Submit();
-        Assert.Contains("Name is required.", form.Markup);
+        form.WaitForAssertion(() => Assert.Contains("Name is required.", form.Markup));
 
         FillValidJob(form);
         form.Find("form").Submit();
 
         Assert.Single(_submitted);
-        Assert.DoesNotContain("Name is required.", form.Markup);
+        form.WaitForAssertion(() => Assert.DoesNotContain("Name is required.", form.Markup));
         Assert.DoesNotContain("job needs between", form.Markup);
     }
 
@@ -110,7 +111,7 @@ public class JobFormTests : ComponentTestContext
         form.Find("form").Submit();
 
         Assert.Empty(_submitted);
-        Assert.Contains("Label \"Cat\" appears more than once.", form.Markup);
+        form.WaitForAssertion(() => Assert.Contains("Label \"Cat\" appears more than once.", form.Markup));
     }
 
     [Fact]
