@@ -28,8 +28,9 @@ BEGIN
     END IF;
     -- Balances are the sums of entries; the CHECK on ledger_accounts refuses a negative one.
     -- The callers have locked these rows already, in the ledger's order.
-    UPDATE ledger_accounts a SET balance = a.balance + (SELECT sum(n.amount) FROM new_entries n WHERE n.account_id = a.id)
-    WHERE a.id = ANY(ARRAY(SELECT DISTINCT account_id FROM new_entries)) AND a.balance IS NOT NULL;
+    UPDATE ledger_accounts a SET balance = a.balance + n.amount
+    FROM (SELECT account_id, sum(amount) AS amount FROM new_entries GROUP BY account_id) n
+    WHERE a.id = n.account_id AND a.balance IS NOT NULL;
     RETURN NULL;
 END $$;
 

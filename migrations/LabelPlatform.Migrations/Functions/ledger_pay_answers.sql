@@ -11,6 +11,11 @@ DECLARE
     costs bigint[];
     escrow_ids uuid[];
     tx_ids uuid[];
+    -- The answers to pay, read once: each one's job, worker and payable account.
+    pay_ids uuid[];
+    pay_jobs uuid[];
+    pay_workers text[];
+    payables uuid[];
     short_jobs integer[];
     escrow bigint;
     funds_id uuid;
@@ -21,20 +26,22 @@ DECLARE
     i integer;
 BEGIN
     -- The answers not paid before (the callers hold their assignment rows, so no one pays them meanwhile),
-    -- grouped by job in escrow-id order: one ledger transaction each.
+    -- read once; then grouped by job in escrow-id order: one ledger transaction each.
+    SELECT array_agg(a.id), array_agg(a.job_id), array_agg(a.worker_id), array_agg(md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid)
+    INTO pay_ids, pay_jobs, pay_workers, payables
+    FROM assignments a JOIN jobs j ON j.id = a.job_id
+    WHERE a.id = ANY(answer_ids) AND j.price_per_answer + j.fee_per_answer > 0
+      AND NOT EXISTS (SELECT 1 FROM ledger_earnings l WHERE l.assignment_id = a.id);
+    IF pay_ids IS NULL THEN
+        RETURN 0;
+    END IF;
     SELECT array_agg(n.job_id ORDER BY n.escrow_id), array_agg(n.organisation_id ORDER BY n.escrow_id), array_agg(n.currency ORDER BY n.escrow_id),
            array_agg(n.cost ORDER BY n.escrow_id), array_agg(n.escrow_id ORDER BY n.escrow_id), array_agg(gen_random_uuid())
     INTO job_ids, organisation_ids, currencies, costs, escrow_ids, tx_ids
     FROM (
-        SELECT a.job_id, j.organisation_id, j.currency::text AS currency, sum(j.price_per_answer + j.fee_per_answer)::bigint AS cost,
-               md5('JobEscrow:' || a.job_id::text || ':' || j.currency)::uuid AS escrow_id
-        FROM assignments a JOIN jobs j ON j.id = a.job_id
-        WHERE a.id = ANY(answer_ids) AND j.price_per_answer + j.fee_per_answer > 0
-          AND NOT EXISTS (SELECT 1 FROM ledger_earnings l WHERE l.assignment_id = a.id)
-        GROUP BY a.job_id, j.organisation_id, j.currency) n;
-    IF job_ids IS NULL THEN
-        RETURN 0;
-    END IF;
+        SELECT j.id AS job_id, j.organisation_id, j.currency::text AS currency, (p.answers * (j.price_per_answer + j.fee_per_answer))::bigint AS cost,
+               md5('JobEscrow:' || j.id::text || ':' || j.currency)::uuid AS escrow_id
+        FROM (SELECT job, count(*) AS answers FROM unnest(pay_jobs) AS job GROUP BY job) p JOIN jobs j ON j.id = p.job) n;
 
     INSERT INTO ledger_accounts (id, kind, owner, currency, balance, created_at)
     SELECT e.id, 'JobEscrow', e.job::text, e.currency, 0, at FROM unnest(escrow_ids, job_ids, currencies) AS e(id, job, currency)
@@ -76,17 +83,17 @@ BEGIN
         END IF;
     END LOOP;
 
-    -- The workers' payables exist and are locked, in id order, before any is credited.
+    -- The workers' payables exist (almost always they do: then nothing is inserted) and are locked, in id
+    -- order, before any is credited.
     INSERT INTO ledger_accounts (id, kind, owner, currency, balance, created_at)
-    SELECT DISTINCT md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid, 'WorkerPayable', a.worker_id, j.currency, 0::bigint, at
-    FROM assignments a JOIN jobs j ON j.id = a.job_id WHERE a.id = ANY(answer_ids) AND j.id = ANY(job_ids)
+    SELECT DISTINCT p.id, 'WorkerPayable', p.worker, j.currency, 0::bigint, at
+    FROM unnest(payables, pay_workers, pay_jobs) AS p(id, worker, job) JOIN jobs j ON j.id = p.job
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts x WHERE x.id = p.id)
     UNION
     SELECT DISTINCT md5('PlatformRevenue::' || c)::uuid, 'PlatformRevenue', '', c, NULL::bigint, at FROM unnest(currencies) AS c
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts x WHERE x.id = md5('PlatformRevenue::' || c)::uuid)
     ON CONFLICT DO NOTHING;
-    PERFORM 1 FROM ledger_accounts
-    WHERE id = ANY(ARRAY(SELECT md5('WorkerPayable:' || a.worker_id || ':' || j.currency)::uuid FROM assignments a JOIN jobs j ON j.id = a.job_id
-                         WHERE a.id = ANY(answer_ids) AND j.id = ANY(job_ids)))
-    ORDER BY id FOR UPDATE;
+    PERFORM 1 FROM ledger_accounts WHERE id = ANY(payables) ORDER BY id FOR UPDATE;
 
     -- One transaction per job, its entries (escrow out, one line per worker's payable, revenue in) and the
     -- link of each answer it pays; a second payment of an answer breaks the link's primary key.
@@ -96,10 +103,9 @@ BEGIN
 
     WITH paid AS (
         INSERT INTO ledger_earnings (assignment_id, transaction_id, worker_id, amount, fee)
-        SELECT a.id, t.tx, a.worker_id, j.price_per_answer, j.fee_per_answer
-        FROM assignments a JOIN jobs j ON j.id = a.job_id JOIN unnest(tx_ids, job_ids) AS t(tx, job) ON t.job = a.job_id
-        WHERE a.id = ANY(answer_ids)
-          AND NOT EXISTS (SELECT 1 FROM ledger_earnings l WHERE l.assignment_id = a.id)
+        SELECT p.id, t.tx, p.worker, j.price_per_answer, j.fee_per_answer
+        FROM unnest(pay_ids, pay_jobs, pay_workers) AS p(id, job, worker) JOIN jobs j ON j.id = p.job
+        JOIN unnest(tx_ids, job_ids) AS t(tx, job) ON t.job = p.job
         RETURNING assignment_id, transaction_id, worker_id, amount, fee
     ), lines AS (
         SELECT p.transaction_id, md5('JobEscrow:' || t.job::text || ':' || t.currency)::uuid AS account, -sum(p.amount + p.fee) AS amount, t.currency

@@ -1097,10 +1097,6 @@ namespace LabelPlatform.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_items");
 
-                    b.HasIndex("JobId")
-                        .HasDatabaseName("ix_items_gold")
-                        .HasFilter("gold_answer IS NOT NULL");
-
                     b.HasIndex("JobId", "Ordinal")
                         .IsUnique()
                         .HasDatabaseName("ix_items_job_id_ordinal");
@@ -1108,6 +1104,10 @@ namespace LabelPlatform.Migrations.Migrations
                     b.HasIndex("JobId", "RemainingSlots", "Ordinal")
                         .HasDatabaseName("ix_items_claimable")
                         .HasFilter("remaining_slots > 0");
+
+                    b.HasIndex(new[] { "JobId", "Ordinal" }, "ix_items_gold")
+                        .HasDatabaseName("ix_items_gold")
+                        .HasFilter("gold_answer IS NOT NULL");
 
                     b.ToTable("items", null, t =>
                         {

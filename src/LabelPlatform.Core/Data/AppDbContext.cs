@@ -151,8 +151,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(i => i.DecidedLabel).HasMaxLength(JobRules.MaxLabelLength);
             e.Property(i => i.DecidedBy).HasMaxLength(450);
 
-            // Gold draws read only this: a job's gold items.
-            e.HasIndex(i => i.JobId).HasFilter("gold_answer IS NOT NULL").HasDatabaseName("ix_items_gold");
+            // Gold draws read only this: a job's gold items. The gold claim walks a job's gold in item order from a random point (ClaimTransaction.sql, GoldLease).
+            e.HasIndex(i => new { i.JobId, i.Ordinal }, "ix_items_gold").HasFilter("gold_answer IS NOT NULL").HasDatabaseName("ix_items_gold");
             e.ToTable(t => t.HasCheckConstraint("ck_items_remaining_slots", "remaining_slots >= 0"));
         });
 

@@ -32,8 +32,8 @@ internal static class ClaimTransaction
     // The job's quality policy and, for each worker, their gold answers so far and whether they are blocked.
     private static readonly string QualitySql = Sql.Named("Queue/ClaimNext/ClaimTransaction.sql", "Quality");
 
-    // For each worker who drew gold: the first live gold item in an order of their own that they never
-    // had, leased (no slot taken; handing one out counts toward the item's retirement). A worker racing
+    // For each worker who drew gold: the first live gold item from a random point of the job's gold that
+    // they never had, leased (no slot taken; handing one out counts toward the item's retirement). A worker racing
     // themselves from two processes for the same gold item gets it once (the unique index decides).
     private static readonly string GoldLeaseSql = Sql.Named("Queue/ClaimNext/ClaimTransaction.sql", "GoldLease");
 
@@ -154,6 +154,9 @@ internal static class ClaimTransaction
     private static async Task WriteAsync(NpgsqlConnection connection, List<JobClaims> jobs, DateTimeOffset now)
     {
         await using var write = new NpgsqlBatch(connection);
+        // The gold statement's one plan serves every call (it walks one index from a point and probes
+        // another); left to choose, PostgreSQL planned it afresh each time, which cost more than running it.
+        write.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL plan_cache_mode = force_generic_plan"));
         var golden = new List<(JobClaims Job, HashSet<Guid> Real)>();
         foreach (var job in jobs.Where(j => j.Status == "Running"))
         {
@@ -173,10 +176,11 @@ internal static class ClaimTransaction
                 }
 
                 // Their result sets are the first to read.
-                write.BatchCommands.Insert(golden.Count, Sql.BatchCommand(
+                write.BatchCommands.Insert(1 + golden.Count, Sql.BatchCommand(
                     GoldLeaseSql, job.Id, picks.Select(_ => Guid.CreateVersion7()).ToArray(), picks.Select(p => p.Worker).ToArray(), now,
                     job.Policy.GoldRetireAfter, expires, picks.Select(p => p.Lease).ToArray(),
-                    fresh.Select(f => f.Claim.AssignmentId).ToArray(), fresh.Select(f => f.Claim.ItemId).ToArray(), fresh.Select(f => f.Worker).ToArray()));
+                    fresh.Select(f => f.Claim.AssignmentId).ToArray(), fresh.Select(f => f.Claim.ItemId).ToArray(), fresh.Select(f => f.Worker).ToArray(),
+                    picks.Select(_ => Random.Shared.NextDouble()).ToArray()));
                 golden.Add((job, fresh.Select(f => f.Claim.AssignmentId).ToHashSet()));
             }
             else if (fresh.Count > 0)

@@ -38,22 +38,33 @@ WHERE j.id = $1
 
 -- name: GoldLease
 -- The leases of a job with gold: the real ones dealt in memory ($8-$10) and a gold item for each worker
--- who drew one, in one statement, so a gold claim runs exactly what a real one runs. The job's live gold
--- items are read once; each drawing worker walks them in an order of their own (item hash xor worker
--- hash) and takes the first they never had, probing the (item, worker) index one item at a time: a
--- worker's whole history is never read (ADR 0019). A decoy (lease false) is picked the same way and
--- left, so a batch in which nobody drew does the same work as one in which someone did. Real leases
--- take a slot; gold ones count toward the item's retirement. Returns every lease written, gold marked.
-WITH gold AS MATERIALIZED (
-    SELECT i.id, hashtext(i.id::text) AS h FROM items i
-    WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL AND ($5 = 0 OR i.gold_shown < $5)
+-- who drew one, in one statement, so a gold claim runs exactly what a real one runs. Each drawing worker
+-- walks the job's gold items in item order from a random point ($11, a fraction of the gold's ordinal
+-- range), wrapping round, and takes the first live one they never had: the walk reads the gold index
+-- from that point and probes the (item, worker) index, usually once or twice, whatever the job's gold
+-- or the worker's history (ADR 0019). A decoy (lease false) is picked the same way and left, so a batch
+-- in which nobody drew does the same work as one in which someone did. Real leases take a slot; gold
+-- ones count toward the item's retirement. Returns every lease written, gold marked.
+WITH bounds AS MATERIALIZED (
+    SELECT (SELECT min(i.ordinal) FROM items i WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL) AS lo,
+           (SELECT max(i.ordinal) FROM items i WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL) AS hi
 ), picked AS MATERIALIZED (
     -- Materialized: inlined, the planner would skip the decoy's pick (lease false) altogether.
     SELECT w.id, w.worker_id, w.lease, p.item_id
-    FROM unnest($2::uuid[], $3::text[], $7::boolean[]) AS w(id, worker_id, lease)
+    FROM unnest($2::uuid[], $3::text[], $7::boolean[], $11::float8[]) AS w(id, worker_id, lease, at)
+    CROSS JOIN bounds b
     CROSS JOIN LATERAL (
-        SELECT g.id AS item_id FROM (SELECT gold.id FROM gold ORDER BY gold.h # hashtext(w.worker_id)) g
-        WHERE (SELECT 1 FROM assignments a WHERE a.item_id = g.id AND a.worker_id = w.worker_id) IS NULL
+        SELECT g.id AS item_id FROM (
+            (SELECT i.id, i.gold_shown FROM items i
+             WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL AND i.ordinal >= b.lo + floor(w.at * (b.hi - b.lo + 1))::int
+             ORDER BY i.ordinal)
+            UNION ALL
+            (SELECT i.id, i.gold_shown FROM items i
+             WHERE i.job_id = $1 AND i.gold_answer IS NOT NULL AND i.ordinal < b.lo + floor(w.at * (b.hi - b.lo + 1))::int
+             ORDER BY i.ordinal)
+        ) g
+        WHERE ($5 = 0 OR g.gold_shown < $5)
+          AND (SELECT 1 FROM assignments a WHERE a.item_id = g.id AND a.worker_id = w.worker_id) IS NULL
         LIMIT 1
     ) p
 ), input AS (
