@@ -31,7 +31,9 @@ BEGIN
     INTO pay_ids, pay_jobs, pay_workers, payables
     FROM assignments a JOIN jobs j ON j.id = a.job_id
     WHERE a.id = ANY(answer_ids) AND j.price_per_answer + j.fee_per_answer > 0
-      AND NOT EXISTS (SELECT 1 FROM ledger_earnings l WHERE l.assignment_id = a.id);
+      -- One primary-key probe per answer, whatever the statistics say: as an anti-join, planned while
+      -- the links table looked empty, it read the whole table at every call (ADR 0019).
+      AND (SELECT 1 FROM ledger_earnings l WHERE l.assignment_id = a.id) IS NULL;
     IF pay_ids IS NULL THEN
         RETURN 0;
     END IF;
@@ -88,10 +90,10 @@ BEGIN
     INSERT INTO ledger_accounts (id, kind, owner, currency, balance, created_at)
     SELECT DISTINCT p.id, 'WorkerPayable', p.worker, j.currency, 0::bigint, at
     FROM unnest(payables, pay_workers, pay_jobs) AS p(id, worker, job) JOIN jobs j ON j.id = p.job
-    WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts x WHERE x.id = p.id)
+    WHERE (SELECT 1 FROM ledger_accounts x WHERE x.id = p.id) IS NULL
     UNION
     SELECT DISTINCT md5('PlatformRevenue::' || c)::uuid, 'PlatformRevenue', '', c, NULL::bigint, at FROM unnest(currencies) AS c
-    WHERE NOT EXISTS (SELECT 1 FROM ledger_accounts x WHERE x.id = md5('PlatformRevenue::' || c)::uuid)
+    WHERE (SELECT 1 FROM ledger_accounts x WHERE x.id = md5('PlatformRevenue::' || c)::uuid) IS NULL
     ON CONFLICT DO NOTHING;
     PERFORM 1 FROM ledger_accounts WHERE id = ANY(payables) ORDER BY id FOR UPDATE;
 
