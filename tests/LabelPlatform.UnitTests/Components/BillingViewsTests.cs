@@ -85,6 +85,24 @@ public class BillingViewsTests : ComponentTestContext
     }
 
     [Fact]
+    public void WorkerStatement_EarningsChart_FitsCentsAndLabelsThemAsMoney()
+    {
+        // 35 and 60 cents: on MudBlazor's default axis (a line every 20 units) these drew as slivers on 0–20.
+        var today = new DateOnly(2026, 11, 30);
+        var statement = new WorkerStatement(
+            [new WorkerBalance("USD", 0, 95, 0, 0)],
+            [new EarningLine(today, Guid.NewGuid(), "Cats", "Earning", "USD", 7, 35), new EarningLine(today.AddDays(-1), Guid.NewGuid(), "Cats", "Earning", "USD", 12, 60)],
+            [],
+            true, true, "");
+
+        var view = Render<WorkerStatementView>(p => p.Add(v => v.Statement, statement).Add(v => v.Today, today));
+
+        var labels = view.FindAll(".lp-earnings-chart .mud-charts-yaxis text").Select(t => t.TextContent.Trim()).ToList();
+        Assert.Equal(["0.00", "0.20", "0.40", "0.60"], labels);
+        Assert.Equal(WorkerStatementView.ChartDays, view.FindAll(".lp-earnings-chart .mud-charts-xaxis text").Count);
+    }
+
+    [Fact]
     public void PayoutAccount_NotConnected_OffersToConnectAndSaysTheMinimum()
     {
         var clicks = 0;

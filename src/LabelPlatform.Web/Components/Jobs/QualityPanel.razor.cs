@@ -84,12 +84,13 @@ public partial class QualityPanel
         // The reliability curve: per band of raw confidence, the model's observed rate of being right and the calibrated probability.
         _calibration = figures.Calibration;
         var bins = _calibration?.Bins ?? [];
-        _reliabilityLabels = [.. bins.Select(b => $"{b.From:0.0}–{b.To:0.0} ({b.Items})")];
+        _reliabilityLabels = [.. bins.Select(b => $"{100 * b.From:0}–{100 * b.To:0}% ({b.Items:N0})")];
         _reliability = bins.Count == 0 ? [] :
         [
-            new() { Name = "Model's confidence", Data = bins.Select(b => b.MeanConfidence).ToArray() },
-            new() { Name = "Right, as answers show", Data = bins.Select(b => b.Observed).ToArray() },
-            new() { Name = "Calibrated probability", Data = bins.Select(b => b.Calibrated).ToArray() },
+            // In percent: the axis steps in whole units (Shared/ChartScale).
+            new() { Name = "Model's confidence", Data = bins.Select(b => 100 * b.MeanConfidence).ToArray() },
+            new() { Name = "Right, as answers show", Data = bins.Select(b => 100 * b.Observed).ToArray() },
+            new() { Name = "Calibrated probability", Data = bins.Select(b => 100 * b.Calibrated).ToArray() },
         ];
         _workers = await Accuracy.ForJobAsync(Job.Id, user.OrganisationId!.Value);
     }
