@@ -33,6 +33,7 @@ public partial class QualityPanel
     private List<MudBlazor.ChartSeries<double>> _reliability = [];
     private string[] _reliabilityLabels = [];
     private string[] _boughtLabels = [];
+    private MudBlazor.BarChartOptions? _boughtAxis;
 
 
     [Inject] private LabelPlatform.Quality.FinalLabels.GetJobQualityFigures Figures { get; set; } = default!;
@@ -78,6 +79,7 @@ public partial class QualityPanel
         var most = answered.Count == 0 ? 0 : answered.Max();
         _boughtLabels = [.. Enumerable.Range(1, most).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
         _bought = most == 0 ? [] : [new() { Name = "Items", Data = Enumerable.Range(1, most).Select(n => (double)answered.Count(c => c == n)).ToArray() }];
+        _boughtAxis = ChartScale.Counts(_bought);
         _candidates = [.. await Candidates.ForJobAsync(Job.Id, user.OrganisationId!.Value)];
         _states = figures.FinalStates.ToDictionary();
 

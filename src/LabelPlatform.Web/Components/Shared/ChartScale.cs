@@ -37,7 +37,7 @@ public static class ChartScale
     public static BarChartOptions Money(IEnumerable<ChartSeries<double>> series, string? currency) =>
         Fit(new BarChartOptions(), series, currency is null
             ? v => (v / 100).ToString("0.##", CultureInfo.InvariantCulture)
-            : v => MoneyFormat(v, currency));
+            : v => LabelPlatform.Jobs.MoneyFormat.Number((long)Math.Round(v), currency));
 
     /// <summary>Lines of probabilities charted as percentages (0–100): a step of 20 and "%" labels.</summary>
     public static LineChartOptions Percentages() => new()
@@ -47,8 +47,6 @@ public static class ChartScale
         YAxisSuggestedMax = 100,
         YAxisToStringFunc = v => v.ToString("0", CultureInfo.InvariantCulture) + "%",
     };
-
-    private static string MoneyFormat(double minor, string currency) => LabelPlatform.Jobs.MoneyFormat.Number((long)Math.Round(minor), currency);
 
     private static T Fit<T>(T options, IEnumerable<ChartSeries<double>> series, Func<double, string> label)
         where T : DefaultAxisChartOptions
