@@ -8,6 +8,7 @@ using LabelPlatform.Jobs;
 using LabelPlatform.Queue;
 using LabelPlatform.Review;
 using LabelPlatform.Web.Api;
+using LabelPlatform.Web.Api.V1;
 using LabelPlatform.Web.Background;
 using LabelPlatform.Web.Health;
 using LabelPlatform.Web.Hubs;
@@ -40,7 +41,8 @@ public static class WebSetup
         // The cookie is checked against the database as often: a lock ends it, new roles ride on it.
         builder.Services.Configure<Microsoft.AspNetCore.Identity.SecurityStampValidatorOptions>(o =>
             o.ValidationInterval = TimeSpan.FromSeconds(Math.Max(0, builder.Configuration.GetValue("Auth:RevalidateSeconds", 60))));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblems.Customize);
+        builder.Services.AddApiV1();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddDataProtectionKeys(builder.Configuration);
         builder.Services.AddTrustedProxies(builder.Configuration);
@@ -59,6 +61,8 @@ public static class WebSetup
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = ApiAwareRedirect(StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ApiAwareRedirect(StatusCodes.Status403Forbidden);
+            // The researchers' API knows only API keys: a signed-in browser's cookie does not call it.
+            o.ForwardDefaultSelector = http => http.Request.Path.StartsWithSegments(ApiV1.Prefix) ? ApiKeyAuthentication.SchemeName : null;
         });
 
         builder.Services.AddHealthChecks().AddCheck<BackgroundWorkersHealthCheck>("background_workers");
@@ -101,6 +105,9 @@ public static class WebSetup
         app.UseWhen(
             http => !IsMachineFacing(http.Request.Path),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+        // The researchers' API explains every refusal, even one the framework makes with an empty body (JSON it cannot read).
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(ApiV1.Prefix), api => api.UseStatusCodePages());
         app.UseTopLevelWebRoot();
         app.UseStaticFiles();
         app.UseAuthentication();
@@ -118,6 +125,7 @@ public static class WebSetup
         app.MapAccountApi();
         app.MapJobFilesApi();
         app.MapBillingApi();
+        app.MapApiV1();
         app.MapHub<QueueHub>(QueueHub.Path);
         app.MapHealthEndpoints();
         app.UseHangfireDashboard("/admin/hangfire", new DashboardOptions

@@ -43,6 +43,7 @@ public class LabelPlatformFactory : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("RateLimits:ExportsPerMinute", "100000");
         builder.UseSetting("RateLimits:ConnectionsPerMinute", "100000");
         builder.UseSetting("RateLimits:UploadsPerHour", "100000");
+        builder.UseSetting("RateLimits:ApiPerMinute", "100000");
         // Mail goes to the test process's SMTP sink, where tests read it.
         builder.UseSetting("Email:SmtpHost", "127.0.0.1");
         builder.UseSetting("Email:SmtpPort", MailSink.Shared.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -38,6 +38,11 @@ public static class AccountsSetup
         builder.Services.AddTransient<ListUsers.ListOrganisations>();
         builder.Services.AddTransient<FindUserOrganisation>();
         builder.Services.AddTransient<ListUsers.FindAccount>();
+        builder.Services.AddTransient<ApiKeys.IssueApiKey>();
+        builder.Services.AddTransient<ApiKeys.RevokeApiKey>();
+        builder.Services.AddTransient<ApiKeys.ListApiKeys>();
+        builder.Services.AddTransient<ApiKeys.AuthenticateApiKey>();
+        builder.Services.AddTransient<ApiKeys.IdempotentRequests>();
         builder.Services.AddScoped<SignIn.SignInUser>();
         builder.Services.AddScoped<PasswordReset.PasswordReset>();
         builder.Services.AddScoped<EmailConfirmation.EmailConfirmation>();

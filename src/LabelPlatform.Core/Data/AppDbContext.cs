@@ -72,6 +72,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Billing.Funding.Dispute> Disputes => Set<Billing.Funding.Dispute>();
 
+    public DbSet<Accounts.ApiKeys.ApiKey> ApiKeys => Set<Accounts.ApiKeys.ApiKey>();
+
+    public DbSet<Accounts.ApiKeys.IdempotentRequest> IdempotentRequests => Set<Accounts.ApiKeys.IdempotentRequest>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -94,6 +98,29 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
         builder.Entity<Organisation>(e =>
         {
             e.Property(o => o.Name).HasMaxLength(200);
+        });
+
+        builder.Entity<Accounts.ApiKeys.ApiKey>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(k => k.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(k => k.CreatedByUserId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(k => k.Name).HasMaxLength(Accounts.ApiKeys.ApiKey.MaxNameLength);
+            e.Property(k => k.Hint).HasMaxLength(16);
+            e.Property(k => k.SecretHash).HasMaxLength(64).IsFixedLength();
+            e.Property(k => k.Scope).HasConversion<string>().HasMaxLength(10);
+            // Every API request looks its key up by the secret's hash.
+            e.HasIndex(k => k.SecretHash).IsUnique();
+            e.HasIndex(k => new { k.OrganisationId, k.CreatedAt });
+        });
+
+        builder.Entity<Accounts.ApiKeys.IdempotentRequest>(e =>
+        {
+            e.HasKey(r => new { r.OrganisationId, r.Key });
+            e.HasOne<Organisation>().WithMany().HasForeignKey(r => r.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(r => r.Key).HasMaxLength(Accounts.ApiKeys.IdempotentRequest.MaxKeyLength);
+            e.Property(r => r.RequestHash).HasMaxLength(64).IsFixedLength();
+            e.Property(r => r.ResponseBody).HasMaxLength(64 * 1024);
+            e.Property(r => r.Location).HasMaxLength(300);
         });
 
         builder.Entity<AppUser>(e =>

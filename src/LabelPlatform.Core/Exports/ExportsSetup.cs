@@ -10,6 +10,7 @@ public static class ExportsSetup
     public static IHostApplicationBuilder AddExports(this IHostApplicationBuilder builder)
     {
         builder.Services.AddTransient<ExportJobCsv>();
+        builder.Services.AddTransient<ItemResults.JobItemResults>();
         return builder;
     }
 }

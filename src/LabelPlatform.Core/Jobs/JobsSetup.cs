@@ -19,11 +19,13 @@ public static class JobsSetup
         builder.Services.AddHostedService<JobChangeListener>();
         builder.Services.AddTransient<CreateJob.CreateJob>();
         builder.Services.AddTransient<ChangeJobStatus>();
+        builder.Services.AddTransient<EditJob.EditJob>();
         builder.Services.AddTransient<ZipImporter>();
         builder.Services.AddTransient<TextImporter>();
         builder.Services.AddTransient<GetJobCounts>();
         builder.Services.AddTransient<ListJobs.ListOrganisationJobs>();
         builder.Services.AddTransient<ListJobs.FindOrganisationJob>();
+        builder.Services.AddTransient<ListJobs.PageOrganisationJobs>();
         builder.Services.AddTransient<ScreenImages>();
         builder.Services.AddTransient<Examples.JobExamples>();
         return builder;

@@ -25,6 +25,9 @@ public sealed class RateLimitOptions
     /// <summary>Item files (zips, texts, gold files, example pictures) per account per hour (<see cref="UploadAllowance"/>).</summary>
     public int UploadsPerHour { get; set; } = 60;
 
+    /// <summary>Requests per API key per minute on the researchers' API (/api/v1).</summary>
+    public int ApiPerMinute { get; set; } = 600;
+
     /// <summary>Review model uploads and descriptor checks per account per hour: each loads a model in a process of its own.</summary>
     public int ModelUploadsPerHour { get; set; } = 20;
 }
@@ -38,6 +41,7 @@ public static class RateLimits
     public const string SignIn = "sign-in";
     public const string SignUp = "sign-up";
     public const string Exports = "exports";
+    public const string Api = "api";
 
     public static IServiceCollection AddRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -51,12 +55,15 @@ public static class RateLimits
                 var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
                 context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 await TypedResults.Problem(
-                    $"Too many requests from here. Try again in {seconds} seconds.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests")
+                    $"Too many requests from here. Try again in {seconds} seconds.", statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
+                    type: LabelPlatform.Web.Api.V1.ApiProblems.Catalogue["rate_limited"].Type)
                     .ExecuteAsync(context.HttpContext);
             };
             o.AddPolicy(SignIn, http => Window(BySource(http), limits.SignInPerMinute, TimeSpan.FromMinutes(1)));
             o.AddPolicy(SignUp, http => Window(BySource(http), limits.SignUpPerHour, TimeSpan.FromHours(1)));
             o.AddPolicy(Exports, http => Window(ByAccount(http), limits.ExportsPerMinute, TimeSpan.FromMinutes(1)));
+            o.AddPolicy(Api, http => Window(
+                http.User.FindFirstValue(LabelPlatform.Web.Api.V1.ApiKeyAuthentication.KeyClaim) is { } key ? "key:" + key : "ip:" + BySource(http), limits.ApiPerMinute, TimeSpan.FromMinutes(1)));
 
             // Live connections are opened by the framework's own endpoints (Blazor's circuit, SignalR hubs).
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>

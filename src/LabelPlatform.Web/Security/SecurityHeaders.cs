@@ -13,6 +13,12 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; " +
         "connect-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The API reference page (Scalar, served from this site) starts itself with an inline script; it shows
+    /// only our OpenAPI document, no user content.
+    /// </summary>
+    public const string ApiReferencePolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
     /// <summary>Hangfire's dashboard (admins only) ships inline scripts of its own.</summary>
     private const string HangfireDashboard = "/admin/hangfire";
 
@@ -29,7 +35,11 @@ public static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
             headers.XFrameOptions = "DENY";
-            if (!context.Request.Path.StartsWithSegments(HangfireDashboard))
+            if (context.Request.Path.StartsWithSegments(Api.V1.ApiV1.DocsPath))
+            {
+                headers.ContentSecurityPolicy = ApiReferencePolicy;
+            }
+            else if (!context.Request.Path.StartsWithSegments(HangfireDashboard))
             {
                 headers.ContentSecurityPolicy = ContentSecurityPolicy;
             }

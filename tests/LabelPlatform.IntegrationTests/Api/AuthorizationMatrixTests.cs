@@ -35,6 +35,9 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         Researcher,
         ReviewerOrAdmin,
         Admin,
+
+        /// <summary>Only an API key: a signed-in browser of any role is refused (ApiKeyTests check keys, scopes and revocation).</summary>
+        ApiKey,
     }
 
     private static readonly Dictionary<string, Access> Endpoints = new()
@@ -58,6 +61,26 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["* /health"] = Access.Admin,
         ["* /hubs/queue"] = Access.SignedIn,
         ["* /hubs/queue/negotiate"] = Access.SignedIn,
+        ["GET /api/v1/jobs"] = Access.ApiKey,
+        ["POST /api/v1/jobs"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}"] = Access.ApiKey,
+        ["PUT /api/v1/jobs/{jobId:guid}"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/launch"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/pause"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/resume"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/cancel"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}/progress"] = Access.ApiKey,
+        ["GET /api/v1/balance"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}/items/{itemId:guid}"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}/results.csv"] = Access.ApiKey,
+        ["GET /api/problems/{code}"] = Access.Anonymous, // what each problem type of the API means
+        ["GET /openapi/{documentName}.json"] = Access.Anonymous, // the API's description
+        ["GET /api/docs/{documentName?}"] = Access.Anonymous, // the API's reference page and its scripts
+        ["GET /api/docs/scalar.js"] = Access.Anonymous,
+        ["GET /api/docs/scalar.aspnetcore.js"] = Access.Anonymous,
+        ["GET /api/docs/favicon.svg"] = Access.Anonymous,
         ["GET {**path:file}"] = Access.Anonymous, // the site's static files
         ["HEAD {**path:file}"] = Access.Anonymous,
     };
@@ -77,6 +100,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["/jobs/new"] = Access.Researcher,
         ["/jobs/{JobId:guid}"] = Access.Researcher,
         ["/billing"] = Access.Researcher,
+        ["/api-keys"] = Access.Researcher,
         ["/work"] = Access.Worker,
         ["/work/next"] = Access.Worker,
         ["/work/rejected"] = Access.Worker,
@@ -161,10 +185,11 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
             {
                 using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" && !path.Contains("/negotiate", StringComparison.Ordinal) ? new StringContent("{}", System.Text.Encoding.UTF8, "application/json") : null };
                 using var response = await client.SendAsync(request);
-                // Refused by authorization: a 401 or 403, or a redirect to sign in. (An endpoint's own refusal,
-                // such as wrong credentials, explains itself as problem details.)
+                // Refused by authorization: a 401 or 403 (the API's with a Bearer challenge), or a redirect to sign in.
+                // (An endpoint's own refusal, such as wrong credentials, explains itself as problem details.)
                 var ownAnswer = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
-                var refused = (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && !ownAnswer)
+                var refused = (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                        && (!ownAnswer || response.Headers.WwwAuthenticate.Any(h => h.Scheme == "Bearer")))
                     || (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.OriginalString.Contains("/account/", StringComparison.Ordinal) == true);
                 if (refused == Allowed(access, role))
                 {

@@ -56,13 +56,7 @@ public sealed class ExportJobCsv(IDbContextFactory<AppDbContext> dbFactory, Qual
         await foreach (var item in items.WithCancellation(ct))
         {
             var itemAnswers = answers[item.Id].ToList();
-            // Labelled by the model before launch and waiting for its calibration (the audit sample is labelled by people as well).
-            var byMachine = item.MachineLabel is not null && !item.MachineAudit;
-            var status = item.GoldAnswer is not null ? "gold"
-                : item.FinalState == Quality.FinalLabels.FinalState.Settled ? "done"
-                : item.FinalState == Quality.FinalLabels.FinalState.Undecided ? "undecided"
-                : byMachine ? "machine_labelled"
-                : itemAnswers.Count == 0 ? "not_started" : "in_progress";
+            var status = ItemResults.ItemStatus.Of(item.GoldAnswer is not null, item.FinalState, item.MachineLabel is not null, item.MachineAudit, itemAnswers.Count);
             var row = new List<string?> { item.Id.ToString(), item.SourceName, status };
             var parsed = itemAnswers.Select(a => (a.WorkerId, Answer: Answer.FromJson(a.AnswerJson) ?? Answer.OneLabel(a.Label ?? ""))).ToList();
             if (job.Kind.DrawsBoxes())

@@ -11,12 +11,12 @@ public sealed class CreateJob(IDbContextFactory<AppDbContext> dbFactory, TimePro
         var errors = JobRules.Validate(draft);
         if (errors.Count > 0)
         {
-            return Error.Validation(string.Join(" ", errors.Select(e => e.Message)));
+            return Error.Invalid(errors.Select(e => (e.Field, e.Message)));
         }
 
         if (draft.Quality?.Problem() is { } problem)
         {
-            return Error.Validation(problem);
+            return Error.Invalid([(nameof(JobDraft.Quality), problem)]);
         }
 
         var job = new Job

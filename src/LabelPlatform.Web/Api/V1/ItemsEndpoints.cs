@@ -1,0 +1,175 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using LabelPlatform.Exports.Csv;
+using LabelPlatform.Exports.ItemResults;
+using LabelPlatform.Jobs;
+using LabelPlatform.Jobs.ImportItems;
+using LabelPlatform.Jobs.ListJobs;
+using LabelPlatform.Labelling;
+using LabelPlatform.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace LabelPlatform.Web.Api.V1;
+
+/// <summary>A job's items over the API: upload (the page's importers and checks), list, one item's answers, the results file.</summary>
+public static class ItemsEndpoints
+{
+    public static void MapItemsEndpoints(this RouteGroupBuilder api)
+    {
+        var items = api.MapGroup("/jobs/{jobId:guid}").WithTags("Items and results");
+        items.MapPost("/items", UploadAsync).WithSummary("Upload items: a zip of images, or a CSV or JSONL file of texts")
+            .WithDescription("A `multipart/form-data` body with one file part. The file is streamed to disk, then every item is checked as on the job page: all are imported, or none, and the answer names each rejected file and why. Send an `Idempotency-Key` to make a retry safe.")
+            .WithMetadata(new MultipartUpload("file", "A zip of images (image jobs), or a CSV or JSONL file of texts (text jobs)."))
+            .RequireAuthorization(ApiKeyAuthentication.WritePolicy)
+            .WithExamples(null, new UploadResponse(2, "Imported 2 items.", [new("signs/a.jpg", "Accepted", null, 48213, 640, 480), new("signs/b.png", "Accepted", null, 51877, 640, 480)]));
+        items.MapGet("/items", ListAsync).WithSummary("List a job's items with their results, in upload order")
+            .WithDescription("A page of up to `limit` items (1–500, default 100); pass the answer's `next` as `after` for the next page.");
+        items.MapGet("/items/{itemId:guid}", GetAsync).WithSummary("One item with every answer, the model's verdicts and the final label")
+            .WithDescription("Workers appear as pseudonyms: the same worker has the same one in all of your organisation's jobs, and it leads to no account.");
+        items.MapGet("/results.csv", ResultsCsvAsync).WithSummary("The job's results as CSV, one row per item")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+    }
+
+    private static async Task<Results<Created<UploadResponse>, ProblemHttpResult, ContentHttpResult>> UploadAsync(
+        Guid jobId, HttpContext http, ClaimsPrincipal user, FindOrganisationJob find, ZipImporter images, TextImporter texts,
+        UploadAllowance allowance, IOptions<UploadLimits> limits, Idempotency idempotency, CancellationToken ct)
+    {
+        var organisationId = user.OrganisationId();
+        if (await find.HandleAsync(jobId, organisationId, ct) is not { } job)
+        {
+            return ApiProblems.For(LabelPlatform.Common.Error.NotFound("The job"));
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return ApiProblems.Problem("unsupported_media_type", "Send the file as multipart/form-data with one file part (curl -F file=@items.zip).");
+        }
+
+        if (allowance.Refusal(UploadAllowance.Kind.Files, user.UserId()) is { } tooMany)
+        {
+            return ApiProblems.Problem("rate_limited", tooMany);
+        }
+
+        var isText = job.Kind.IsText();
+        var limit = isText ? limits.Value.MaxTextFileBytes : limits.Value.MaxArchiveBytes;
+        var temp = Path.GetTempFileName();
+        try
+        {
+            var received = await ReceiveFileAsync(new MultipartReader(boundary, http.Request.Body), temp, limit, ct);
+            if (received.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            var result = await idempotency.RunAsync(http, received.Sha256!, async () =>
+            {
+                await using var upload = File.OpenRead(temp);
+                var imported = isText
+                    ? await texts.ImportAsync(jobId, organisationId, received.FileName!, upload, ct)
+                    : await images.ImportAsync(jobId, organisationId, upload, ct: ct);
+                if (!imported.IsSuccess)
+                {
+                    return ApiProblems.For(imported.Error!);
+                }
+
+                var report = imported.Value!;
+                var files = report.Files.Select(f => new UploadedFile(f.Path, f.Outcome.ToString(), f.Reason, f.Bytes, f.Width, f.Height)).ToList();
+                return report.Succeeded
+                    ? TypedResults.Created($"{ApiV1.Prefix}/jobs/{jobId}/items", new UploadResponse(report.ItemsAdded, report.Summary, files))
+                    : ApiProblems.Problem("items_rejected", report.Summary, new Dictionary<string, object?> { ["files"] = files.Where(f => f.Outcome == nameof(FileOutcome.Rejected)).ToList() });
+            });
+            return result switch
+            {
+                Created<UploadResponse> created => created,
+                ProblemHttpResult refused => refused,
+                ContentHttpResult replayed => replayed,
+                _ => throw new InvalidOperationException($"An upload answered with {result?.GetType().Name}."),
+            };
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private sealed record Received(string? FileName, string? Sha256, ProblemHttpResult? Problem);
+
+    /// <summary>The first file part of the body, streamed to <paramref name="path"/> (never more than <paramref name="limit"/> bytes), and its SHA-256.</summary>
+    private static async Task<Received> ReceiveFileAsync(MultipartReader reader, string path, long limit, CancellationToken ct)
+    {
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
+            {
+                continue;
+            }
+
+            var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "upload";
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using var file = File.Create(path);
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await section.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                total += read;
+                if (total > limit)
+                {
+                    return new(null, null, ApiProblems.Problem("payload_too_large", $"The file is over {limit:N0} bytes, the most one upload may be. Split it into smaller files."));
+                }
+
+                sha.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+
+            return new(Path.GetFileName(name), $"{name}\n{Convert.ToHexStringLower(sha.GetHashAndReset())}", null);
+        }
+
+        return new(null, null, ApiProblems.Problem("validation", "The body has no file part. Send the file as a form field with a file name (curl -F file=@items.zip)."));
+    }
+
+    private static async Task<Results<Ok<Page<ItemSummary>>, ProblemHttpResult>> ListAsync(
+        Guid jobId, ClaimsPrincipal user, JobItemResults results, string? after, int? limit, CancellationToken ct)
+    {
+        int? from = null;
+        if (after is not null)
+        {
+            if (!int.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ordinal))
+            {
+                return ApiProblems.Problem("validation", "`after` is not a cursor this API gave: pass the `next` of the previous page as it is.");
+            }
+
+            from = ordinal;
+        }
+
+        var page = await results.ListAsync(jobId, user.OrganisationId(), from, limit ?? 100, ct);
+        return page.IsSuccess
+            ? TypedResults.Ok(new Page<ItemSummary>(page.Value!.Items, page.Value.NextAfter?.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            : ApiProblems.For(page.Error!);
+    }
+
+    private static async Task<Results<Ok<ItemResult>, ProblemHttpResult>> GetAsync(Guid jobId, Guid itemId, ClaimsPrincipal user, JobItemResults results, CancellationToken ct)
+    {
+        var item = await results.FindAsync(jobId, user.OrganisationId(), itemId, ct);
+        return item.IsSuccess ? TypedResults.Ok(item.Value!) : ApiProblems.For(item.Error!);
+    }
+
+    private static async Task ResultsCsvAsync(Guid jobId, HttpContext http, ClaimsPrincipal user, FindOrganisationJob find, ExportJobCsv export, CancellationToken ct)
+    {
+        if (await find.HandleAsync(jobId, user.OrganisationId(), ct) is not { } job)
+        {
+            await ApiProblems.For(LabelPlatform.Common.Error.NotFound("The job")).ExecuteAsync(http);
+            return;
+        }
+
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"job-{job.Id:N}-results.csv\"";
+        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        await export.WriteAsync(jobId, job.OrganisationId, writer, ct);
+    }
+}
