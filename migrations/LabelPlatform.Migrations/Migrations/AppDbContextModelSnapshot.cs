@@ -1109,6 +1109,10 @@ namespace LabelPlatform.Migrations.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("final_answer");
 
+                    b.Property<DateTimeOffset?>("FinalAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("final_at");
+
                     b.Property<float?>("FinalConfidence")
                         .HasColumnType("real")
                         .HasColumnName("final_confidence");

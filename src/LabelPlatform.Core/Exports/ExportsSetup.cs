@@ -9,6 +9,7 @@ public static class ExportsSetup
     /// <summary>Exports read every capability's results; nothing below them depends on them.</summary>
     public static IHostApplicationBuilder AddExports(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddTransient<ExportJobResults>();
         builder.Services.AddTransient<ExportJobCsv>();
         builder.Services.AddTransient<ItemResults.JobItemResults>();
         return builder;

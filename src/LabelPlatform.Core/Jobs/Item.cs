@@ -75,6 +75,9 @@ public sealed class Item
     /// <summary>Whether the final answer is as sure as the job asks (settled), out of answers below it (undecided, for a reviewer), or neither yet (null).</summary>
     public string? FinalState { get; set; }
 
+    /// <summary>When the final answer, its source or its state last changed: exports pick items labelled in a date range by it.</summary>
+    public DateTimeOffset? FinalAt { get; set; }
+
     /// <summary>An undecided item's label as a reviewer decided it (one-label jobs).</summary>
     public string? DecidedLabel { get; set; }
 

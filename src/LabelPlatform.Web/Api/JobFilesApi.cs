@@ -2,7 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using LabelPlatform.Accounts;
 using LabelPlatform.Data;
-using LabelPlatform.Exports.Csv;
+using LabelPlatform.Exports;
 using LabelPlatform.Jobs.Examples;
 using LabelPlatform.Jobs.Storage;
 using LabelPlatform.Queue.Files;
@@ -78,23 +78,19 @@ public static class JobFilesApi
         return TypedResults.Stream(image.Content, image.ContentType);
     }
 
-    private static async Task ExportCsvAsync(
-        Guid jobId, HttpContext http, ClaimsPrincipal user, IDbContextFactory<AppDbContext> dbFactory, ExportJobCsv export, CancellationToken ct)
+    private static async Task ExportCsvAsync(Guid jobId, HttpContext http, ClaimsPrincipal user, FindUserOrganisation organisationOf, ExportJobResults export, CancellationToken ct)
     {
-        var userId = user.FindFirstValue(ClaimTypes.NameIdentifier);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var orgId = await db.OrganisationOfAsync(userId, ct);
-        var jobName = await db.Jobs.Where(j => j.Id == jobId && j.OrganisationId == orgId).Select(j => j.Name).SingleOrDefaultAsync(ct);
-        if (orgId is null || jobName is null)
+        var options = new ExportOptions(ExportFormat.Csv);
+        var organisationId = await organisationOf.HandleAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, ct);
+        var job = organisationId is null ? null : (await export.CheckAsync(jobId, organisationId.Value, options, ct)).Value;
+        if (job is null)
         {
             await TypedResults.Problem("The job was not found.", statusCode: StatusCodes.Status404NotFound).ExecuteAsync(http);
             return;
         }
 
-        var fileName = new string(jobName.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{(fileName.Length == 0 ? "job" : fileName)}-results.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        await export.WriteAsync(jobId, orgId.Value, writer, ct);
+        http.Response.ContentType = options.ContentType;
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{options.FileName(job.Name)}\"";
+        await export.WriteAsync(jobId, job.OrganisationId, options, http.Response.Body, ct: ct);
     }
 }

@@ -74,7 +74,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["POST /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/items/{itemId:guid}"] = Access.ApiKey,
-        ["GET /api/v1/jobs/{jobId:guid}/results.csv"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}/export"] = Access.ApiKey,
         ["GET /api/problems/{code}"] = Access.Anonymous, // what each problem type of the API means
         ["GET /openapi/{documentName}.json"] = Access.Anonymous, // the API's description
         ["GET /api/docs/{documentName?}"] = Access.Anonymous, // the API's reference page and its scripts

@@ -27,9 +27,9 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
                 Header,
                 // All three answers in: cat 2:1 is 79% sure (strangers at 70%), the tie has no label; both below the job's
                 // target, so both wait for a reviewer. One answer (dog) is 70% sure and still in progress.
-                $"{items[0].Id},img/000.png,undecided,cat,0.667,3,,2,1,0,{w[0].Id}=cat|{w[1].Id}=cat|{w[2].Id}=dog,,,cat,0.7935,crowd,",
-                $"{items[1].Id},img/001.png,undecided,,,3,cat|dog|bird,1,1,1,{w[0].Id}=cat|{w[1].Id}=dog|{w[2].Id}=bird,,,,,,",
-                $"{items[2].Id},img/002.png,in_progress,dog,1,1,,0,1,0,{w[0].Id}=dog,,,dog,0.7,crowd,",
+                $"{items[0].Id},img/000.png,undecided,cat,0.667,3,,2,1,0,{P(job, w[0])}=cat|{P(job, w[1])}=cat|{P(job, w[2])}=dog,,,cat,0.7935,crowd,",
+                $"{items[1].Id},img/001.png,undecided,,,3,cat|dog|bird,1,1,1,{P(job, w[0])}=cat|{P(job, w[1])}=dog|{P(job, w[2])}=bird,,,,,,",
+                $"{items[2].Id},img/002.png,in_progress,dog,1,1,,0,1,0,{P(job, w[0])}=dog,,,dog,0.7,crowd,",
                 $"{items[3].Id},img/003.png,not_started,,,0,,0,0,0,,,,,,,",
             ],
             lines);
@@ -101,7 +101,7 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
 
         // Cat and bird 2:1 each are 70% sure (strangers at 70% on a yes/no question): below the job's target with all answers in.
         Assert.Equal(["undecided", "cat|bird", "", "3", "", "2", "1", "2"], row[2..10]);
-        Assert.Equal($"{w[0].Id}=cat;bird|{w[1].Id}=cat|{w[2].Id}=bird;dog", row[10]);
+        Assert.Equal($"{P(job, w[0])}=cat;bird|{P(job, w[1])}=cat|{P(job, w[2])}=bird;dog", row[10]);
     }
 
     [Fact]
@@ -117,16 +117,13 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
 
         // One worker's boxes agree only with themselves: as sure as an unchecked worker (70%), below the job's 90% with its one answer in.
         Assert.Contains(",undecided,,,1,,0,2,0,", line);
-        Assert.Contains($"{worker.Id}=[{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":1,\"\"Y\"\":2,\"\"W\"\":5,\"\"H\"\":6}},{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":0,\"\"Y\"\":0,\"\"W\"\":4,\"\"H\"\":4}}]\",,,", line);
+        Assert.Contains($"{P(job, worker)}=[{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":1,\"\"Y\"\":2,\"\"W\"\":5,\"\"H\"\":6}},{{\"\"Label\"\":\"\"dog\"\",\"\"X\"\":0,\"\"Y\"\":0,\"\"W\"\":4,\"\"H\"\":4}}]\",,,", line);
         Assert.EndsWith(",0.7,crowd,", line.TrimEnd('\r'));
     }
 
     private async Task<string> ExportAsync(Job job)
     {
-        using var csv = new StringWriter();
-        var error = await factory.Services.GetRequiredService<ExportJobCsv>().WriteAsync(job.Id, job.OrganisationId, csv);
-        Assert.Null(error);
-        return csv.ToString();
+        return await factory.ResultsCsvAsync(job);
     }
 
     /// <summary>
@@ -151,4 +148,7 @@ public class CsvExportTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         Assert.True((await factory.ClaimAsync(job, w[1])).IsSuccess);
         return (researcher, job, await factory.ItemsAsync(job.Id), w);
     }
+
+    /// <summary>A worker as the researcher's exports show them.</summary>
+    private static string P(Job job, AppUser worker) => global::LabelPlatform.Exports.WorkerPseudonyms.For(job.OrganisationId, worker.Id);
 }

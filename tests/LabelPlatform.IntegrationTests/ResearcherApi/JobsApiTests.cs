@@ -6,6 +6,7 @@ using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Data;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Jobs;
+using LabelPlatform.Labelling;
 using LabelPlatform.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,7 +65,7 @@ public class JobsApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
         Assert.StartsWith("w_", pseudonym, StringComparison.Ordinal);
         Assert.DoesNotContain(worker.Id, item.ToString(), StringComparison.Ordinal);
 
-        var csv = await api.GetStringAsync($"/api/v1/jobs/{jobId}/results.csv");
+        var csv = await api.GetStringAsync($"/api/v1/jobs/{jobId}/export?format=csv");
         Assert.Equal(4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
         var balanceBefore = await AvailableAsync(api);
@@ -207,7 +208,7 @@ public class JobsApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
         foreach (var (method, path) in new[]
         {
             ("GET", $"/api/v1/jobs/{job.Id}"), ("GET", $"/api/v1/jobs/{job.Id}/progress"), ("GET", $"/api/v1/jobs/{job.Id}/items"),
-            ("GET", $"/api/v1/jobs/{job.Id}/items/{item.Id}"), ("GET", $"/api/v1/jobs/{job.Id}/results.csv"), ("POST", $"/api/v1/jobs/{job.Id}/pause"),
+            ("GET", $"/api/v1/jobs/{job.Id}/items/{item.Id}"), ("GET", $"/api/v1/jobs/{job.Id}/export?format=csv"), ("POST", $"/api/v1/jobs/{job.Id}/pause"),
             ("POST", $"/api/v1/jobs/{job.Id}/cancel"),
         })
         {
@@ -265,6 +266,30 @@ public class JobsApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("/api/problems/unsupported_media_type", (await ApiKeyTests.ProblemAsync(response)).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Export_EveryFormatStreamsOverHttp_WrongFormatOrKindRefused()
+    {
+        var (researcher, api) = await factory.ResearcherWithApiAsync();
+        using var _ = api;
+        var boxes = await factory.CreateJobWithItemsAsync(researcher, items: 3, answersPerItem: 1, kind: TaskKind.BoundingBoxes);
+
+        foreach (var (format, type) in new[] { ("coco", "application/json"), ("yolo", "application/zip"), ("voc", "application/zip"), ("csv", "text/csv"), ("jsonl", "application/x-ndjson") })
+        {
+            using var response = await api.GetAsync($"/api/v1/jobs/{boxes.Id}/export?format={format}&answers=true");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{format}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("attachment", response.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
+            Assert.True((await response.Content.ReadAsByteArrayAsync()).Length > 0);
+        }
+
+        using var unknown = await api.GetAsync($"/api/v1/jobs/{boxes.Id}/export?format=tfrecord");
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var classification = await factory.CreateJobWithItemsAsync(researcher, items: 1, answersPerItem: 1);
+        using var wrongKind = await api.GetAsync($"/api/v1/jobs/{classification.Id}/export?format=coco");
+        Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
+        Assert.Contains("CSV or JSON Lines", (await ApiKeyTests.ProblemAsync(wrongKind)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     private static MultipartFormDataContent ZipForm(MemoryStream zip)

@@ -144,9 +144,8 @@ public class PrefilterTests(LabelPlatformFactory factory) : IClassFixture<LabelP
         }
 
         // The results say who labelled each item and with which model.
-        using var csv = new StringWriter();
-        Assert.Null(await factory.Services.GetRequiredService<ExportJobCsv>().WriteAsync(job.Id, job.OrganisationId, csv));
-        var lines = csv.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split(',')).ToList();
+        var csv = await factory.ResultsCsvAsync(job);
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split(',')).ToList();
         var column = lines[0].Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i);
         var modelRows = lines.Skip(1).Where(r => r[column["final_source"]] == FinalSource.Model).ToList();
         Assert.NotEmpty(modelRows);

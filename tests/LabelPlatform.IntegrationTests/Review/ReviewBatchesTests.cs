@@ -173,20 +173,19 @@ public class ReviewBatchesTests(LabelPlatformFactory factory) : IClassFixture<La
         var counts = (await factory.Services.GetRequiredService<GetJobCounts>().HandleAsync([digits.Job.Id]))[digits.Job.Id];
         Assert.Equal(countsBefore.Answers - 1, counts.Answers);
         Assert.Equal((1, batch.AssignmentIds.Count - 1), (counts.Review.Rejected, counts.Review.Approved));
-        var csv = new StringWriter();
-        Assert.Null(await factory.Services.GetRequiredService<ExportJobCsv>().WriteAsync(digits.Job.Id, digits.Job.OrganisationId, csv));
-        Assert.DoesNotContain(rows[rejected].WorkerId, csv.ToString());
+        var csv = await factory.ResultsCsvAsync(digits.Job);
+        Assert.DoesNotContain(global::LabelPlatform.Exports.WorkerPseudonyms.For(digits.Job.OrganisationId, rows[rejected].WorkerId), csv);
 
         // The rejection recomputed the item (the export recomputes stale labels first): no final answer is left on it,
         // and the line says it is not started again rather than done.
-        var line = csv.ToString().Split('\n').Single(l => l.StartsWith(item.ToString(), StringComparison.Ordinal)).Split(',');
+        var line = csv.Split('\n').Single(l => l.StartsWith(item.ToString(), StringComparison.Ordinal)).Split(',');
         Assert.Equal("not_started", line[2]);
         await using (var after = factory.Database.CreateContext())
         {
             var final = await after.Items.AsNoTracking().Where(i => i.Id == item).Select(i => new { i.FinalLabel, i.FinalAnswer, i.FinalState }).SingleAsync();
             Assert.Equal((null, null, null), (final.FinalLabel, final.FinalAnswer, final.FinalState));
         }
-        Assert.Contains(rows.Values.First(a => a.Id != rejected).WorkerId, csv.ToString());
+        Assert.Contains(global::LabelPlatform.Exports.WorkerPseudonyms.For(digits.Job.OrganisationId, rows.Values.First(a => a.Id != rejected).WorkerId), csv);
         var next = await factory.Services.GetRequiredService<ClaimNextItem>().HandleAsync(digits.Job.Id, (await factory.InsertWorkersAsync(1))[0].Id);
         Assert.Equal(item, next.Value?.ItemId);
         var sameWorker = await factory.Services.GetRequiredService<ClaimNextItem>().HandleAsync(digits.Job.Id, rows[rejected].WorkerId);

@@ -2,7 +2,9 @@
 
 -- name: Write
 UPDATE items SET final_answer = input.answer, final_label = input.label, final_confidence = input.confidence,
-       final_source = input.source, final_state = input.state
+       final_source = input.source, final_state = input.state,
+       final_at = CASE WHEN items.final_answer IS DISTINCT FROM input.answer OR items.final_source IS DISTINCT FROM input.source
+                         OR items.final_state IS DISTINCT FROM input.state THEN now() ELSE items.final_at END
 FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::text[], $6::text[]) AS input(id, answer, label, confidence, source, state)
 WHERE items.id = input.id
 

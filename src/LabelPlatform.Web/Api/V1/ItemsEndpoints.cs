@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using LabelPlatform.Exports.Csv;
+using LabelPlatform.Exports;
 using LabelPlatform.Exports.ItemResults;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.ImportItems;
@@ -30,8 +30,9 @@ public static class ItemsEndpoints
             .WithDescription("A page of up to `limit` items (1–500, default 100); pass the answer's `next` as `after` for the next page.");
         items.MapGet("/items/{itemId:guid}", GetAsync).WithSummary("One item with every answer, the model's verdicts and the final label")
             .WithDescription("Workers appear as pseudonyms: the same worker has the same one in all of your organisation's jobs, and it leads to no account.");
-        items.MapGet("/results.csv", ResultsCsvAsync).WithSummary("The job's results as CSV, one row per item")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        items.MapGet("/export", ExportAsync).WithSummary("Download the job's results in COCO, YOLO, Pascal VOC, CSV or JSON Lines")
+            .WithDescription("Streamed as it is read, whatever the job's size. `format`: coco, yolo, voc (box jobs), csv, jsonl. Filters: `settled=true` (only items whose final label is as sure as the job asks), `minConfidence` (0–1), `from` and `to` (when the final label was set, ISO 8601). `answers=true` adds every answer with the worker's pseudonym and the model's verdicts (JSON formats; the CSV always has them).")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: ["application/zip", "text/csv", "application/x-ndjson"]);
     }
 
     private static async Task<Results<Created<UploadResponse>, ProblemHttpResult, ContentHttpResult>> UploadAsync(
@@ -159,17 +160,26 @@ public static class ItemsEndpoints
         return item.IsSuccess ? TypedResults.Ok(item.Value!) : ApiProblems.For(item.Error!);
     }
 
-    private static async Task ResultsCsvAsync(Guid jobId, HttpContext http, ClaimsPrincipal user, FindOrganisationJob find, ExportJobCsv export, CancellationToken ct)
+    private static async Task ExportAsync(
+        Guid jobId, string? format, bool? settled, double? minConfidence, DateTimeOffset? from, DateTimeOffset? to, bool? answers,
+        HttpContext http, ClaimsPrincipal user, ExportJobResults export, CancellationToken ct)
     {
-        if (await find.HandleAsync(jobId, user.OrganisationId(), ct) is not { } job)
+        if (!Enum.TryParse<ExportFormat>(format, ignoreCase: true, out var parsed) || int.TryParse(format, out _))
         {
-            await ApiProblems.For(LabelPlatform.Common.Error.NotFound("The job")).ExecuteAsync(http);
+            await ApiProblems.Problem("validation", "`format` is one of coco, yolo, voc, csv and jsonl.").ExecuteAsync(http);
             return;
         }
 
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = $"attachment; filename=\"job-{job.Id:N}-results.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        await export.WriteAsync(jobId, job.OrganisationId, writer, ct);
+        var options = new ExportOptions(parsed, settled ?? false, minConfidence, from, to, answers ?? false);
+        var job = await export.CheckAsync(jobId, user.OrganisationId(), options, ct);
+        if (!job.IsSuccess)
+        {
+            await ApiProblems.For(job.Error!).ExecuteAsync(http);
+            return;
+        }
+
+        http.Response.ContentType = options.ContentType;
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{options.FileName(job.Value!.Name)}\"";
+        await export.WriteAsync(jobId, job.Value.OrganisationId, options, http.Response.Body, ct: ct);
     }
 }
