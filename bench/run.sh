@@ -42,6 +42,10 @@ usage: bench/run.sh NAME
           Environment: BENCH_SETTLE_WORKERS (10000), BENCH_SETTLE_TEST_WORKERS (2000),
           BENCH_SETTLE_PENDING_WORKERS (2000), BENCH_SETTLE_JOBS (8), BENCH_SETTLE_REVIEWERS (8),
           BENCH_SETTLE_LATENCY_MS (20), BENCH_SETTLE_PARALLELISM (16).
+  export  a finished box job of 1,000,000 settled items (three answers each) exported in COCO, YOLO,
+          Pascal VOC, CSV and JSON Lines by the product's streamed export: items/s per format and the
+          process's peak resident memory. Environment: BENCH_EXPORT_ITEMS (1000000),
+          BENCH_EXPORT_ANSWERS_PER_ITEM (3).
 USAGE
 }
 
@@ -142,6 +146,12 @@ case "$name" in
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
     bench_settle
+    ;;
+  export)
+    source "$root/bench/export.sh"
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+    bench_export
     ;;
   *)
     usage

@@ -93,6 +93,13 @@ switch (command)
             Parallelism: options.GetInt("parallelism", 16),
             StorageRoot: options.Get("storage")));
         break;
+    case "export-run":
+        await LabelPlatform.Bench.Export.ExportBench.RunAsync(Connection(), new LabelPlatform.Bench.Export.ExportPlan(
+            Items: options.GetInt("items", 1_000_000),
+            AnswersPerItem: options.GetInt("answers-per-item", 3),
+            StorageRoot: options.Get("storage"),
+            OutputDirectory: options.Get("out")));
+        break;
     case "aggregate":
         AggregateBench.Run(new AggregatePlan(
             Items: options.GetInt("items", 100_000),
@@ -107,7 +114,7 @@ switch (command)
         LabelPlatform.Bench.Aggregate.DigitsExample.Write(options.GetOptional("seed-data") ?? "src/LabelPlatform.Web/SeedData", options.GetOptional("out") ?? "docs/examples/digits");
         break;
     default:
-        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run|settle-run --connection CS [--name value ...]");
+        Console.Error.WriteLine("usage: LabelPlatform.Bench queue-prepare|queue-run|queue-check|queue-explain|hangfire|workspace-prepare|review-prepare|review-run|settle-run|export-run --connection CS [--name value ...]");
         Console.Error.WriteLine("       LabelPlatform.Bench aggregate [--items N --answers-per-item N --workers N --labels K --cost-items N --seed N --replay-dir DIR]");
         Console.Error.WriteLine("       LabelPlatform.Bench workspace-run --url URL --classify-job ID --box-job ID [--name value ...]");
         return 2;

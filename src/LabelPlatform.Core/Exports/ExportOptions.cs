@@ -9,10 +9,10 @@ public enum ExportFormat
     /// <summary>COCO object detection JSON: images with their sizes, categories, one annotation per final box with its score.</summary>
     Coco,
 
-    /// <summary>A zip: one YOLO text file per image (class and box centre and size, normalised to 0–1), the class list, a metadata CSV.</summary>
+    /// <summary>A .tar.gz: one YOLO text file per image (class and box centre and size, normalised to 0–1), the class list, a metadata CSV.</summary>
     Yolo,
 
-    /// <summary>A zip: one Pascal VOC XML file per image, the image list, a metadata CSV.</summary>
+    /// <summary>A .tar.gz (as VOC itself is distributed): one Pascal VOC XML file per image, the image list, a metadata CSV.</summary>
     Voc,
 
     /// <summary>One row per item: status, votes per label, every worker's answer, the final answer and its confidence and source.</summary>
@@ -37,8 +37,8 @@ public sealed record ExportOptions(
     public string FileExtension => Format switch
     {
         ExportFormat.Coco => "coco.json",
-        ExportFormat.Yolo => "yolo.zip",
-        ExportFormat.Voc => "voc.zip",
+        ExportFormat.Yolo => "yolo.tar.gz",
+        ExportFormat.Voc => "voc.tar.gz",
         ExportFormat.Csv => "csv",
         _ => "jsonl",
     };
@@ -46,7 +46,7 @@ public sealed record ExportOptions(
     public string ContentType => Format switch
     {
         ExportFormat.Coco => "application/json",
-        ExportFormat.Yolo or ExportFormat.Voc => "application/zip",
+        ExportFormat.Yolo or ExportFormat.Voc => "application/gzip",
         ExportFormat.Csv => "text/csv; charset=utf-8",
         _ => "application/x-ndjson",
     };

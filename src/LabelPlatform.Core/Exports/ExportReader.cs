@@ -31,6 +31,7 @@ public sealed class ExportReader : IAsyncDisposable
     private readonly IQueryable<Item> _items;
     private readonly bool _withAnswers;
     private readonly IReadOnlyDictionary<Guid, string> _models;
+    private readonly Dictionary<string, string> _pseudonyms = new(StringComparer.Ordinal);
 
     private ExportReader(AppDbContext db, IDbContextTransaction snapshot, Job job, IQueryable<Item> items, bool withAnswers, IReadOnlyDictionary<Guid, string> models, long total)
     {
@@ -162,17 +163,29 @@ public sealed class ExportReader : IAsyncDisposable
     {
         var rows = await _db.Assignments.AsNoTracking()
             .Where(a => itemIds.Contains(a.ItemId) && a.Status == AssignmentStatus.Submitted)
-            .OrderBy(a => a.SubmittedAt)
             .Select(a => new { a.Id, a.ItemId, a.WorkerId, a.SubmittedAt, a.Label, a.AnswerJson, a.ReviewState })
             .ToListAsync(ct);
+        // In the order they came, per item (a handful each: sorted here, not by the database over the page).
+        rows.Sort((x, y) => Nullable.Compare(x.SubmittedAt, y.SubmittedAt));
         var ids = rows.Select(a => a.Id).ToList();
         var verdicts = (await _db.Verdicts.AsNoTracking().Where(v => ids.Contains(v.AssignmentId)).OrderBy(v => v.CreatedAt)
                 .Select(v => new { v.AssignmentId, v.ModelVersion, v.Outcome, v.Reason, v.ModelLabel, v.Confidence, v.CreatedAt })
                 .ToListAsync(ct))
             .ToLookup(v => v.AssignmentId, v => new ItemVerdict(v.ModelVersion, v.Outcome.ToString(), v.Reason, v.ModelLabel, v.Confidence, v.CreatedAt));
         return rows.ToLookup(a => a.ItemId, a => new ExportAnswer(
-            WorkerPseudonyms.For(Job.OrganisationId, a.WorkerId), a.SubmittedAt!.Value,
+            Pseudonym(a.WorkerId), a.SubmittedAt!.Value,
             Answer.FromJson(a.AnswerJson) ?? Answer.OneLabel(a.Label ?? ""), a.ReviewState?.ToString(), [.. verdicts[a.Id]]));
+    }
+
+    /// <summary>A crowd is far smaller than its answers: each worker's pseudonym is hashed once per export.</summary>
+    private string Pseudonym(string workerId)
+    {
+        if (!_pseudonyms.TryGetValue(workerId, out var pseudonym))
+        {
+            _pseudonyms[workerId] = pseudonym = WorkerPseudonyms.For(Job.OrganisationId, workerId);
+        }
+
+        return pseudonym;
     }
 
     public async ValueTask DisposeAsync()

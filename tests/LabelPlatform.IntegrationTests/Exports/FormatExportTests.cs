@@ -61,10 +61,32 @@ public class FormatExportTests(LabelPlatformFactory factory) : IClassFixture<Lab
         var (job, files) = await LabelledBoxJobAsync();
         var sizes = files.ToDictionary(f => f.Key, f => (f.Value.W, f.Value.H));
 
-        var boxes = FormatReaders.Yolo(await factory.ExportAsync(job, new ExportOptions(ExportFormat.Yolo)), sizes, out var classes);
+        var archive = await factory.ExportAsync(job, new ExportOptions(ExportFormat.Yolo));
+        var boxes = FormatReaders.Yolo(archive, sizes, out var classes);
 
         Assert.Equal(["cat", "dog", "bird"], classes);
         AssertSameBoxes(files, boxes);
+        Assert.Contains("labels/img/0.txt", await SystemTarListAsync(archive));
+    }
+
+    /// <summary>What the system's tar lists in the archive: the people who download it use that, not our reader.</summary>
+    private static async Task<string[]> SystemTarListAsync(byte[] archive)
+    {
+        var path = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(path, archive);
+        try
+        {
+            using var tar = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("tar", ["-tzf", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var listed = await tar.StandardOutput.ReadToEndAsync();
+            var errors = await tar.StandardError.ReadToEndAsync();
+            await tar.WaitForExitAsync();
+            Assert.True(tar.ExitCode == 0, errors);
+            return listed.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

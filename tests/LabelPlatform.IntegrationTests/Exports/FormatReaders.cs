@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
@@ -66,20 +67,20 @@ public static class FormatReaders
     /// width and height divided by the image's width and height, each within 0–1. Returns boxes in pixels,
     /// using the image sizes the caller knows.
     /// </summary>
-    public static Dictionary<string, List<ReadBox>> Yolo(byte[] zipBytes, IReadOnlyDictionary<string, (int Width, int Height)> sizes, out List<string> classes)
+    public static Dictionary<string, List<ReadBox>> Yolo(byte[] tarGz, IReadOnlyDictionary<string, (int Width, int Height)> sizes, out List<string> classes)
     {
-        using var zip = new ZipArchive(new MemoryStream(zipBytes));
+        var zip = Files(tarGz);
         classes = Text(zip, "classes.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
         var names = classes;
         Assert.Contains("names:", Text(zip, "data.yaml"), StringComparison.Ordinal);
         var boxes = new Dictionary<string, List<ReadBox>>();
-        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("labels/", StringComparison.Ordinal)))
+        foreach (var entry in zip.Keys.Where(e => e.StartsWith("labels/", StringComparison.Ordinal)))
         {
-            Assert.EndsWith(".txt", entry.FullName, StringComparison.Ordinal);
-            var stem = entry.FullName["labels/".Length..^".txt".Length];
+            Assert.EndsWith(".txt", entry, StringComparison.Ordinal);
+            var stem = entry["labels/".Length..^".txt".Length];
             var (file, (width, height)) = sizes.Single(s => s.Key[..s.Key.LastIndexOf('.')] == stem);
             var list = boxes[file] = [];
-            foreach (var line in Text(zip, entry.FullName).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in Text(zip, entry).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var parts = line.Split(' ');
                 Assert.Equal(5, parts.Length);
@@ -100,14 +101,14 @@ public static class FormatReaders
     /// <c>truncated</c> and <c>difficult</c> (0 or 1) and a <c>bndbox</c> whose xmin &lt; xmax ≤ width and
     /// ymin &lt; ymax ≤ height. Returns boxes per <c>path</c>, the image's path in the job.
     /// </summary>
-    public static Dictionary<string, List<ReadBox>> Voc(byte[] zipBytes, IReadOnlyCollection<string> labels)
+    public static Dictionary<string, List<ReadBox>> Voc(byte[] tarGz, IReadOnlyCollection<string> labels)
     {
-        using var zip = new ZipArchive(new MemoryStream(zipBytes));
+        var zip = Files(tarGz);
         var listed = Text(zip, "ImageSets/Main/default.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var boxes = new Dictionary<string, List<ReadBox>>();
-        foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("Annotations/", StringComparison.Ordinal)))
+        foreach (var entry in zip.Keys.Where(e => e.StartsWith("Annotations/", StringComparison.Ordinal)))
         {
-            var root = XDocument.Parse(Text(zip, entry.FullName)).Root!;
+            var root = XDocument.Parse(Text(zip, entry)).Root!;
             Assert.Equal("annotation", root.Name.LocalName);
             Assert.False(string.IsNullOrEmpty(root.Element("filename")?.Value));
             var size = root.Element("size")!;
@@ -115,7 +116,7 @@ public static class FormatReaders
             var height = int.Parse(size.Element("height")!.Value, CultureInfo.InvariantCulture);
             Assert.InRange(int.Parse(size.Element("depth")!.Value, CultureInfo.InvariantCulture), 1, 4);
             Assert.Contains(root.Element("segmented")!.Value, new[] { "0", "1" });
-            Assert.Contains(entry.FullName["Annotations/".Length..^".xml".Length], listed);
+            Assert.Contains(entry["Annotations/".Length..^".xml".Length], listed);
             var list = boxes[root.Element("path")!.Value] = [];
             foreach (var obj in root.Elements("object"))
             {
@@ -127,7 +128,7 @@ public static class FormatReaders
                 var box = obj.Element("bndbox")!;
                 double V(string n) => double.Parse(box.Element(n)!.Value, NumberStyles.Float, CultureInfo.InvariantCulture);
                 var (xmin, ymin, xmax, ymax) = (V("xmin"), V("ymin"), V("xmax"), V("ymax"));
-                Assert.True(xmin >= 0 && xmin < xmax && xmax <= width && ymin >= 0 && ymin < ymax && ymax <= height, $"{entry.FullName}: box outside {width}x{height}");
+                Assert.True(xmin >= 0 && xmin < xmax && xmax <= width && ymin >= 0 && ymin < ymax && ymax <= height, $"{entry}: box outside {width}x{height}");
                 list.Add(new ReadBox(name, xmin, ymin, xmax - xmin, ymax - ymin));
             }
         }
@@ -135,9 +136,22 @@ public static class FormatReaders
         return boxes;
     }
 
-    public static string Text(ZipArchive zip, string name)
+    /// <summary>A gzipped tar's regular files by name (POSIX tar, as every tar tool reads it).</summary>
+    public static Dictionary<string, string> Files(byte[] tarGz)
     {
-        using var reader = new StreamReader((zip.GetEntry(name) ?? throw new Xunit.Sdk.XunitException($"The zip has no {name}.")).Open());
-        return reader.ReadToEnd();
+        using var tar = new TarReader(new GZipStream(new MemoryStream(tarGz), CompressionMode.Decompress));
+        var files = new Dictionary<string, string>();
+        while (tar.GetNextEntry() is { } entry)
+        {
+            Assert.Equal(TarEntryType.RegularFile, entry.EntryType);
+            Assert.False(entry.Name.StartsWith('/') || entry.Name.Contains("..", StringComparison.Ordinal), entry.Name);
+            using var reader = entry.DataStream is null ? null : new StreamReader(entry.DataStream);
+            Assert.True(files.TryAdd(entry.Name, reader?.ReadToEnd() ?? ""), $"{entry.Name} twice");
+        }
+
+        return files;
     }
+
+    public static string Text(Dictionary<string, string> files, string name) =>
+        files.TryGetValue(name, out var text) ? text : throw new Xunit.Sdk.XunitException($"The archive has no {name}.");
 }

@@ -275,7 +275,7 @@ public class JobsApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
         using var _ = api;
         var boxes = await factory.CreateJobWithItemsAsync(researcher, items: 3, answersPerItem: 1, kind: TaskKind.BoundingBoxes);
 
-        foreach (var (format, type) in new[] { ("coco", "application/json"), ("yolo", "application/zip"), ("voc", "application/zip"), ("csv", "text/csv"), ("jsonl", "application/x-ndjson") })
+        foreach (var (format, type) in new[] { ("coco", "application/json"), ("yolo", "application/gzip"), ("voc", "application/gzip"), ("csv", "text/csv"), ("jsonl", "application/x-ndjson") })
         {
             using var response = await api.GetAsync($"/api/v1/jobs/{boxes.Id}/export?format={format}&answers=true");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{format}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Xml;
+using System.Text;
 
 namespace LabelPlatform.Exports.Formats;
 
@@ -11,51 +11,42 @@ namespace LabelPlatform.Exports.Formats;
 /// </summary>
 internal static class VocWriter
 {
-    private static readonly XmlWriterSettings Settings = new() { Indent = true, OmitXmlDeclaration = false, Encoding = new System.Text.UTF8Encoding(false) };
-
     public static async Task WriteAsync(ExportReader reader, ExportOptions options, Stream output, Action<long> written, CancellationToken ct)
     {
-        await using var zip = new ZipExport(output);
+        await using var tar = new TarExport(output);
         var labels = reader.Job.Labels.ToHashSet(StringComparer.Ordinal);
-        zip.Add("labelmap.txt", "# label\n" + string.Concat(reader.Job.Labels.Select(l => l + "\n")));
-        using var file = new MemoryStream();
+        tar.Add("labelmap.txt", "# label\n" + string.Concat(reader.Job.Labels.Select(l => l + "\n")));
+        var list = tar.AddLater("ImageSets/Main/default.txt", "");
+        var metadata = tar.AddMetadata();
+        var xml = new StringBuilder();
         await foreach (var page in reader.PagesAsync(ct))
         {
             foreach (var item in page)
             {
-                file.SetLength(0);
-                using (var xml = XmlWriter.Create(file, Settings))
-                {
-                    WriteAnnotation(xml, item, labels);
-                }
-
-                zip.Add($"Annotations/{ZipExport.Stem(item.SourceName)}.xml", file.GetBuffer().AsSpan(0, (int)file.Length));
+                xml.Clear();
+                WriteAnnotation(xml, item, labels);
+                var stem = TarExport.Stem(item.SourceName);
+                tar.Add($"Annotations/{stem}.xml", xml.ToString());
+                list.Line(stem);
+                metadata(item);
             }
 
-            await zip.FlushAsync(ct);
+            await tar.FlushAsync(ct);
             written(page.Count);
         }
 
-        await zip.AddLinesAsync("ImageSets/Main/default.txt", "", reader, item => ZipExport.Stem(item.SourceName), ct);
-        await zip.AddMetadataAsync(reader, ct);
     }
 
-    private static void WriteAnnotation(XmlWriter xml, ExportItem item, HashSet<string> labels)
+    /// <summary>One image's annotation file, text escaped for XML (file names and labels are the researcher's).</summary>
+    private static void WriteAnnotation(StringBuilder xml, ExportItem item, HashSet<string> labels)
     {
-        xml.WriteStartDocument();
-        xml.WriteStartElement("annotation");
-        xml.WriteElementString("folder", "");
-        xml.WriteElementString("filename", Path.GetFileName(item.SourceName));
-        xml.WriteElementString("path", item.SourceName);
-        xml.WriteStartElement("source");
-        xml.WriteElementString("database", "LabelPlatform");
-        xml.WriteEndElement();
-        xml.WriteStartElement("size");
-        xml.WriteElementString("width", item.Width.ToString(CultureInfo.InvariantCulture));
-        xml.WriteElementString("height", item.Height.ToString(CultureInfo.InvariantCulture));
-        xml.WriteElementString("depth", "3");
-        xml.WriteEndElement();
-        xml.WriteElementString("segmented", "0");
+        xml.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<annotation>\n");
+        xml.Append("  <folder></folder>\n");
+        Element(xml, "  ", "filename", Path.GetFileName(item.SourceName));
+        Element(xml, "  ", "path", item.SourceName);
+        xml.Append("  <source>\n    <database>LabelPlatform</database>\n  </source>\n");
+        xml.Append(CultureInfo.InvariantCulture, $"  <size>\n    <width>{item.Width}</width>\n    <height>{item.Height}</height>\n    <depth>3</depth>\n  </size>\n");
+        xml.Append("  <segmented>0</segmented>\n");
         foreach (var box in item.Final?.Boxes ?? [])
         {
             if (!labels.Contains(box.Label))
@@ -63,23 +54,19 @@ internal static class VocWriter
                 continue;
             }
 
-            xml.WriteStartElement("object");
-            xml.WriteElementString("name", box.Label);
-            xml.WriteElementString("pose", "Unspecified");
-            xml.WriteElementString("truncated", box.X <= 0 || box.Y <= 0 || box.X + box.W >= item.Width || box.Y + box.H >= item.Height ? "1" : "0");
-            xml.WriteElementString("difficult", "0");
-            xml.WriteStartElement("bndbox");
-            xml.WriteElementString("xmin", Pixel(box.X));
-            xml.WriteElementString("ymin", Pixel(box.Y));
-            xml.WriteElementString("xmax", Pixel(box.X + box.W));
-            xml.WriteElementString("ymax", Pixel(box.Y + box.H));
-            xml.WriteEndElement();
-            xml.WriteEndElement();
+            var truncated = box.X <= 0 || box.Y <= 0 || box.X + box.W >= item.Width || box.Y + box.H >= item.Height;
+            xml.Append("  <object>\n");
+            Element(xml, "    ", "name", box.Label);
+            xml.Append(CultureInfo.InvariantCulture, $"    <pose>Unspecified</pose>\n    <truncated>{(truncated ? 1 : 0)}</truncated>\n    <difficult>0</difficult>\n");
+            xml.Append(CultureInfo.InvariantCulture, $"    <bndbox>\n      <xmin>{Pixel(box.X)}</xmin>\n      <ymin>{Pixel(box.Y)}</ymin>\n      <xmax>{Pixel(box.X + box.W)}</xmax>\n      <ymax>{Pixel(box.Y + box.H)}</ymax>\n    </bndbox>\n");
+            xml.Append("  </object>\n");
         }
 
-        xml.WriteEndElement();
-        xml.WriteEndDocument();
+        xml.Append("</annotation>\n");
     }
+
+    private static void Element(StringBuilder xml, string indent, string name, string text) =>
+        xml.Append(indent).Append('<').Append(name).Append('>').Append(System.Security.SecurityElement.Escape(text)).Append("</").Append(name).Append(">\n");
 
     private static string Pixel(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
 }

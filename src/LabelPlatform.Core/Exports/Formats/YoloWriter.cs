@@ -15,9 +15,9 @@ internal static class YoloWriter
 {
     public static async Task WriteAsync(ExportReader reader, ExportOptions options, Stream output, Action<long> written, CancellationToken ct)
     {
-        await using var zip = new ZipExport(output);
+        await using var tar = new TarExport(output);
         var classes = reader.Job.Labels.Select((label, i) => (label, i)).ToDictionary(c => c.label, c => c.i);
-        zip.Add("classes.txt", string.Join('\n', reader.Job.Labels) + "\n");
+        tar.Add("classes.txt", string.Join('\n', reader.Job.Labels) + "\n");
         var yaml = new StringBuilder("# Written by LabelPlatform. Images are not included: labels/ mirrors the paths they were uploaded with.\n");
         yaml.Append("path: .\ntrain: images\nval: images\nnames:\n");
         for (var i = 0; i < reader.Job.Labels.Count; i++)
@@ -25,7 +25,8 @@ internal static class YoloWriter
             yaml.Append(CultureInfo.InvariantCulture, $"  {i}: \"{reader.Job.Labels[i].Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n");
         }
 
-        zip.Add("data.yaml", yaml.ToString());
+        tar.Add("data.yaml", yaml.ToString());
+        var metadata = tar.AddMetadata();
         var line = new StringBuilder();
         await foreach (var page in reader.PagesAsync(ct))
         {
@@ -42,14 +43,13 @@ internal static class YoloWriter
                     line.Append(CultureInfo.InvariantCulture, $"{index} {Norm((box.X + (box.W / 2)) / item.Width)} {Norm((box.Y + (box.H / 2)) / item.Height)} {Norm(box.W / item.Width)} {Norm(box.H / item.Height)}\n");
                 }
 
-                zip.Add($"labels/{ZipExport.Stem(item.SourceName)}.txt", line.ToString());
+                tar.Add($"labels/{TarExport.Stem(item.SourceName)}.txt", line.ToString());
+                metadata(item);
             }
 
-            await zip.FlushAsync(ct);
+            await tar.FlushAsync(ct);
             written(page.Count);
         }
-
-        await zip.AddMetadataAsync(reader, ct);
     }
 
     private static string Norm(double value) => Math.Clamp(value, 0, 1).ToString("0.######", CultureInfo.InvariantCulture);

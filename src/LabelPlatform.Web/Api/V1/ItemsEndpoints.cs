@@ -31,8 +31,8 @@ public static class ItemsEndpoints
         items.MapGet("/items/{itemId:guid}", GetAsync).WithSummary("One item with every answer, the model's verdicts and the final label")
             .WithDescription("Workers appear as pseudonyms: the same worker has the same one in all of your organisation's jobs, and it leads to no account.");
         items.MapGet("/export", ExportAsync).WithSummary("Download the job's results in COCO, YOLO, Pascal VOC, CSV or JSON Lines")
-            .WithDescription("Streamed as it is read, whatever the job's size. `format`: coco, yolo, voc (box jobs), csv, jsonl. Filters: `settled=true` (only items whose final label is as sure as the job asks), `minConfidence` (0–1), `from` and `to` (when the final label was set, ISO 8601). `answers=true` adds every answer with the worker's pseudonym and the model's verdicts (JSON formats; the CSV always has them).")
-            .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: ["application/zip", "text/csv", "application/x-ndjson"]);
+            .WithDescription("Streamed as it is read, whatever the job's size. `format`: coco (JSON), yolo and voc (.tar.gz; box jobs), csv, jsonl. Filters: `settled=true` (only items whose final label is as sure as the job asks), `minConfidence` (0–1), `from` and `to` (when the final label was set, ISO 8601). `answers=true` adds every answer with the worker's pseudonym and the model's verdicts (JSON formats; the CSV always has them).")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json", additionalContentTypes: ["application/gzip", "text/csv", "application/x-ndjson"]);
     }
 
     private static async Task<Results<Created<UploadResponse>, ProblemHttpResult, ContentHttpResult>> UploadAsync(
