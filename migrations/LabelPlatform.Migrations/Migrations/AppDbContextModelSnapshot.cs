@@ -921,6 +921,100 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("stripe_events", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Exports.Files.ExportFile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("format");
+
+                    b.Property<long>("ItemsDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("items_done");
+
+                    b.Property<long>("ItemsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("items_total");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<string>("Options")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("options");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organisation_id");
+
+                    b.Property<string>("RequestedByUserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("storage_key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_export_files");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_export_files_expires_at")
+                        .HasFilter("status = 'Ready'");
+
+                    b.HasIndex("OrganisationId")
+                        .HasDatabaseName("ix_export_files_organisation_id");
+
+                    b.HasIndex("JobId", "CreatedAt")
+                        .HasDatabaseName("ix_export_files_job_id_created_at");
+
+                    b.ToTable("export_files", (string)null);
+                });
+
             modelBuilder.Entity("LabelPlatform.Jobs.Assignment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2211,6 +2305,23 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payout_accounts_asp_net_users_worker_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Exports.Files.ExportFile", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_export_files_jobs_job_id");
+
+                    b.HasOne("LabelPlatform.Accounts.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_export_files_organisations_organisation_id");
                 });
 
             modelBuilder.Entity("LabelPlatform.Jobs.Assignment", b =>

@@ -18,6 +18,7 @@ public static class RecurringJobs
         jobs.AddOrUpdate<Review.Batches.ExpireReviewBatchesJob>("expire-review-batches", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<Review.Prefilter.PrefilterSweep>("prefilter-sweep", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<Billing.Escrow.EscrowSweep>("escrow-sweep", j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<Exports.Files.ExpireExportFilesJob>("expire-exports", j => j.RunAsync(CancellationToken.None), Cron.Hourly());
         jobs.AddOrUpdate<Billing.Settlement.SettlementJob>("settlement", j => j.RunAsync(CancellationToken.None), settlementCron);
     }
 }

@@ -76,6 +76,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Accounts.ApiKeys.IdempotentRequest> IdempotentRequests => Set<Accounts.ApiKeys.IdempotentRequest>();
 
+    public DbSet<Exports.Files.ExportFile> ExportFiles => Set<Exports.Files.ExportFile>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -121,6 +123,22 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.Property(r => r.RequestHash).HasMaxLength(64).IsFixedLength();
             e.Property(r => r.ResponseBody).HasMaxLength(64 * 1024);
             e.Property(r => r.Location).HasMaxLength(300);
+        });
+
+        builder.Entity<Exports.Files.ExportFile>(e =>
+        {
+            e.HasOne<Job>().WithMany().HasForeignKey(f => f.JobId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(f => f.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(f => f.Format).HasConversion<string>().HasMaxLength(10);
+            e.Property(f => f.Status).HasConversion<string>().HasMaxLength(10);
+            e.Property(f => f.Options).HasColumnType("jsonb");
+            e.Property(f => f.StorageKey).HasMaxLength(200);
+            e.Property(f => f.FileName).HasMaxLength(200);
+            e.Property(f => f.Error).HasMaxLength(2000);
+            e.Property(f => f.RequestedByUserId).HasMaxLength(450);
+            e.HasIndex(f => new { f.JobId, f.CreatedAt });
+            // The hourly sweep reads only kept files.
+            e.HasIndex(f => f.ExpiresAt).HasFilter("status = 'Ready'");
         });
 
         builder.Entity<AppUser>(e =>

@@ -1,4 +1,5 @@
 using LabelPlatform.Exports.Csv;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,6 +13,11 @@ public static class ExportsSetup
         builder.Services.AddTransient<ExportJobResults>();
         builder.Services.AddTransient<ExportJobCsv>();
         builder.Services.AddTransient<ItemResults.JobItemResults>();
+        builder.Services.Configure<Files.ExportFileOptions>(builder.Configuration.GetSection(Files.ExportFileOptions.Section));
+        builder.Services.AddTransient<Files.RequestExport>();
+        builder.Services.AddTransient<Files.ExportFileJob>();
+        builder.Services.AddTransient<Files.ExportFiles>();
+        builder.Services.AddTransient<Files.ExpireExportFilesJob>();
         return builder;
     }
 }

@@ -19,6 +19,7 @@ public static class JobFilesApi
         app.MapGet(AssignmentFiles.WorkerPath + "{token}", GetWorkerFileAsync).RequireAuthorization(p => p.RequireRole(Roles.Worker));
         app.MapGet(AssignmentFiles.ReviewerPath + "{token}", GetReviewerFileAsync).RequireAuthorization(p => p.RequireRole(Roles.Reviewer, Roles.Admin));
         app.MapGet("/jobs/{jobId:guid}/examples/{exampleId:guid}/file", GetExampleFileAsync).RequireAuthorization();
+        app.MapGet("/exports/{exportId:guid}/file", DownloadExportAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher));
         app.MapGet("/api/jobs/{jobId:guid}/results.csv", ExportCsvAsync).RequireAuthorization(p => p.RequireRole(Roles.Researcher)).RequireRateLimiting(Security.RateLimits.Exports);
     }
 
@@ -76,6 +77,15 @@ public static class JobFilesApi
 
         http.Response.Headers.CacheControl = "private, max-age=600";
         return TypedResults.Stream(image.Content, image.ContentType);
+    }
+
+    /// <summary>A prepared export (the job page's export panel), while it is kept.</summary>
+    private static async Task<IResult> DownloadExportAsync(Guid exportId, ClaimsPrincipal user, FindUserOrganisation organisationOf, LabelPlatform.Exports.Files.ExportFiles files, CancellationToken ct)
+    {
+        var organisationId = await organisationOf.HandleAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, ct);
+        return organisationId is { } org && await files.OpenAsync(exportId, org, ct) is var (file, content)
+            ? TypedResults.Stream(content, file.ReadOptions().ContentType, file.FileName)
+            : TypedResults.NotFound();
     }
 
     private static async Task ExportCsvAsync(Guid jobId, HttpContext http, ClaimsPrincipal user, FindUserOrganisation organisationOf, ExportJobResults export, CancellationToken ct)

@@ -75,6 +75,11 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["GET /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/items/{itemId:guid}"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/export"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/exports"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}/exports"] = Access.ApiKey,
+        ["GET /api/v1/exports/{exportId:guid}"] = Access.ApiKey,
+        ["GET /api/v1/exports/{exportId:guid}/file"] = Access.ApiKey,
+        ["GET /exports/{exportId:guid}/file"] = Access.Researcher,
         ["GET /api/problems/{code}"] = Access.Anonymous, // what each problem type of the API means
         ["GET /openapi/{documentName}.json"] = Access.Anonymous, // the API's description
         ["GET /api/docs/{documentName?}"] = Access.Anonymous, // the API's reference page and its scripts

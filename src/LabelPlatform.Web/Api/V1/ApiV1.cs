@@ -58,6 +58,7 @@ public static class ApiV1
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         api.MapJobsEndpoints();
         api.MapItemsEndpoints();
+        api.MapExportsEndpoints();
 
         app.MapGet(ProblemsPath + "/{code}", ApiProblems.Describe).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
