@@ -1,6 +1,6 @@
 using LabelPlatform.Exports;
-using LabelPlatform.Jobs;
 using LabelPlatform.Exports.Files;
+using LabelPlatform.Jobs;
 using LabelPlatform.Web.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
