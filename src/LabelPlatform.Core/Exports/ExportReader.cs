@@ -106,57 +106,91 @@ public sealed class ExportReader : IAsyncDisposable
         }
     }
 
-    /// <summary>The items a page at a time; call again for another pass over the same snapshot.</summary>
+    /// <summary>
+    /// The items a page at a time; call again for another pass over the same snapshot. The next page is
+    /// read while the caller writes this one: the database and the writer work side by side.
+    /// </summary>
     public async IAsyncEnumerable<IReadOnlyList<ExportItem>> PagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        var after = -1;
-        while (true)
+        var next = FetchAsync(-1, ct);
+        try
         {
-            var from = after;
-            var rows = await _items.Where(i => i.Ordinal > from).OrderBy(i => i.Ordinal).Take(PageSize)
-                .Select(i => new
+            while (true)
+            {
+                var page = await next;
+                if (page.Count == 0)
                 {
-                    i.Id,
-                    i.Ordinal,
-                    i.SourceName,
-                    i.Width,
-                    i.Height,
-                    i.Text,
-                    IsGold = i.GoldAnswer != null,
-                    i.FinalState,
-                    i.FinalAnswer,
-                    i.FinalConfidence,
-                    i.FinalSource,
-                    i.FinalAt,
-                    i.MachineLabel,
-                    i.MachineConfidence,
-                    i.MachineAudit,
-                    i.PrefilterRunId,
-                    HasPreAnnotation = i.PreAnnotation != null,
-                    Answers = _db.Assignments.Count(a => a.ItemId == i.Id && a.Status == AssignmentStatus.Submitted),
-                })
-                .ToListAsync(ct);
-            if (rows.Count == 0)
-            {
-                yield break;
-            }
+                    yield break;
+                }
 
-            var answers = _withAnswers ? await AnswersAsync(rows.Select(r => r.Id).ToList(), ct) : null;
-            var boxes = Job.Kind.DrawsBoxes();
-            yield return rows.Select(r =>
-            {
-                // The model stands behind the final answer when it decided alone, or voted first on a classification.
-                var modelBehind = r.FinalSource == FinalSource.Model || (r.HasPreAnnotation && r.FinalSource is not null && !boxes);
-                var source = r.FinalSource ?? (r.FinalState == FinalState.Undecided ? "undecided" : null);
-                return new ExportItem(
-                    r.Id, r.Ordinal, r.SourceName, r.Width, r.Height, r.Text, r.IsGold,
-                    ItemStatus.Of(r.IsGold, r.FinalState, r.MachineLabel is not null, r.MachineAudit, r.Answers),
-                    Answer.FromJson(r.FinalAnswer), r.FinalConfidence, source, r.FinalAt, r.MachineLabel, r.MachineConfidence,
-                    modelBehind && r.PrefilterRunId is { } run ? _models.GetValueOrDefault(run) : null,
-                    r.Answers, answers is null ? [] : [.. answers[r.Id]]);
-            }).ToList();
-            after = rows[^1].Ordinal;
+                next = FetchAsync(page[^1].Ordinal, ct);
+                yield return page;
+            }
         }
+        finally
+        {
+            // A caller that stops early (an error, a cancelled download) leaves no read running on the context it disposes.
+            try
+            {
+                await next;
+            }
+            catch (Exception)
+            {
+                // The caller's own failure is the one that counts; this read's result is not wanted.
+            }
+        }
+    }
+
+    /// <summary>The page after the item numbered <paramref name="from"/>, with its answers when they are wanted.</summary>
+    private async Task<List<ExportItem>> FetchAsync(int from, CancellationToken ct)
+    {
+        // Off the caller's path: the caller goes on writing the page it has while this one is read.
+        await Task.Yield();
+        var withAnswers = _withAnswers;
+        var rows = await _items.Where(i => i.Ordinal > from).OrderBy(i => i.Ordinal).Take(PageSize)
+            .Select(i => new
+            {
+                i.Id,
+                i.Ordinal,
+                i.SourceName,
+                i.Width,
+                i.Height,
+                i.Text,
+                IsGold = i.GoldAnswer != null,
+                i.FinalState,
+                i.FinalAnswer,
+                i.FinalConfidence,
+                i.FinalSource,
+                i.FinalAt,
+                i.MachineLabel,
+                i.MachineConfidence,
+                i.MachineAudit,
+                i.PrefilterRunId,
+                HasPreAnnotation = i.PreAnnotation != null,
+                // With the answers read anyway, they are counted from them (the same lookups, once).
+                Answers = withAnswers ? 0 : _db.Assignments.Count(a => a.ItemId == i.Id && a.Status == AssignmentStatus.Submitted),
+            })
+            .ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+
+        var answers = _withAnswers ? await AnswersAsync(rows.Select(r => r.Id).ToList(), ct) : null;
+        var boxes = Job.Kind.DrawsBoxes();
+        return rows.Select(r =>
+        {
+            // The model stands behind the final answer when it decided alone, or voted first on a classification.
+            var modelBehind = r.FinalSource == FinalSource.Model || (r.HasPreAnnotation && r.FinalSource is not null && !boxes);
+            var source = r.FinalSource ?? (r.FinalState == FinalState.Undecided ? "undecided" : null);
+            var count = answers is null ? r.Answers : answers[r.Id].Count();
+            return new ExportItem(
+                r.Id, r.Ordinal, r.SourceName, r.Width, r.Height, r.Text, r.IsGold,
+                ItemStatus.Of(r.IsGold, r.FinalState, r.MachineLabel is not null, r.MachineAudit, count),
+                Answer.FromJson(r.FinalAnswer), r.FinalConfidence, source, r.FinalAt, r.MachineLabel, r.MachineConfidence,
+                modelBehind && r.PrefilterRunId is { } run ? _models.GetValueOrDefault(run) : null,
+                count, answers is null ? [] : [.. answers[r.Id]]);
+        }).ToList();
     }
 
     private async Task<ILookup<Guid, ExportAnswer>> AnswersAsync(List<Guid> itemIds, CancellationToken ct)

@@ -26,6 +26,14 @@ public class OpenApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
         {
             Assert.True(o.Operation.TryGetProperty("summary", out var summary) && summary.GetString()!.Length > 10, $"{o.Name} has no summary.");
             Assert.True(o.Operation.GetProperty("responses").TryGetProperty("401", out _), $"{o.Name} does not say it answers 401.");
+            foreach (var response in o.Operation.GetProperty("responses").EnumerateObject().Where(r => r.Name.StartsWith('2')))
+            {
+                if (response.Value.TryGetProperty("content", out var content) && content.TryGetProperty("application/json", out var json))
+                {
+                    Assert.True(json.TryGetProperty("schema", out _), $"{o.Name} {response.Name} has no schema.");
+                    Assert.True(json.TryGetProperty("example", out _), $"{o.Name} {response.Name} has no example.");
+                }
+            }
         });
         Assert.All(document.GetProperty("paths").EnumerateObject(), p => Assert.StartsWith("/api/v1/", p.Name, StringComparison.Ordinal));
 

@@ -82,6 +82,29 @@ internal static class CsvWriter
     }
 
     /// <summary>Boxes in image pixels as the CSV carries them: label and geometry, without the suggestion mark.</summary>
-    private static string BoxesJson(IEnumerable<BoundingBox> boxes) =>
-        System.Text.Json.JsonSerializer.Serialize(boxes.Select(b => new { b.Label, b.X, b.Y, b.W, b.H }));
+    private static string BoxesJson(IReadOnlyList<BoundingBox> boxes)
+    {
+        var buffer = Buffer.Value!;
+        buffer.ResetWrittenCount();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var b in boxes)
+            {
+                json.WriteStartObject();
+                json.WriteString("Label", b.Label);
+                json.WriteNumber("X", b.X);
+                json.WriteNumber("Y", b.Y);
+                json.WriteNumber("W", b.W);
+                json.WriteNumber("H", b.H);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static readonly ThreadLocal<System.Buffers.ArrayBufferWriter<byte>> Buffer = new(() => new System.Buffers.ArrayBufferWriter<byte>(1024));
 }

@@ -32,11 +32,11 @@ public static class ExportsEndpoints
     public static void MapExportsEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/jobs/{jobId:guid}/exports", RequestAsync).WithTags("Items and results")
-            .WithSummary("Prepare an export in the background (for large jobs); poll it or wait for the export.ready webhook")
+            .WithSummary("Prepare an export in the background (for large jobs); then poll it until it is ready")
             .RequireAuthorization(ApiKeyAuthentication.WritePolicy).AddEndpointFilter<IdempotentCreate>()
-            .WithExamples(new ExportRequest("coco", Settled: true, MinConfidence: 0.9), null);
-        api.MapGet("/jobs/{jobId:guid}/exports", ListAsync).WithTags("Items and results").WithSummary("A job's recent exports, newest first");
-        api.MapGet("/exports/{exportId:guid}", GetAsync).WithTags("Items and results").WithSummary("One export: its progress, and where to download it once ready");
+            .WithExamples(new ExportRequest("coco", Settled: true, MinConfidence: 0.9), ApiExamples.Export with { Status = "queued", Percent = 0, ItemsDone = 0, ItemsTotal = 0 });
+        api.MapGet("/jobs/{jobId:guid}/exports", ListAsync).WithTags("Items and results").WithSummary("A job's recent exports, newest first").WithExamples(null, new List<ExportResponse> { ApiExamples.Export });
+        api.MapGet("/exports/{exportId:guid}", GetAsync).WithTags("Items and results").WithSummary("One export: its progress, and where to download it once ready").WithExamples(null, ApiExamples.Export);
         api.MapGet("/exports/{exportId:guid}/file", DownloadAsync).WithTags("Items and results").WithSummary("Download a prepared export while it is kept")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream");
     }

@@ -26,9 +26,9 @@ public static class ItemsEndpoints
             .WithMetadata(new MultipartUpload("file", "A zip of images (image jobs), or a CSV or JSONL file of texts (text jobs)."))
             .RequireAuthorization(ApiKeyAuthentication.WritePolicy)
             .WithExamples(null, new UploadResponse(2, "Imported 2 items.", [new("signs/a.jpg", "Accepted", null, 48213, 640, 480), new("signs/b.png", "Accepted", null, 51877, 640, 480)]));
-        items.MapGet("/items", ListAsync).WithSummary("List a job's items with their results, in upload order")
+        items.MapGet("/items", ListAsync).WithSummary("List a job's items with their results, in upload order").WithExamples(null, ApiExamples.Items)
             .WithDescription("A page of up to `limit` items (1–500, default 100); pass the answer's `next` as `after` for the next page.");
-        items.MapGet("/items/{itemId:guid}", GetAsync).WithSummary("One item with every answer, the model's verdicts and the final label")
+        items.MapGet("/items/{itemId:guid}", GetAsync).WithSummary("One item with every answer, the model's verdicts and the final label").WithExamples(null, ApiExamples.ItemWithAnswers)
             .WithDescription("Workers appear as pseudonyms: the same worker has the same one in all of your organisation's jobs, and it leads to no account.");
         items.MapGet("/export", ExportAsync).WithSummary("Download the job's results in COCO, YOLO, Pascal VOC, CSV or JSON Lines")
             .WithDescription("Streamed as it is read, whatever the job's size. `format`: coco (JSON), yolo and voc (.tar.gz; box jobs), csv, jsonl. Filters: `settled=true` (only items whose final label is as sure as the job asks), `minConfidence` (0–1), `from` and `to` (when the final label was set, ISO 8601). `answers=true` adds every answer with the worker's pseudonym and the model's verdicts (JSON formats; the CSV always has them).")

@@ -17,16 +17,16 @@ public static class JobsEndpoints
     public static void MapJobsEndpoints(this RouteGroupBuilder api)
     {
         var jobs = api.MapGroup("/jobs").WithTags("Jobs");
-        api.MapGet("/jobs", ListAsync).WithTags("Jobs").WithSummary("List the organisation's jobs, newest first")
+        api.MapGet("/jobs", ListAsync).WithTags("Jobs").WithSummary("List the organisation's jobs, newest first").WithExamples(null, ApiExamples.Jobs)
             .WithDescription("A page of up to `limit` jobs (1–100, default 20); pass the answer's `next` as `after` for the next page.");
         api.MapPost("/jobs", CreateAsync).WithTags("Jobs").WithSummary("Create a job (a draft: upload items, then launch it)")
             .WithDescription("Every option of the job form. Send an `Idempotency-Key` header to make a retry safe: the same key and body within 24 hours answer with the job created the first time.")
             .RequireAuthorization(ApiKeyAuthentication.WritePolicy).AddEndpointFilter<IdempotentCreate>()
-            .WithExamples(JobRequest.Example, Example);
-        jobs.MapGet("/{jobId:guid}", GetAsync).WithSummary("Read one job");
+            .WithExamples(JobRequest.Example, ApiExamples.Job);
+        jobs.MapGet("/{jobId:guid}", GetAsync).WithSummary("Read one job").WithExamples(null, ApiExamples.LaunchedJob);
         jobs.MapPut("/{jobId:guid}", EditAsync).WithSummary("Change a job before it is launched")
             .WithDescription("The whole definition, as for create. Once items are uploaded, the kind, labels and answers per item stay as they are.")
-            .RequireAuthorization(ApiKeyAuthentication.WritePolicy).WithExamples(JobRequest.Example, Example);
+            .RequireAuthorization(ApiKeyAuthentication.WritePolicy).WithExamples(JobRequest.Example, ApiExamples.Job);
         foreach (var action in Enum.GetValues<JobAction>())
         {
             jobs.MapPost($"/{{jobId:guid}}/{action.ToString().ToLowerInvariant()}", (Guid jobId, ClaimsPrincipal user, ChangeJobStatus change, FindOrganisationJob find, CancellationToken ct) => ChangeAsync(jobId, action, user, change, find, ct))
@@ -36,24 +36,13 @@ public static class JobsEndpoints
                     JobAction.Pause => "Pause a running job: no new items go out; leases already out may still be answered",
                     JobAction.Resume => "Resume a paused job",
                     _ => "Cancel a job for good: what is left of its budget returns to the balance",
-                }).RequireAuthorization(ApiKeyAuthentication.WritePolicy);
+                }).RequireAuthorization(ApiKeyAuthentication.WritePolicy).WithExamples(null, ApiExamples.LaunchedJob);
         }
 
-        jobs.MapGet("/{jobId:guid}/progress", ProgressAsync).WithSummary("A job's progress and cost so far")
+        jobs.MapGet("/{jobId:guid}/progress", ProgressAsync).WithSummary("A job's progress and cost so far").WithExamples(null, ApiExamples.Progress)
             .WithDescription("Items and answers done, review counts, the crowd's agreement, and money in minor units (held, paid to workers, fees, returned).");
-        api.MapGet("/balance", BalanceAsync).WithTags("Billing").WithSummary("The organisation's balance per currency, in minor units");
+        api.MapGet("/balance", BalanceAsync).WithTags("Billing").WithSummary("The organisation's balance per currency, in minor units").WithExamples(null, ApiExamples.Balance);
     }
-
-    private static readonly JobResponse Example = JobResponse.From(new LabelPlatform.Jobs.Job
-    {
-        Id = Guid.Parse("0193a5b0-7c1e-7d2a-9f10-2b3c4d5e6f70"),
-        Name = JobRequest.Example.Name,
-        Instructions = JobRequest.Example.Instructions!,
-        Labels = [.. JobRequest.Example.Labels],
-        AnswersPerItem = 3,
-        PricePerAnswer = 5,
-        CreatedAt = new DateTimeOffset(2026, 12, 7, 9, 30, 0, TimeSpan.Zero),
-    });
 
     private static async Task<Results<Ok<Page<JobResponse>>, ProblemHttpResult>> ListAsync(ClaimsPrincipal user, PageOrganisationJobs pages, string? after, int? limit, CancellationToken ct)
     {
