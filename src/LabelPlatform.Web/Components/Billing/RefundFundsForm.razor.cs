@@ -13,6 +13,7 @@ public partial class RefundFundsForm
     private Refundable? _refundable;
     private string? _error;
     private string? _done;
+    private int? _loadedStatement;
 
     [Inject] private RefundFunds Refunds { get; set; } = default!;
 
@@ -21,11 +22,24 @@ public partial class RefundFundsForm
     /// <summary>Told after money went back, so the page can show the new balance.</summary>
     [Parameter] public EventCallback OnRefunded { get; set; }
 
+    /// <summary>
+    /// Which reading of the balance the page shows: when it changes (a card payment confirmed after the page
+    /// opened, a bonus paid), what can be refunded is read again, so it never contradicts the balance above it.
+    /// </summary>
+    [Parameter] public int StatementVersion { get; set; }
+
     private string? Amount { get => _amount; set => Change(ref _amount, value); }
 
     private string Currency => _currency;
 
-    protected override Task OnInitializedAsync() => LoadAsync();
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_loadedStatement != StatementVersion)
+        {
+            _loadedStatement = StatementVersion;
+            await LoadAsync();
+        }
+    }
 
     private async Task CurrencyChangedAsync(string currency)
     {

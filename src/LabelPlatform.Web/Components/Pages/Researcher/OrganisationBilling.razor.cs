@@ -13,6 +13,9 @@ public partial class OrganisationBilling
     private const int CheckoutPolls = 60;
 
     private OrganisationStatement? _statement;
+
+    /// <summary>Counts the balance readings, so the refund form reads what can be refunded again with each one.</summary>
+    private int _statementVersion;
     private bool _notInOrganisation;
     private bool _checkoutCredited;
     private readonly CancellationTokenSource _disposed = new();
@@ -42,6 +45,7 @@ public partial class OrganisationBilling
         if (user.OrganisationId is { } organisationId)
         {
             _statement = await Statements.ForOrganisationAsync(organisationId);
+            _statementVersion++;
         }
     }
 
