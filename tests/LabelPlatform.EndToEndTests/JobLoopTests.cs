@@ -14,7 +14,7 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
     {
         var researcher = await app.NewPageAsync();
         await SignUpAsync(researcher, "Get data labelled", "researcher@e2e.test", organisation: "E2E Lab");
-        await researcher.WaitForURLAsync("**/jobs");
+        await Assertions.Expect(researcher).ToHaveURLAsync(new Regex("/jobs$"));
 
         await researcher.GetByRole(AriaRole.Link, new() { Name = "New job" }).First.ClickAsync();
         await researcher.GetByLabel("Job name").FillAsync("Animals");
@@ -23,7 +23,7 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
         await researcher.GetByLabel("Answers per item").FillAsync("1");
         await researcher.GetByLabel("Price per answer").FillAsync("0.05");
         await researcher.GetByRole(AriaRole.Button, new() { Name = "Create job" }).ClickAsync();
-        await researcher.WaitForURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Assertions.Expect(researcher).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
         var jobId = researcher.Url.Split('/')[^1];
 
         var zipPath = Path.Combine(Path.GetTempPath(), $"e2e-{Guid.NewGuid():N}.zip");
@@ -41,7 +41,7 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
 
         var worker = await app.NewPageAsync();
         await SignUpAsync(worker, "Label data and earn", "worker@e2e.test");
-        await worker.WaitForURLAsync("**/work");
+        await Assertions.Expect(worker).ToHaveURLAsync(new Regex("/work$"));
         await worker.GetByRole(AriaRole.Link, new() { Name = "Start labelling Animals" }).ClickAsync();
 
         var answered = new Dictionary<string, string>();
@@ -102,7 +102,7 @@ public sealed class JobLoopTests(BrowserFixture app) : IClassFixture<BrowserFixt
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("email or password is wrong");
         await page.GotoAsync("/jobs");
-        await page.WaitForURLAsync("**/account/login**");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login"));
     }
 
     private static async Task SignUpAsync(IPage page, string kind, string email, string? organisation = null)

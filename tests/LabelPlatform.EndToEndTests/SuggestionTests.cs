@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LabelPlatform.Accounts;
 using LabelPlatform.Accounts.SignUp;
 using LabelPlatform.Jobs;
@@ -85,7 +86,7 @@ public sealed class SuggestionTests(BrowserFixture app)
         await page.GetByLabel("Email").FillAsync(worker.Email!);
         await page.GetByLabel("Password").FillAsync(LabelPlatformFactory.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/work");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/work$"));
         return page;
     }
 

@@ -36,7 +36,7 @@ public sealed class TextJobTests(BrowserFixture app)
         await researcher.GetByLabel("Answers per item").FillAsync("1");
         await researcher.GetByLabel("Price per answer").FillAsync("0.02");
         await researcher.GetByRole(AriaRole.Button, new() { Name = "Create job" }).ClickAsync();
-        await researcher.WaitForURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
+        await Assertions.Expect(researcher).ToHaveURLAsync(new Regex("/jobs/[0-9a-f-]{36}$"));
         var jobId = Guid.Parse(researcher.Url.Split('/')[^1]);
 
         await Assertions.Expect(researcher.GetByRole(AriaRole.Button, new() { Name = "Upload CSV or JSONL" })).ToBeVisibleAsync();
