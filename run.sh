@@ -76,6 +76,8 @@ else
 fi
 # A local demo over plain http: cookies cannot require https here. Put TLS in front in production.
 export Auth__RequireSecureCookies=false
+# A laptop's receiver is on localhost or the local network, over http: let webhooks reach it (never in production).
+export Webhooks__AllowPrivateAddresses="${Webhooks__AllowPrivateAddresses:-true}" Webhooks__RequireHttps="${Webhooks__RequireHttps:-false}"
 # The demo's workers take work at once; production asks them to confirm their address first.
 export Accounts__RequireConfirmedEmail="${Accounts__RequireConfirmedEmail:-false}"
 # Mail (password resets) goes to a local SMTP sink whose web page shows every message, unless

@@ -7,6 +7,7 @@ using LabelPlatform.Labelling;
 using LabelPlatform.Quality;
 using LabelPlatform.Queue;
 using LabelPlatform.Review;
+using LabelPlatform.Webhooks;
 using Microsoft.Extensions.Hosting;
 
 namespace LabelPlatform;
@@ -30,6 +31,7 @@ public static class ProductSetup
         builder.AddReview();
         builder.AddQueue();
         builder.AddExports();
+        builder.AddWebhooks();
         return builder;
     }
 }

@@ -14,6 +14,7 @@ using LabelPlatform.Web.Health;
 using LabelPlatform.Web.Hubs;
 using LabelPlatform.Web.Security;
 using LabelPlatform.Web.Seed;
+using LabelPlatform.Webhooks;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
@@ -69,6 +70,7 @@ public static class WebSetup
         builder.Services.AddTransient<DemoSeeder>();
         builder.Services.AddSignalR();
         builder.Services.AddHostedService<QueueHubRelay>();
+        builder.AddWebhookDispatcher();
         builder.Services.AddScoped<LabelPlatform.Web.Components.Shared.CurrentUser>();
         return builder;
     }

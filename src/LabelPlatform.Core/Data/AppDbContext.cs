@@ -78,6 +78,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Exports.Files.ExportFile> ExportFiles => Set<Exports.Files.ExportFile>();
 
+    public DbSet<Common.Events.OrganisationEvent> OrganisationEvents => Set<Common.Events.OrganisationEvent>();
+
+    public DbSet<Webhooks.WebhookEndpoint> WebhookEndpoints => Set<Webhooks.WebhookEndpoint>();
+
+    public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+
+    public DbSet<Webhooks.WebhookAttempt> WebhookAttempts => Set<Webhooks.WebhookAttempt>();
+
+    public DbSet<Webhooks.WebhookBalanceAlert> WebhookBalanceAlerts => Set<Webhooks.WebhookBalanceAlert>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -139,6 +149,53 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasIndex(f => new { f.JobId, f.CreatedAt });
             // The hourly sweep reads only kept files.
             e.HasIndex(f => f.ExpiresAt).HasFilter("status = 'Ready'");
+        });
+
+        builder.Entity<Common.Events.OrganisationEvent>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(v => v.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(v => v.Type).HasMaxLength(40);
+            e.Property(v => v.Data).HasColumnType("jsonb");
+            e.HasIndex(v => v.EventId).IsUnique();
+            // The sender reads only what it has not fanned out yet.
+            e.HasIndex(v => v.Id).HasFilter("fanned_out_at IS NULL").HasDatabaseName("ix_organisation_events_pending");
+        });
+
+        builder.Entity<Webhooks.WebhookEndpoint>(e =>
+        {
+            e.HasOne<Organisation>().WithMany().HasForeignKey(w => w.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<AppUser>().WithMany().HasForeignKey(w => w.CreatedByUserId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(w => w.Url).HasMaxLength(Webhooks.WebhookEndpoint.MaxUrlLength);
+            e.Property(w => w.Description).HasMaxLength(Webhooks.WebhookEndpoint.MaxDescriptionLength);
+            e.Property(w => w.SecretHint).HasMaxLength(20);
+            e.HasIndex(w => w.OrganisationId);
+        });
+
+        builder.Entity<Webhooks.WebhookDelivery>(e =>
+        {
+            e.HasOne<Webhooks.WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(d => d.EventType).HasMaxLength(40);
+            e.Property(d => d.Status).HasConversion<string>().HasMaxLength(10);
+            e.Property(d => d.LastError).HasMaxLength(1000);
+            e.HasIndex(d => new { d.EndpointId, d.Id });
+            // The sender's look for due tries.
+            e.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'Pending'");
+            e.HasIndex(d => d.CreatedAt);
+        });
+
+        builder.Entity<Webhooks.WebhookAttempt>(e =>
+        {
+            e.HasOne<Webhooks.WebhookDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(a => a.Error).HasMaxLength(1000);
+            e.Property(a => a.ResponseExcerpt).HasMaxLength(Webhooks.WebhookAttempt.MaxExcerptLength);
+            e.HasIndex(a => a.DeliveryId);
+        });
+
+        builder.Entity<Webhooks.WebhookBalanceAlert>(e =>
+        {
+            e.HasKey(a => a.OrganisationId);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
         });
 
         builder.Entity<AppUser>(e =>

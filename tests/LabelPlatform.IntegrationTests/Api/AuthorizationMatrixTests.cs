@@ -106,6 +106,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["/jobs/{JobId:guid}"] = Access.Researcher,
         ["/billing"] = Access.Researcher,
         ["/api-keys"] = Access.Researcher,
+        ["/webhooks"] = Access.Researcher,
         ["/work"] = Access.Worker,
         ["/work/next"] = Access.Worker,
         ["/work/rejected"] = Access.Worker,

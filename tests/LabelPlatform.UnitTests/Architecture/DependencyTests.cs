@@ -14,7 +14,7 @@ public class DependencyTests
 
     /// <summary>The capabilities of LabelPlatform.Core; Data (the EF model, which maps every capability's
     /// entities) and Common (helpers with no capability) are infrastructure below them all.</summary>
-    private static readonly string[] Capabilities = ["Accounts", "Jobs", "Queue", "Labelling", "Review", "Quality", "Billing", "Exports"];
+    private static readonly string[] Capabilities = ["Accounts", "Jobs", "Queue", "Labelling", "Review", "Quality", "Billing", "Exports", "Webhooks"];
 
     private static readonly string[] DatabaseAccess =
     [
@@ -51,6 +51,7 @@ public class DependencyTests
         ["Review"],
         ["Queue"],
         ["Exports"],
+        ["Webhooks"],
     ];
 
     [Fact]

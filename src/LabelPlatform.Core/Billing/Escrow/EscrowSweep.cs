@@ -1,6 +1,7 @@
 using Hangfire;
 using LabelPlatform.Billing.Ledger;
 using LabelPlatform.Common;
+using LabelPlatform.Common.Events;
 using LabelPlatform.Jobs.Progress;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -61,7 +62,12 @@ public sealed class EscrowSweep(NpgsqlDataSource dataSource, TimeProvider clock,
         if (topUp.Uncovered > 0)
         {
             await using var pause = Sql.Command(connection, tx, PauseSql, job.JobId);
-            await pause.ExecuteNonQueryAsync(ct);
+            if (await pause.ExecuteScalarAsync(ct) is string name)
+            {
+                await OrganisationEvent.WriteAsync(connection, tx, job.OrganisationId, OrganisationEventTypes.JobPaused, job.JobId,
+                    new Jobs.Lifecycle.JobEventData(job.JobId, name, "paused", Jobs.Lifecycle.JobEventData.FundsExhausted), now, ct);
+            }
+
             await JobChanges.AnnounceAsync(connection, tx, job.JobId, ct);
             logger.LogWarning("Job {JobId} paused: its organisation's funds cannot cover the work still to come", job.JobId);
         }

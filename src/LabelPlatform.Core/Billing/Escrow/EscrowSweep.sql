@@ -6,4 +6,4 @@ FROM jobs j JOIN ledger_accounts e ON e.id = md5('JobEscrow:' || j.id::text || '
 WHERE (j.status IN ('Completed', 'Cancelled') AND e.balance > 0) OR j.status = 'Running'
 
 -- name: Pause
-UPDATE jobs SET status = 'Paused' WHERE id = $1 AND status = 'Running'
+UPDATE jobs SET status = 'Paused' WHERE id = $1 AND status = 'Running' RETURNING name

@@ -1,5 +1,6 @@
 using Hangfire;
 using LabelPlatform.Common;
+using LabelPlatform.Common.Events;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -100,6 +101,10 @@ public sealed class ExportFileJob(IDbContextFactory<AppDbContext> dbFactory, Exp
             }
 
             file.FinishedAt = clock.GetUtcNow();
+            db.OrganisationEvents.Add(OrganisationEvent.Create(file.OrganisationId,
+                file.Status == ExportFileStatus.Ready ? OrganisationEventTypes.ExportReady : OrganisationEventTypes.ExportFailed, file.JobId,
+                new ExportEventData(file.Id, file.JobId, file.Format.ToString().ToLowerInvariant(), file.FileName, file.Bytes, file.ExpiresAt,
+                    file.Status == ExportFileStatus.Ready ? $"/api/v1/exports/{file.Id}/file" : null, file.Error), file.FinishedAt.Value));
             await db.SaveChangesAsync(CancellationToken.None);
         }
         finally
@@ -166,3 +171,6 @@ public sealed class ExpireExportFilesJob(IDbContextFactory<AppDbContext> dbFacto
         await db.SaveChangesAsync(ct);
     }
 }
+
+/// <summary>The data of export.ready and export.failed: the file is fetched with an API key from <paramref name="DownloadPath"/>.</summary>
+public sealed record ExportEventData(Guid ExportId, Guid JobId, string Format, string FileName, long? Bytes, DateTimeOffset? ExpiresAt, string? DownloadPath, string? Error);

@@ -1,6 +1,7 @@
 using LabelPlatform.Billing;
 using LabelPlatform.Billing.Escrow;
 using LabelPlatform.Common;
+using LabelPlatform.Common.Events;
 using LabelPlatform.Data;
 using LabelPlatform.Jobs.Progress;
 using Microsoft.EntityFrameworkCore;
@@ -62,6 +63,15 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
             return money;
         }
 
+        var type = action switch
+        {
+            JobAction.Launch => OrganisationEventTypes.JobLaunched,
+            JobAction.Pause => OrganisationEventTypes.JobPaused,
+            JobAction.Resume => OrganisationEventTypes.JobResumed,
+            _ => OrganisationEventTypes.JobCancelled,
+        };
+        db.OrganisationEvents.Add(OrganisationEvent.Create(organisationId, type, jobId,
+            new JobEventData(jobId, job.Name, job.Status.ToString().ToLowerInvariant(), action == JobAction.Pause ? JobEventData.ByResearcher : null), clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         if (action == JobAction.Cancel)
         {
@@ -72,4 +82,13 @@ public sealed class ChangeJobStatus(IDbContextFactory<AppDbContext> dbFactory, T
         await tx.CommitAsync(ct);
         return job.Status;
     }
+}
+
+/// <summary>The data of the job.* events.</summary>
+/// <param name="Reason">For job.paused: <see cref="ByResearcher"/> or <see cref="FundsExhausted"/>.</param>
+public sealed record JobEventData(Guid JobId, string Name, string Status, string? Reason = null)
+{
+    public const string ByResearcher = "researcher";
+
+    public const string FundsExhausted = "funds_exhausted";
 }

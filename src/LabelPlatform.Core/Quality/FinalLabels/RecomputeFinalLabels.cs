@@ -94,6 +94,8 @@ public sealed class RecomputeFinalLabels(IDbContextFactory<AppDbContext> dbFacto
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.Answer is null ? (float?)null : (float)f.Confidence).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real });
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.Source).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             write.Parameters.Add(new NpgsqlParameter { Value = finals.Select(f => f.State).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            write.Parameters.Add(new NpgsqlParameter { Value = job.OrganisationId });
+            write.Parameters.Add(new NpgsqlParameter { Value = jobId });
             await write.ExecuteNonQueryAsync(ct);
         }
 

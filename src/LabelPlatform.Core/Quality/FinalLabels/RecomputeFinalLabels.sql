@@ -1,12 +1,25 @@
 -- Hand-written SQL of RecomputeFinalLabels (ADR 0017): named statements, read through Sql.Named.
 
 -- name: Write
-UPDATE items SET final_answer = input.answer, final_label = input.label, final_confidence = input.confidence,
-       final_source = input.source, final_state = input.state,
-       final_at = CASE WHEN items.final_answer IS DISTINCT FROM input.answer OR items.final_source IS DISTINCT FROM input.source
-                         OR items.final_state IS DISTINCT FROM input.state THEN now() ELSE items.final_at END
-FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::text[], $6::text[]) AS input(id, answer, label, confidence, source, state)
-WHERE items.id = input.id
+-- Items that became settled, or whose settled answer changed, are told of in one items.settled event ($7: the
+-- organisation, $8: the job), written with the change; the webhooks gather a job's events a short while.
+WITH input AS (
+    SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::text[], $6::text[]) AS input(id, answer, label, confidence, source, state)),
+written AS (
+    UPDATE items SET final_answer = input.answer, final_label = input.label, final_confidence = input.confidence,
+           final_source = input.source, final_state = input.state,
+           final_at = CASE WHEN old.final_answer IS DISTINCT FROM input.answer OR old.final_source IS DISTINCT FROM input.source
+                             OR old.final_state IS DISTINCT FROM input.state THEN now() ELSE old.final_at END
+    FROM input, items old
+    WHERE items.id = input.id AND old.id = input.id
+    RETURNING items.id, items.source_name, input.answer, input.label, input.confidence, input.source,
+              input.state = 'settled' AND (old.final_state IS DISTINCT FROM 'settled' OR old.final_answer IS DISTINCT FROM input.answer) AS settled)
+INSERT INTO organisation_events (event_id, organisation_id, type, job_id, data, created_at)
+SELECT gen_random_uuid(), $7::uuid, 'items.settled', $8::uuid,
+       jsonb_build_object('job_id', $8::uuid, 'items', jsonb_agg(jsonb_build_object(
+           'id', id, 'name', source_name, 'label', label, 'answer', answer, 'confidence', confidence, 'source', source) ORDER BY id)), now()
+FROM written WHERE settled
+HAVING count(*) > 0
 
 -- name: More
 UPDATE items SET remaining_slots = CASE WHEN machine_label IS NOT NULL AND NOT machine_audit THEN $2 ELSE 1 END,
