@@ -46,6 +46,25 @@ internal static class ApiExamples
         null,
         null);
 
+    public static readonly WebhookEndpointResponse Webhook = new(
+        Guid.Parse("0193a5b3-2222-7333-8444-555566667777"), "https://ml.example.com/hooks/labelplatform", "training pipeline",
+        ["job.completed", "items.settled", "export.ready"], true, "whsec_0f1e2d…", null, Created.AddDays(-1));
+
+    public static readonly WebhookDeliveryResponse Delivery = new(
+        Guid.Parse("0193a5b4-3333-7444-8555-666677778888"), Webhook.Id, "evt_0193a5b4444475558666777788889999", "job.completed", "delivered", 1,
+        Created.AddHours(5), null, Created.AddHours(5), 200, null, Created.AddHours(5));
+
+    public static readonly WebhookDeliveryResponse DeliveryWithAttempts = Delivery with
+    {
+        Attempts = 2,
+        Payload = "{\"id\":\"evt_0193a5b4444475558666777788889999\",\"type\":\"job.completed\",\"created_at\":\"2026-12-07T14:30:00+00:00\",\"organisation_id\":\"0193a5af-0000-7000-8000-000000000001\",\"data\":{\"job_id\":\"0193a5b0-7c1e-7d2a-9f10-2b3c4d5e6f70\",\"name\":\"Street signs\",\"status\":\"completed\"}}",
+        Tries =
+        [
+            new WebhookAttemptResponse(Created.AddHours(5), 500, "Answered 500 Internal Server Error.", 84, "upstream busy", false),
+            new WebhookAttemptResponse(Created.AddHours(5).AddMinutes(1), 200, null, 41, "ok", false),
+        ],
+    };
+
     public static readonly ExportResponse Export = new(
         Guid.Parse("0193a5b2-1111-7222-8333-444455556666"), JobId, "coco", "running", 37.5, 450, 1200, 0, "Street-signs-results.coco.json",
         null, Created.AddHours(3), null, null, null);

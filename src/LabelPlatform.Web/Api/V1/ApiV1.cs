@@ -59,6 +59,7 @@ public static class ApiV1
         api.MapJobsEndpoints();
         api.MapItemsEndpoints();
         api.MapExportsEndpoints();
+        api.MapWebhooksEndpoints();
 
         app.MapGet(ProblemsPath + "/{code}", ApiProblems.Describe).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
