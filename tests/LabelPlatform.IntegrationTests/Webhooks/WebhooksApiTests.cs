@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LabelPlatform.Accounts.ApiKeys;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Testing;
 using LabelPlatform.Webhooks;
 
 namespace LabelPlatform.IntegrationTests.Webhooks;

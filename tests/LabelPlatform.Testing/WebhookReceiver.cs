@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace LabelPlatform.IntegrationTests.Support;
+namespace LabelPlatform.Testing;
 
 /// <summary>A researcher's endpoint: a real HTTP server on 127.0.0.1 that keeps every request and answers with the statuses it is told.</summary>
 public sealed class WebhookReceiver : IAsyncDisposable
