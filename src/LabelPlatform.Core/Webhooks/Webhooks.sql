@@ -1,10 +1,11 @@
 -- Hand-written SQL of the webhook sender (ADR 0017): named statements, read through Sql.Named.
 
 -- name: PendingEvents
--- Events not yet fanned out; items.settled waits out its gathering window ($1) so a job's items go together.
+-- Events not yet fanned out, 200 at a time (an items.settled event holds up to 500 items); items.settled waits
+-- out its gathering window ($1) so a job's items go together.
 SELECT id, event_id, organisation_id, type, job_id, data::text, created_at FROM organisation_events
 WHERE fanned_out_at IS NULL AND (type <> 'items.settled' OR created_at <= $1)
-ORDER BY id LIMIT 1000
+ORDER BY id LIMIT 200
 FOR UPDATE SKIP LOCKED
 
 -- name: Subscribers

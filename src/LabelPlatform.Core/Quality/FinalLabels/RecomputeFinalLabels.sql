@@ -1,8 +1,9 @@
 -- Hand-written SQL of RecomputeFinalLabels (ADR 0017): named statements, read through Sql.Named.
 
 -- name: Write
--- Items that became settled, or whose settled answer changed, are told of in one items.settled event ($7: the
--- organisation, $8: the job), written with the change; the webhooks gather a job's events a short while.
+-- Items that became settled, or whose settled answer changed, are told of in items.settled events of up to
+-- 500 items ($7: the organisation, $8: the job), written with the change, and only while an endpoint of the
+-- organisation listens for them; the webhooks gather a job's events a short while.
 WITH input AS (
     SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::real[], $5::text[], $6::text[]) AS input(id, answer, label, confidence, source, state)),
 written AS (
@@ -13,13 +14,15 @@ written AS (
     FROM input, items old
     WHERE items.id = input.id AND old.id = input.id
     RETURNING items.id, items.source_name, input.answer, input.label, input.confidence, input.source,
-              input.state = 'settled' AND (old.final_state IS DISTINCT FROM 'settled' OR old.final_answer IS DISTINCT FROM input.answer) AS settled)
+              input.state = 'settled' AND (old.final_state IS DISTINCT FROM 'settled' OR old.final_answer IS DISTINCT FROM input.answer) AS settled),
+told AS (
+    SELECT w.*, (row_number() OVER (ORDER BY w.id) - 1) / 500 AS chunk FROM written w
+    WHERE w.settled AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.organisation_id = $7::uuid AND 'items.settled' = ANY(e.events)))
 INSERT INTO organisation_events (event_id, organisation_id, type, job_id, data, created_at)
 SELECT gen_random_uuid(), $7::uuid, 'items.settled', $8::uuid,
        jsonb_build_object('job_id', $8::uuid, 'items', jsonb_agg(jsonb_build_object(
            'id', id, 'name', source_name, 'label', label, 'answer', answer, 'confidence', confidence, 'source', source) ORDER BY id)), now()
-FROM written WHERE settled
-HAVING count(*) > 0
+FROM told GROUP BY chunk
 
 -- name: More
 UPDATE items SET remaining_slots = CASE WHEN machine_label IS NOT NULL AND NOT machine_audit THEN $2 ELSE 1 END,
