@@ -18,6 +18,7 @@ public static class ExportsSetup
         builder.Services.AddTransient<Files.ExportFileJob>();
         builder.Services.AddTransient<Files.ExportFiles>();
         builder.Services.AddTransient<Files.ExpireExportFilesJob>();
+        builder.Services.AddTransient<Imports.ImportLabels>();
         return builder;
     }
 }

@@ -20,6 +20,7 @@ public static class JobsSetup
         builder.Services.AddTransient<CreateJob.CreateJob>();
         builder.Services.AddTransient<ChangeJobStatus>();
         builder.Services.AddTransient<EditJob.EditJob>();
+        builder.Services.AddTransient<Labels.PreAnnotations>();
         builder.Services.AddTransient<ZipImporter>();
         builder.Services.AddTransient<TextImporter>();
         builder.Services.AddTransient<GetJobCounts>();
