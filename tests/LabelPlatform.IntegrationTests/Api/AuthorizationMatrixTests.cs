@@ -73,6 +73,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["GET /api/v1/balance"] = Access.ApiKey,
         ["POST /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/labels"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/items/{itemId:guid}"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/export"] = Access.ApiKey,
         ["POST /api/v1/jobs/{jobId:guid}/exports"] = Access.ApiKey,

@@ -175,4 +175,29 @@ public class ImportLabelsTests(LabelPlatformFactory factory) : IClassFixture<Lab
         Assert.Equal(["line 3: \"img/0.png\" was given already (line 2)"], (await Import.HandleAsync(job.Id, job.OrganisationId, "l.csv", twice, LabelImportTarget.Gold)).Value!.Problems);
         Assert.Equal("not_found", (await Import.HandleAsync(job.Id, Guid.NewGuid(), "labels.csv", new MemoryStream(), LabelImportTarget.Gold)).Error!.Code);
     }
+
+    [Fact]
+    public async Task OverTheApi_MultipartLabels_AsGold_ProblemsAsLabelsRejected_ReadKeyRefused()
+    {
+        var (researcher, api) = await factory.ResearcherWithApiAsync();
+        var job = await factory.CreateJobWithItemsAsync(researcher, items: 2, answersPerItem: 1, launch: false, kind: TaskKind.BoundingBoxes);
+
+        static MultipartFormDataContent Form(object coco) => new() { { new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(coco)), "file", "gold.json" } };
+        using var ok = await api.PostAsync($"/api/v1/jobs/{job.Id}/labels?as=gold", Form(CocoOf((1, "img/0.png", [(2, [1, 1, 6, 6])]))));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var body = JsonDocument.Parse(await ok.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((1, "gold"), (body.GetProperty("items").GetInt32(), body.GetProperty("as").GetString()));
+        Assert.NotNull((await ItemsByNameAsync(job))["img/0.png"].GoldAnswer);
+
+        using var bad = await api.PostAsync($"/api/v1/jobs/{job.Id}/labels", Form(CocoOf((1, "img/9.png", [(2, [1, 1, 6, 6])]))));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var problem = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement;
+        Assert.EndsWith("/labels_rejected", problem.GetProperty("type").GetString());
+        Assert.Equal("image \"img/9.png\" (id 1): the job has no item \"img/9.png\"", problem.GetProperty("problems")[0].GetString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsync($"/api/v1/jobs/{job.Id}/labels?as=answers", Form(CocoOf()))).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await api.PostAsync($"/api/v1/jobs/{job.Id}/labels", new StringContent("{}"))).StatusCode);
+        var reader = factory.CreateApiClient((await factory.IssueKeyAsync(researcher, LabelPlatform.Accounts.ApiKeys.ApiKeyScope.Read)).Secret);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostAsync($"/api/v1/jobs/{job.Id}/labels", Form(CocoOf()))).StatusCode);
+    }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using LabelPlatform.Exports;
+using LabelPlatform.Exports.Imports;
 using LabelPlatform.Exports.ItemResults;
 using LabelPlatform.Jobs;
 using LabelPlatform.Jobs.ImportItems;
@@ -15,6 +16,9 @@ using Microsoft.Net.Http.Headers;
 
 namespace LabelPlatform.Web.Api.V1;
 
+/// <summary>Labels imported: how many items took them, and as what.</summary>
+public sealed record LabelsImported(int Items, string As);
+
 /// <summary>A job's items over the API: upload (the page's importers and checks), list, one item's answers, the results file.</summary>
 public static class ItemsEndpoints
 {
@@ -26,6 +30,11 @@ public static class ItemsEndpoints
             .WithMetadata(new MultipartUpload("file", "A zip of images (image jobs), or a CSV or JSONL file of texts (text jobs)."))
             .RequireAuthorization(ApiKeyAuthentication.WritePolicy)
             .WithExamples(null, new UploadResponse(2, "Imported 2 items.", [new("signs/a.jpg", "Accepted", null, 48213, 640, 480), new("signs/b.png", "Accepted", null, 51877, 640, 480)]));
+        items.MapPost("/labels", ImportLabelsAsync).WithSummary("Import existing labels into the job's items, as suggestions or as gold")
+            .WithDescription("A `multipart/form-data` body with one file: COCO detection JSON (`.json`), YOLO label files in a `.zip` or `.tar.gz` with `classes.txt` or `data.yaml` (box jobs), or CSV (`item`, `label`/`labels`) or JSONL (`item`, `label`/`labels`/`boxes`). Items are found by id, uploaded path, the path without its extension, or the file name alone. `as=suggestions` (default): workers see them to accept or change, and they never count as an answer; `as=gold`: the items become gold. Every row is checked; any problem and nothing is imported, and the answer (`labels_rejected`) lists each problem with where it is in the file.")
+            .WithMetadata(new MultipartUpload("file", "COCO .json, YOLO .zip/.tar.gz, or .csv/.jsonl labels."))
+            .RequireAuthorization(ApiKeyAuthentication.WritePolicy)
+            .WithExamples(null, new LabelsImported(1200, "suggestions"));
         items.MapGet("/items", ListAsync).WithSummary("List a job's items with their results, in upload order").WithExamples(null, ApiExamples.Items)
             .WithDescription("A page of up to `limit` items (1–500, default 100); pass the answer's `next` as `after` for the next page.");
         items.MapGet("/items/{itemId:guid}", GetAsync).WithSummary("One item with every answer, the model's verdicts and the final label").WithExamples(null, ApiExamples.ItemWithAnswers)
@@ -45,12 +54,6 @@ public static class ItemsEndpoints
             return ApiProblems.For(LabelPlatform.Common.Error.NotFound("The job"));
         }
 
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
-        {
-            return ApiProblems.Problem("unsupported_media_type", "Send the file as multipart/form-data with one file part (curl -F file=@items.zip).");
-        }
-
         if (allowance.Refusal(UploadAllowance.Kind.Files, user.UserId()) is { } tooMany)
         {
             return ApiProblems.Problem("rate_limited", tooMany);
@@ -61,7 +64,7 @@ public static class ItemsEndpoints
         var temp = Path.GetTempFileName();
         try
         {
-            var received = await ReceiveFileAsync(new MultipartReader(boundary, http.Request.Body), temp, limit, ct);
+            var received = await ReceiveUploadAsync(http, temp, limit, "items.zip", ct);
             if (received.Problem is { } problem)
             {
                 return problem;
@@ -99,6 +102,59 @@ public static class ItemsEndpoints
     }
 
     private sealed record Received(string? FileName, string? Sha256, ProblemHttpResult? Problem);
+
+    /// <summary>The request's one file part streamed to <paramref name="path"/>, or the problem with the request.</summary>
+    private static async Task<Received> ReceiveUploadAsync(HttpContext http, string path, long limit, string example, CancellationToken ct)
+    {
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return new(null, null, ApiProblems.Problem("unsupported_media_type", $"Send the file as multipart/form-data with one file part (curl -F file=@{example})."));
+        }
+
+        return await ReceiveFileAsync(new MultipartReader(boundary, http.Request.Body), path, limit, ct);
+    }
+
+    private static async Task<Results<Ok<LabelsImported>, ProblemHttpResult>> ImportLabelsAsync(
+        Guid jobId, string? @as, HttpContext http, ClaimsPrincipal user, ImportLabels import, UploadAllowance allowance, CancellationToken ct)
+    {
+        if ((@as ?? "suggestions").ToLowerInvariant() is not ("suggestions" or "gold") || int.TryParse(@as, out _))
+        {
+            return ApiProblems.Problem("validation", "`as` is suggestions (shown to workers to accept or change) or gold (what workers are checked against).");
+        }
+
+        if (allowance.Refusal(UploadAllowance.Kind.Files, user.UserId()) is { } tooMany)
+        {
+            return ApiProblems.Problem("rate_limited", tooMany);
+        }
+
+        var target = string.Equals(@as, "gold", StringComparison.OrdinalIgnoreCase) ? LabelImportTarget.Gold : LabelImportTarget.Suggestions;
+        var temp = Path.GetTempFileName();
+        try
+        {
+            var received = await ReceiveUploadAsync(http, temp, LabelFiles.MaxFileBytes, "labels.json", ct);
+            if (received.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            await using var content = File.OpenRead(temp);
+            var imported = await import.HandleAsync(jobId, user.OrganisationId(), received.FileName!, content, target, ct);
+            if (!imported.IsSuccess)
+            {
+                return ApiProblems.For(imported.Error!);
+            }
+
+            return imported.Value!.Succeeded
+                ? TypedResults.Ok(new LabelsImported(imported.Value.Applied, target == LabelImportTarget.Gold ? "gold" : "suggestions"))
+                : ApiProblems.Problem("labels_rejected", $"No labels were imported: {imported.Value.Problems.Count} problems in {received.FileName}.",
+                    new Dictionary<string, object?> { ["problems"] = imported.Value.Problems });
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
 
     /// <summary>The first file part of the body, streamed to <paramref name="path"/> (never more than <paramref name="limit"/> bytes), and its SHA-256.</summary>
     private static async Task<Received> ReceiveFileAsync(MultipartReader reader, string path, long limit, CancellationToken ct)
