@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using LabelPlatform.IntegrationTests.Support;
 using LabelPlatform.Testing;
 
@@ -61,6 +62,40 @@ public class OpenApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
         Assert.Contains("openapi/v1.json", html, StringComparison.Ordinal);
         Assert.Contains("'unsafe-inline'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         Assert.DoesNotContain("cdn.jsdelivr.net", html, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The C# client in docs/examples/csharp-client is generated (Kiota) from a copy of the document kept beside it;
+    /// the copy must be the live document, or the sample would compile against an API that is not there.
+    /// docs/examples/csharp-client/regenerate.sh writes the copy (this test with LP_WRITE_OPENAPI=1) and regenerates.
+    /// </summary>
+    [Fact]
+    public async Task ClientSamplesDocument_IsTheLiveDocument()
+    {
+        using var client = factory.CreateApiClient(null);
+        var live = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!.AsObject();
+        live.Remove("servers");
+        var path = Path.Combine(RepositoryRoot(), "docs", "examples", "csharp-client", "labelplatform.openapi.json");
+        if (Environment.GetEnvironmentVariable("LP_WRITE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(path, live.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+        }
+
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(path));
+        Assert.True(JsonNode.DeepEquals(live, committed), "The API changed since the C# client sample was generated: run docs/examples/csharp-client/regenerate.sh.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LabelPlatform.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (LabelPlatform.sln) was not found above the test's folder.");
     }
 
     [Theory]
