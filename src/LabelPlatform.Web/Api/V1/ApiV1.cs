@@ -60,6 +60,7 @@ public static class ApiV1
         api.MapItemsEndpoints();
         api.MapExportsEndpoints();
         api.MapWebhooksEndpoints();
+        api.MapQualityEndpoints();
 
         app.MapGet(ProblemsPath + "/{code}", ApiProblems.Describe).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -8,7 +8,10 @@ using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Labels;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Launch;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Pause;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Progress;
+using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Quality;
+using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.RejectionReasons;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Resume;
+using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Workers;
 using LabelPlatform.ClientSample.Api.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
@@ -66,10 +69,25 @@ namespace LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item
         {
             get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Progress.ProgressRequestBuilder(PathParameters, RequestAdapter);
         }
+        /// <summary>The quality property</summary>
+        public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Quality.QualityRequestBuilder Quality
+        {
+            get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Quality.QualityRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The rejectionReasons property</summary>
+        public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.RejectionReasons.RejectionReasonsRequestBuilder RejectionReasons
+        {
+            get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.RejectionReasons.RejectionReasonsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The resume property</summary>
         public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Resume.ResumeRequestBuilder Resume
         {
             get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Resume.ResumeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The workers property</summary>
+        public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Workers.WorkersRequestBuilder Workers
+        {
+            get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Workers.WorkersRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.WithJobItemRequestBuilder"/> and sets the default values.
