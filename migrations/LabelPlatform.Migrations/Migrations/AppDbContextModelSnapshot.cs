@@ -2288,6 +2288,22 @@ namespace LabelPlatform.Migrations.Migrations
                     b.ToTable("webhook_endpoints", (string)null);
                 });
 
+            modelBuilder.Entity("LabelPlatform.Webhooks.WebhookGoldPoolWatch", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("job_id");
+
+                    b.Property<bool>("Low")
+                        .HasColumnType("boolean")
+                        .HasColumnName("low");
+
+                    b.HasKey("JobId")
+                        .HasName("pk_webhook_gold_pool_watches");
+
+                    b.ToTable("webhook_gold_pool_watches", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -2901,6 +2917,16 @@ namespace LabelPlatform.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_endpoints_organisations_organisation_id");
+                });
+
+            modelBuilder.Entity("LabelPlatform.Webhooks.WebhookGoldPoolWatch", b =>
+                {
+                    b.HasOne("LabelPlatform.Jobs.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_gold_pool_watches_jobs_job_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -88,6 +88,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
 
     public DbSet<Webhooks.WebhookBalanceAlert> WebhookBalanceAlerts => Set<Webhooks.WebhookBalanceAlert>();
 
+    public DbSet<Webhooks.WebhookGoldPoolWatch> WebhookGoldPoolWatches => Set<Webhooks.WebhookGoldPoolWatch>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -196,6 +198,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
             e.HasKey(a => a.OrganisationId);
             e.HasOne<Organisation>().WithMany().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Cascade);
             e.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
+        });
+
+        builder.Entity<Webhooks.WebhookGoldPoolWatch>(e =>
+        {
+            e.HasKey(w => w.JobId);
+            e.HasOne<Job>().WithMany().HasForeignKey(w => w.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<AppUser>(e =>

@@ -301,7 +301,7 @@ public static class WebhookSecrets
     public static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("LabelPlatform.Webhooks.EndpointSecret");
 }
 
-/// <summary>Wakes the sender when a person asks for a try now (a test event, a redelivery); otherwise it looks on its own schedule.</summary>
+/// <summary>Wakes the sender when a person asks for a try now (a test event, a redelivery); otherwise it looks on its own schedule. Also keeps that schedule's slower looks.</summary>
 public sealed class WebhookSignal
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -319,4 +319,13 @@ public sealed class WebhookSignal
     }
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _wake.WaitAsync(timeout, ct);
+
+    private long _nextGoldPoolLook;
+
+    /// <summary>Whether this node looks at gold pools now (at most once per <paramref name="interval"/>).</summary>
+    public bool GoldPoolLookDue(DateTimeOffset now, TimeSpan interval)
+    {
+        var due = Interlocked.Read(ref _nextGoldPoolLook);
+        return now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextGoldPoolLook, (now + interval).UtcTicks, due) == due;
+    }
 }

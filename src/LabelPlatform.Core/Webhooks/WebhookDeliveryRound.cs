@@ -17,7 +17,7 @@ namespace LabelPlatform.Webhooks;
 /// nodes at once: events and deliveries are taken with SKIP LOCKED, and a delivery being tried is leased.
 /// </summary>
 public sealed class WebhookDeliveryRound(
-    NpgsqlDataSource dataSource, IDbContextFactory<AppDbContext> dbFactory, WebhookSender sender, IDataProtectionProvider protection,
+    NpgsqlDataSource dataSource, IDbContextFactory<AppDbContext> dbFactory, WebhookSender sender, WebhookSignal signal, IDataProtectionProvider protection,
     IOptions<WebhookOptions> options, TimeProvider clock, ILogger<WebhookDeliveryRound> logger)
 {
     /// <summary>Items per items.settled delivery; a larger batch goes in several.</summary>
@@ -35,6 +35,7 @@ public sealed class WebhookDeliveryRound(
     private static readonly string RecordAttemptSql = Sql.Named("Webhooks/Webhooks.sql", "RecordAttempt");
     private static readonly string BalanceLowSql = Sql.Named("Webhooks/Webhooks.sql", "BalanceLow");
     private static readonly string CleanupSql = Sql.Named("Webhooks/Webhooks.sql", "Cleanup");
+    private static readonly string GoldPoolLowSql = Sql.Named("Webhooks/Webhooks.sql", "GoldPoolLow");
 
     private readonly IDataProtector _secrets = WebhookSecrets.Protector(protection);
 
@@ -43,7 +44,13 @@ public sealed class WebhookDeliveryRound(
     {
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            await Sql.ExecuteAsync(connection, null, BalanceLowSql, ct, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            await Sql.ExecuteAsync(connection, null, BalanceLowSql, ct, now);
+            // Gold pools change slowly, and a look reads every running job's gold: not every round.
+            if (signal.GoldPoolLookDue(now, options.Value.GoldPoolInterval))
+            {
+                await Sql.ExecuteAsync(connection, null, GoldPoolLowSql, ct, now);
+            }
         }
 
         while (await FanOutAsync(ct) > 0)

@@ -126,3 +126,11 @@ public sealed class WebhookBalanceAlert
     /// <summary>Below the threshold at the last look: balance.low is sent on the way down only.</summary>
     public bool Below { get; set; }
 }
+
+/// <summary>A running job whose gold pool was low at the last look: job.gold_pool_low is sent on the way down only.</summary>
+public sealed class WebhookGoldPoolWatch
+{
+    public Guid JobId { get; set; }
+
+    public bool Low { get; set; }
+}

@@ -31,6 +31,9 @@ public sealed class WebhookOptions
     /// <summary>How long items.settled gathers a job's items into one event.</summary>
     public TimeSpan SettledBatchWindow { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often running jobs' gold pools are looked at for job.gold_pool_low.</summary>
+    public TimeSpan GoldPoolInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long one try may take, connecting included.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -54,6 +54,29 @@ SELECT gen_random_uuid(), organisation_id, 'balance.low', NULL,
        jsonb_build_object('currency', currency, 'balance', balance, 'threshold', threshold), $1
 FROM flipped WHERE below
 
+-- name: GoldPoolLow
+-- Running jobs whose gold pool fell low since the last look (QualityPolicy.GoldPoolLow: fewer live gold items
+-- than the qualification test and five more, or under a fifth of the pool still handed out); once per fall.
+WITH pools AS (
+    SELECT j.id, j.organisation_id, j.name, count(*) AS total,
+           count(*) FILTER (WHERE p.retire = 0 OR i.gold_shown < p.retire) AS live, p.retire, p.qualification
+    FROM jobs j
+    CROSS JOIN LATERAL (SELECT coalesce((j.quality_policy->>'GoldRetireAfter')::int, 0) AS retire,
+                               coalesce((j.quality_policy->>'QualificationItems')::int, 0) AS qualification) p
+    JOIN items i ON i.job_id = j.id AND i.gold_answer IS NOT NULL
+    WHERE j.status = 'Running'
+    GROUP BY j.id, j.organisation_id, j.name, p.retire, p.qualification),
+looked AS (
+    SELECT *, retire > 0 AND (live < qualification + 5 OR live * 5 < total) AS low FROM pools),
+flipped AS (
+    INSERT INTO webhook_gold_pool_watches (job_id, low) SELECT id, low FROM looked
+    ON CONFLICT (job_id) DO UPDATE SET low = excluded.low WHERE webhook_gold_pool_watches.low <> excluded.low
+    RETURNING job_id, low)
+INSERT INTO organisation_events (event_id, organisation_id, type, job_id, data, created_at)
+SELECT gen_random_uuid(), l.organisation_id, 'job.gold_pool_low', l.id,
+       jsonb_build_object('job_id', l.id, 'name', l.name, 'gold_items', l.total, 'gold_items_live', l.live), $1
+FROM flipped f JOIN looked l ON l.id = f.job_id WHERE f.low
+
 -- name: Cleanup
 -- Events are kept a week after fan-out, deliveries (and their tries) 30 days.
 WITH events AS (DELETE FROM organisation_events WHERE fanned_out_at < $1::timestamptz - interval '7 days')

@@ -163,4 +163,29 @@ public class WebhookEventsTests(WebhookFactory factory) : IClassFixture<WebhookF
         Assert.Null(await factory.Manage.DeliveryAsync(organisation, test.Id));
         Assert.Equal(ManageWebhooks.MaxEndpoints - 1, (await factory.Manage.ListAsync(organisation)).Count);
     }
+
+    [Fact]
+    public async Task GoldPoolRunningLow_GoldPoolLowOnce_AgainOnlyAfterItRecovered()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (researcher, _) = await ListeningAsync(receiver, OrganisationEventTypes.GoldPoolLow);
+        var job = await factory.CreateJobWithItemsAsync(researcher, items: 12, answersPerItem: 1);
+        // Ten gold items, each retired after 50 workers by default: a healthy pool.
+        await factory.ExecuteAsync("UPDATE items SET gold_answer = '{\"labels\":[\"cat\"],\"boxes\":[]}'::jsonb, remaining_slots = 0 WHERE job_id = $1 AND ordinal < 10", job.Id);
+        await factory.RoundAsync();
+        Assert.Empty(receiver.Requests);
+
+        // Six retired: four left live, under the qualification test's need and five.
+        await factory.ExecuteAsync("UPDATE items SET gold_shown = 50 WHERE job_id = $1 AND ordinal < 6", job.Id);
+        await factory.RoundsUntilAsync(() => Task.FromResult(!receiver.Requests.IsEmpty), "job.gold_pool_low");
+        var data = Assert.Single(Bodies(receiver, "job.gold_pool_low")).GetProperty("data");
+        Assert.Equal((job.Id.ToString(), 10, 4), (data.GetProperty("job_id").GetString(), data.GetProperty("gold_items").GetInt32(), data.GetProperty("gold_items_live").GetInt32()));
+        await factory.RoundAsync();
+        Assert.Single(receiver.Requests);
+
+        await factory.ExecuteAsync("UPDATE items SET gold_shown = 0 WHERE job_id = $1", job.Id);
+        await factory.RoundAsync();
+        await factory.ExecuteAsync("UPDATE items SET gold_shown = 50 WHERE job_id = $1 AND ordinal < 6", job.Id);
+        await factory.RoundsUntilAsync(() => Task.FromResult(receiver.Requests.Count == 2), "the second job.gold_pool_low");
+    }
 }

@@ -17,6 +17,7 @@ public sealed class WebhookFactory : LabelPlatformFactory
         builder.UseSetting("Webhooks:RetryCap", "00:00:00.5");
         builder.UseSetting("Webhooks:GiveUpAfter", GiveUpAfter.ToString());
         builder.UseSetting("Webhooks:SettledBatchWindow", "00:00:00");
+        builder.UseSetting("Webhooks:GoldPoolInterval", "00:00:00");
     }
 
     public ManageWebhooks Manage => Services.GetRequiredService<ManageWebhooks>();

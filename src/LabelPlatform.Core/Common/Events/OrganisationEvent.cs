@@ -69,6 +69,9 @@ public static class OrganisationEventTypes
 
     public const string JobCompleted = "job.completed";
 
+    /// <summary>A running job's gold pool is low (too few gold items still handed out): workers will soon go unchecked. Once per fall.</summary>
+    public const string GoldPoolLow = "job.gold_pool_low";
+
     /// <summary>Items that became final (settled by the model, the crowd or a reviewer), gathered a short while per job.</summary>
     public const string ItemsSettled = "items.settled";
 
@@ -84,7 +87,7 @@ public static class OrganisationEventTypes
 
     /// <summary>What an endpoint may subscribe to, in the order the page lists them.</summary>
     public static readonly IReadOnlyList<string> Subscribable =
-        [JobCompleted, JobPaused, JobLaunched, JobResumed, JobCancelled, ItemsSettled, ExportReady, ExportFailed, BalanceLow];
+        [JobCompleted, JobPaused, JobLaunched, JobResumed, JobCancelled, GoldPoolLow, ItemsSettled, ExportReady, ExportFailed, BalanceLow];
 
     public static string Describe(string type) => type switch
     {
@@ -97,6 +100,7 @@ public static class OrganisationEventTypes
         ExportReady => "An export is ready to download",
         ExportFailed => "An export failed",
         BalanceLow => "Funds fell below your threshold",
+        GoldPoolLow => "A job's gold pool runs low (add gold items)",
         Test => "A test event",
         _ => type,
     };
