@@ -19,6 +19,7 @@ public static class ExportsSetup
         builder.Services.AddTransient<Files.ExportFiles>();
         builder.Services.AddTransient<Files.ExpireExportFilesJob>();
         builder.Services.AddTransient<Imports.ImportLabels>();
+        builder.Services.AddTransient<JobWorkerPseudonyms>();
         return builder;
     }
 }

@@ -61,6 +61,7 @@ public static class ApiV1
         api.MapExportsEndpoints();
         api.MapWebhooksEndpoints();
         api.MapQualityEndpoints();
+        api.MapJobExtrasEndpoints();
 
         app.MapGet(ProblemsPath + "/{code}", ApiProblems.Describe).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -15,7 +15,8 @@ public sealed record ApiExample(object? Request, object? Response);
 /// a form with one file field. Not <c>Accepts</c> metadata: that would answer a wrong content type with 415 before
 /// the caller's key is even checked.
 /// </summary>
-public sealed record MultipartUpload(string Field, string Description);
+/// <summary>A multipart body: one file part (required unless <paramref name="FileOptional"/>) and any text fields (each required).</summary>
+public sealed record MultipartUpload(string Field, string Description, bool FileOptional = false, params (string Name, string Description)[] TextFields);
 
 public static class OpenApiExamples
 {
@@ -38,8 +39,9 @@ public static class OpenApiExamples
                             Schema = new OpenApiSchema
                             {
                                 Type = JsonSchemaType.Object,
-                                Required = new HashSet<string> { upload.Field },
-                                Properties = new Dictionary<string, IOpenApiSchema>
+                                Required = new HashSet<string>([.. upload.TextFields.Select(f => f.Name), .. upload.FileOptional ? Array.Empty<string>() : [upload.Field]]),
+                                Properties = new Dictionary<string, IOpenApiSchema>(upload.TextFields.Select(f =>
+                                    KeyValuePair.Create<string, IOpenApiSchema>(f.Name, new OpenApiSchema { Type = JsonSchemaType.String, Description = f.Description })))
                                 {
                                     [upload.Field] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = upload.Description },
                                 },
