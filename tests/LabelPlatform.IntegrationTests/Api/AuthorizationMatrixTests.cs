@@ -75,6 +75,8 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["GET /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
         ["POST /api/v1/jobs/{jobId:guid}/labels"] = Access.ApiKey,
         ["PUT /api/v1/jobs/{jobId:guid}/quality"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/prefilter"] = Access.ApiKey,
+        ["GET /api/v1/jobs/{jobId:guid}/prefilter"] = Access.ApiKey,
         ["POST /api/v1/jobs/{jobId:guid}/bonuses"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/examples"] = Access.ApiKey,
         ["POST /api/v1/jobs/{jobId:guid}/examples"] = Access.ApiKey,

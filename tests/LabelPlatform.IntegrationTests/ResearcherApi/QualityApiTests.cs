@@ -2,8 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LabelPlatform.Accounts.ApiKeys;
+using LabelPlatform.Demo;
 using LabelPlatform.IntegrationTests.Support;
+using LabelPlatform.Review.Models;
+using LabelPlatform.Review.Prefilter;
 using LabelPlatform.Testing;
+using LabelPlatform.Web.Seed;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LabelPlatform.IntegrationTests.ResearcherApi;
 
@@ -42,5 +47,34 @@ public class QualityApiTests(LabelPlatformFactory factory) : IClassFixture<Label
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/v1/jobs/{job.Id}/workers")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PutAsJsonAsync($"/api/v1/jobs/{job.Id}/rejection-reasons", new { reasons = new[] { "x" } })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await stranger.PutAsJsonAsync($"/api/v1/jobs/{job.Id}/quality", JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(current.GetRawText()))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Prefilter_StartedOverTheApi_RunsInTheBackground_ItsResultRead()
+    {
+        var (researcher, api) = await factory.ResearcherWithApiAsync();
+        var digits = DigitImages.Read(ReviewData.SeedData("digits.csv.gz")).Take(20).ToList();
+        var job = await factory.CreateJobAsync(researcher, answersPerItem: 1, labels: ReviewData.Digits);
+        using (var zip = DigitImages.ZipOf(digits, digits.Count))
+        {
+            Assert.True((await factory.ImportAsync(job, zip)).Succeeded);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/jobs/{job.Id}/prefilter")).StatusCode);
+        using var noModel = await api.PostAsJsonAsync($"/api/v1/jobs/{job.Id}/prefilter", new { threshold = 0.9 });
+        Assert.Equal(HttpStatusCode.Conflict, noModel.StatusCode);
+
+        var model = await factory.Services.GetRequiredService<RegisterModel>().HandleAsync(
+            job.Id, job.OrganisationId, researcher.Id, "digits.onnx", File.ReadAllBytes(ReviewData.SeedData("models/digits-mlp.onnx")), DemoSeeder.DigitsModel);
+        Assert.True(model.IsSuccess, model.Error?.Message);
+        using var started = await api.PostAsJsonAsync($"/api/v1/jobs/{job.Id}/prefilter", new { threshold = 0.9, auditShare = 0.1, machineLabels = true });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var run = await started.Content.ReadFromJsonAsync<JsonElement>();
+        await factory.Services.GetRequiredService<PrefilterJob>().RunAsync(Guid.Parse(run.GetProperty("id").GetString()!), CancellationToken.None);
+
+        var done = await api.GetFromJsonAsync<JsonElement>($"/api/v1/jobs/{job.Id}/prefilter");
+        Assert.Equal(("completed", 20, 100.0), (done.GetProperty("status").GetString(), done.GetProperty("done").GetInt32(), done.GetProperty("percent").GetDouble()));
+        Assert.Equal(20, done.GetProperty("machineLabelled").GetInt32() + done.GetProperty("sentToPeople").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync($"/api/v1/jobs/{job.Id}/prefilter", new { threshold = 1.5 })).StatusCode);
     }
 }

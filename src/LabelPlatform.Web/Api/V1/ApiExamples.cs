@@ -68,6 +68,9 @@ internal static class ApiExamples
     public static readonly ExampleResponse Example = new(
         Guid.Parse("0193a5b5-4444-7555-8666-777788889999"), 1, "A **stop** sign half behind a tree is still a stop sign: box the part you can see.", true, 640, 480, Created);
 
+    public static readonly PrefilterResponse Prefilter = new(
+        Guid.Parse("0193a5b6-5555-7666-8777-888899990000"), "finished", 1200, 1200, 100, 912, 288, 46, 0, 0.95f, 0.05f, true, null, Created.AddMinutes(2), Created.AddMinutes(6), 31, 30);
+
     public static readonly ExportResponse Export = new(
         Guid.Parse("0193a5b2-1111-7222-8333-444455556666"), JobId, "coco", "running", 37.5, 450, 1200, 0, "Street-signs-results.coco.json",
         null, Created.AddHours(3), null, null, null);

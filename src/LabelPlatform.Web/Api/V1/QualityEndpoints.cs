@@ -3,6 +3,7 @@ using LabelPlatform.Exports;
 using LabelPlatform.Jobs.ListJobs;
 using LabelPlatform.Quality.Gold;
 using LabelPlatform.Review.Batches;
+using LabelPlatform.Review.Prefilter;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LabelPlatform.Web.Api.V1;
@@ -12,6 +13,19 @@ public sealed record WorkerRecord(string Worker, int GoldAnswers, int GoldCorrec
 
 /// <summary>The reasons reviewers pick from when they reject an answer of the job (keys 1–9 in the batch view).</summary>
 public sealed record RejectionReasons(List<string> Reasons) : IApiRequest;
+
+/// <summary>The job's model goes over its items before launch: items it is at least <c>threshold</c> sure of are machine-labelled (when <c>machineLabels</c>), an <c>auditShare</c> of those still go to people.</summary>
+public sealed record PrefilterStart(float Threshold = 0.95f, float AuditShare = 0.05f, bool MachineLabels = true) : IApiRequest;
+
+/// <summary>A pre-filter run: its progress, how many items the model labelled, and (once people answer the audit items) how often it agreed.</summary>
+public sealed record PrefilterResponse(
+    Guid Id, string Status, int Total, int Done, double Percent, int MachineLabelled, int SentToPeople, int Audit, int Unreadable, float Threshold, float AuditShare,
+    bool MachineLabels, string? Message, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, int? AuditAnswered = null, int? AuditAgreeing = null)
+{
+    public static PrefilterResponse From(PrefilterRun r, AuditAccuracy? audit = null) => new(
+        r.Id, r.Status.ToString().ToLowerInvariant(), r.Total, r.Done, Math.Round(r.Progress * 100, 1), r.MachineLabelled, r.SentToPeople, r.Audit, r.Unreadable,
+        r.Threshold, r.AuditShare, r.MachineLabels, r.Message, r.CreatedAt, r.FinishedAt, audit?.Answered, audit?.Agreeing);
+}
 
 /// <summary>A job's quality settings over the API: the same use cases as the job page's quality and review panels.</summary>
 public static class QualityEndpoints
@@ -29,6 +43,33 @@ public static class QualityEndpoints
         job.MapPut("/rejection-reasons", SetReasonsAsync).WithSummary("Set the reasons reviewers pick from (at most 9)")
             .RequireAuthorization(ApiKeyAuthentication.WritePolicy)
             .WithExamples(new RejectionReasons(["Wrong label", "Box too loose", "Missed an object"]), new RejectionReasons(["Wrong label", "Box too loose", "Missed an object"]));
+        job.MapPost("/prefilter", StartPrefilterAsync).WithTags("Review").WithSummary("Have the job's model go over its items before launch (pre-filter)")
+            .WithDescription("Needs the job's review model (uploaded on the job page). Runs in the background; poll GET …/prefilter.")
+            .RequireAuthorization(ApiKeyAuthentication.WritePolicy).WithExamples(new PrefilterStart(), ApiExamples.Prefilter with { Status = "queued", Done = 0, Percent = 0, MachineLabelled = 0, SentToPeople = 1200, Audit = 0 });
+        job.MapGet("/prefilter", PrefilterAsync).WithTags("Review").WithSummary("The latest pre-filter run: progress, items machine-labelled, audit agreement")
+            .WithExamples(null, ApiExamples.Prefilter);
+    }
+
+    private static async Task<Results<Accepted<PrefilterResponse>, ProblemHttpResult>> StartPrefilterAsync(
+        Guid jobId, PrefilterStart request, ClaimsPrincipal user, StartPrefilter start, CancellationToken ct)
+    {
+        var started = await start.HandleAsync(jobId, user.OrganisationId(), user.UserId(), new PrefilterRequest(request.Threshold, request.AuditShare, request.MachineLabels), ct);
+        return started.IsSuccess
+            ? TypedResults.Accepted($"{ApiV1.Prefix}/jobs/{jobId}/prefilter", PrefilterResponse.From(started.Value!))
+            : ApiProblems.For(started.Error!);
+    }
+
+    private static async Task<Results<Ok<PrefilterResponse>, ProblemHttpResult>> PrefilterAsync(
+        Guid jobId, ClaimsPrincipal user, FindOrganisationJob find, PrefilterSummaries summaries, CancellationToken ct)
+    {
+        if (await find.HandleAsync(jobId, user.OrganisationId(), ct) is null)
+        {
+            return NoJob();
+        }
+
+        return await summaries.LatestAsync(jobId, ct) is { } latest
+            ? TypedResults.Ok(PrefilterResponse.From(latest.Run, latest.Audit))
+            : ApiProblems.For(LabelPlatform.Common.Error.NotFound("A pre-filter run of this job"));
     }
 
     private static ProblemHttpResult NoJob() => ApiProblems.For(LabelPlatform.Common.Error.NotFound("The job"));

@@ -9,6 +9,7 @@ using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Items;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Labels;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Launch;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Pause;
+using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Prefilter;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Progress;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Quality;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.RejectionReasons;
@@ -75,6 +76,11 @@ namespace LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item
         public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Pause.PauseRequestBuilder Pause
         {
             get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Pause.PauseRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The prefilter property</summary>
+        public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Prefilter.PrefilterRequestBuilder Prefilter
+        {
+            get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Prefilter.PrefilterRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The progress property</summary>
         public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Progress.ProgressRequestBuilder Progress
