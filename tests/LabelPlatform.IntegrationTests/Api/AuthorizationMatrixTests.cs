@@ -74,6 +74,7 @@ public class AuthorizationMatrixTests(LabelPlatformFactory factory) : IClassFixt
         ["POST /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/items"] = Access.ApiKey,
         ["POST /api/v1/jobs/{jobId:guid}/labels"] = Access.ApiKey,
+        ["POST /api/v1/jobs/{jobId:guid}/model"] = Access.ApiKey,
         ["PUT /api/v1/jobs/{jobId:guid}/quality"] = Access.ApiKey,
         ["POST /api/v1/jobs/{jobId:guid}/prefilter"] = Access.ApiKey,
         ["GET /api/v1/jobs/{jobId:guid}/prefilter"] = Access.ApiKey,

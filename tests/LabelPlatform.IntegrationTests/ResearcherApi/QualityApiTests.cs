@@ -77,4 +77,43 @@ public class QualityApiTests(LabelPlatformFactory factory) : IClassFixture<Label
         Assert.Equal(20, done.GetProperty("machineLabelled").GetInt32() + done.GetProperty("sentToPeople").GetInt32());
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync($"/api/v1/jobs/{job.Id}/prefilter", new { threshold = 1.5 })).StatusCode);
     }
+
+    [Fact]
+    public async Task ReviewModel_UploadedOverTheApi_WithItsDescriptor_BadFilesRefused()
+    {
+        var (researcher, api) = await factory.ResearcherWithApiAsync();
+        var digits = DigitImages.Read(ReviewData.SeedData("digits.csv.gz")).Take(10).ToList();
+        var job = await factory.CreateJobAsync(researcher, answersPerItem: 1, labels: ReviewData.Digits);
+        using (var zip = DigitImages.ZipOf(digits, digits.Count))
+        {
+            Assert.True((await factory.ImportAsync(job, zip)).Succeeded);
+        }
+
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+        MultipartFormDataContent Form(string? descriptor, byte[] model)
+        {
+            var form = new MultipartFormDataContent();
+            if (descriptor is not null)
+            {
+                form.Add(new StringContent(descriptor), "descriptor");
+            }
+
+            form.Add(new ByteArrayContent(model), "model", "digits.onnx");
+            return form;
+        }
+
+        var onnx = File.ReadAllBytes(ReviewData.SeedData("models/digits-mlp.onnx"));
+        using var uploaded = await api.PostAsync($"/api/v1/jobs/{job.Id}/model", Form(JsonSerializer.Serialize(DemoSeeder.DigitsModel, options), onnx));
+        Assert.Equal(HttpStatusCode.Created, uploaded.StatusCode);
+        var model = await uploaded.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((1, "classification"), (model.GetProperty("version").GetInt32(), model.GetProperty("kind").GetString()));
+
+        using var garbage = await api.PostAsync($"/api/v1/jobs/{job.Id}/model", Form(JsonSerializer.Serialize(DemoSeeder.DigitsModel, options), "not an onnx model"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, garbage.StatusCode);
+        Assert.EndsWith("/invalid_model", (await garbage.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString());
+        using var noDescriptor = await api.PostAsync($"/api/v1/jobs/{job.Id}/model", Form(null, onnx));
+        Assert.Equal(HttpStatusCode.BadRequest, noDescriptor.StatusCode);
+        using var badDescriptor = await api.PostAsync($"/api/v1/jobs/{job.Id}/model", Form("{\"kind\": 17, ", onnx));
+        Assert.Equal(HttpStatusCode.BadRequest, badDescriptor.StatusCode);
+    }
 }

@@ -28,6 +28,7 @@ public static class ApiProblems
         new("idempotency_in_progress", 409, "Request still under way", "A request with the same Idempotency-Key has not finished. Retry when it has."),
         new("idempotency_key_reused", 422, "Idempotency-Key reused", "The Idempotency-Key was used with a different request in the last 24 hours. Use a new key."),
         new("items_rejected", 422, "Items rejected", "The upload was checked and nothing was imported; `files` names each rejected file and why."),
+        new("invalid_model", 422, "Model refused", "The model file was checked (loaded in a sandbox, tried on the job's items) and is not kept; the detail says why."),
         new("labels_rejected", 422, "Labels rejected", "The label file was checked and nothing was imported; `problems` names each problem and where it is in the file."),
         new("insufficient_funds", 402, "Not enough funds", "The organisation's balance does not cover the job's budget. Add funds on the billing page."),
         new("insufficient_balance", 402, "Not enough funds", "The organisation's balance does not cover this."),

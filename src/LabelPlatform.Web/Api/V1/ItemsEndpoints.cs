@@ -16,6 +16,9 @@ using Microsoft.Net.Http.Headers;
 
 namespace LabelPlatform.Web.Api.V1;
 
+/// <summary>A review model kept as the job's model: its id and version.</summary>
+public sealed record ModelUploaded(Guid Id, int Version, string Kind);
+
 /// <summary>Labels imported: how many items took them, and as what.</summary>
 public sealed record LabelsImported(int Items, string As);
 
@@ -35,6 +38,11 @@ public static class ItemsEndpoints
             .WithMetadata(new MultipartUpload("file", "COCO .json, YOLO .zip/.tar.gz, or .csv/.jsonl labels."))
             .RequireAuthorization(ApiKeyAuthentication.WritePolicy)
             .WithExamples(null, new LabelsImported(1200, "suggestions"));
+        items.MapPost("/model", UploadModelAsync).WithTags("Review").WithSummary("Upload a review model (ONNX): it becomes the job's next model version")
+            .WithDescription("A `multipart/form-data` body: a `descriptor` field first (JSON: what the model expects and returns, as the job page's model form; see ModelDescriptor in the schema), then the `model` file (up to 512 MiB). The model is loaded in a sandbox and tried on the job's items before it is kept.")
+            .WithMetadata(new MultipartUpload("model", "The .onnx file.", false, ("descriptor", "JSON: kind, inputName, width, height, colour, scale, mean, std, resize, labelMap, …")))
+            .RequireAuthorization(ApiKeyAuthentication.WritePolicy)
+            .WithExamples(null, new ModelUploaded(Guid.Parse("0193a5b7-6666-7777-8888-999900001111"), 2, "classification"));
         items.MapGet("/items", ListAsync).WithSummary("List a job's items with their results, in upload order").WithExamples(null, ApiExamples.Items)
             .WithDescription("A page of up to `limit` items (1–500, default 100); pass the answer's `next` as `after` for the next page.");
         items.MapGet("/items/{itemId:guid}", GetAsync).WithSummary("One item with every answer, the model's verdicts and the final label").WithExamples(null, ApiExamples.ItemWithAnswers)
@@ -101,7 +109,10 @@ public static class ItemsEndpoints
         }
     }
 
-    private sealed record Received(string? FileName, string? Sha256, ProblemHttpResult? Problem);
+    private sealed record Received(string? FileName, string? Sha256, ProblemHttpResult? Problem, Dictionary<string, string>? Fields = null);
+
+    /// <summary>A text field before the file may be at most this long (a model's descriptor).</summary>
+    private const int MaxFieldChars = 64 * 1024;
 
     /// <summary>The request's one file part streamed to <paramref name="path"/>, or the problem with the request.</summary>
     private static async Task<Received> ReceiveUploadAsync(HttpContext http, string path, long limit, string example, CancellationToken ct)
@@ -156,13 +167,80 @@ public static class ItemsEndpoints
         }
     }
 
+    private static async Task<Results<Created<ModelUploaded>, ProblemHttpResult>> UploadModelAsync(
+        Guid jobId, HttpContext http, ClaimsPrincipal user, LabelPlatform.Review.Models.RegisterModel register, UploadAllowance allowance,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+    {
+        if (allowance.Refusal(UploadAllowance.Kind.Model, user.UserId()) is { } tooMany)
+        {
+            return ApiProblems.Problem("rate_limited", tooMany);
+        }
+
+        var temp = Path.GetTempFileName();
+        try
+        {
+            var received = await ReceiveUploadAsync(http, temp, LabelPlatform.Review.Models.ReviewModel.MaxFileBytes, "model.onnx", ct);
+            if (received.Problem is { } problem)
+            {
+                return problem;
+            }
+
+            LabelPlatform.Review.Models.ModelDescriptor? descriptor;
+            try
+            {
+                descriptor = received.Fields?.GetValueOrDefault("descriptor") is { } text
+                    ? System.Text.Json.JsonSerializer.Deserialize<LabelPlatform.Review.Models.ModelDescriptor>(text, json.Value.SerializerOptions)
+                    : null;
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return ApiProblems.Problem("validation", $"`descriptor` is not a model descriptor: {e.Message.Split('.')[0]}.");
+            }
+
+            if (descriptor is null)
+            {
+                return ApiProblems.Problem("validation", "Send a `descriptor` field (JSON) before the `model` file: what the model expects and returns.");
+            }
+
+            var model = await register.HandleFileAsync(jobId, user.OrganisationId(), user.UserId(), received.FileName!, temp, descriptor, ct);
+            return model.IsSuccess
+                ? TypedResults.Created($"{ApiV1.Prefix}/jobs/{jobId}", new ModelUploaded(model.Value!.Id, model.Value.Version, descriptor.Kind.ToString().ToLowerInvariant()))
+                : ApiProblems.For(model.Error!);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
     /// <summary>The first file part of the body, streamed to <paramref name="path"/> (never more than <paramref name="limit"/> bytes), and its SHA-256.</summary>
     private static async Task<Received> ReceiveFileAsync(MultipartReader reader, string path, long limit, CancellationToken ct)
     {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
             {
+                continue;
+            }
+
+            if (!disposition.IsFileDisposition())
+            {
+                // Text fields before the file (the model's descriptor), each bounded; the file is the last part read.
+                var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+                var chars = new char[MaxFieldChars + 1];
+                using var text = new StreamReader(section.Body);
+                var count = await text.ReadBlockAsync(chars.AsMemory(), ct);
+                if (count > MaxFieldChars)
+                {
+                    return new(null, null, ApiProblems.Problem("payload_too_large", $"The field \"{field}\" is over {MaxFieldChars:N0} characters."));
+                }
+
+                if (field is { Length: > 0 and <= 100 } && fields.Count < 10)
+                {
+                    fields[field] = new string(chars, 0, count);
+                }
+
                 continue;
             }
 
@@ -184,7 +262,7 @@ public static class ItemsEndpoints
                 await file.WriteAsync(buffer.AsMemory(0, read), ct);
             }
 
-            return new(Path.GetFileName(name), $"{name}\n{Convert.ToHexStringLower(sha.GetHashAndReset())}", null);
+            return new(Path.GetFileName(name), $"{name}\n{Convert.ToHexStringLower(sha.GetHashAndReset())}", null, fields);
         }
 
         return new(null, null, ApiProblems.Problem("validation", "The body has no file part. Send the file as a form field with a file name (curl -F file=@items.zip)."));

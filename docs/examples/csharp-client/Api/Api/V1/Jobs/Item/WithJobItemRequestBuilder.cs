@@ -8,6 +8,7 @@ using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Exports;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Items;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Labels;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Launch;
+using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Model;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Pause;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Prefilter;
 using LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Progress;
@@ -71,6 +72,11 @@ namespace LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item
         public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Launch.LaunchRequestBuilder Launch
         {
             get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Launch.LaunchRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The model property</summary>
+        public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Model.ModelRequestBuilder Model
+        {
+            get => new global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Model.ModelRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The pause property</summary>
         public global::LabelPlatform.ClientSample.Api.Api.V1.Jobs.Item.Pause.PauseRequestBuilder Pause
