@@ -41,7 +41,8 @@ public static class WebhookUrls
         if (!options.AllowPrivateAddresses)
         {
             var host = uri.IdnHost.TrimEnd('.');
-            if (IPAddress.TryParse(host, out var address) ? !IsPublic(address) : IsInternalName(host))
+            var literal = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 && IPAddress.TryParse(host.Trim('[', ']'), out var address) ? address : null;
+            if (literal is not null ? !IsPublic(literal) : IsInternalName(host))
             {
                 return Error.Validation("The endpoint must be on the public internet: loopback, private, link-local and other internal addresses are refused.");
             }

@@ -183,6 +183,8 @@ public class WebhookDeliveryTests(WebhookFactory factory) : IClassFixture<Webhoo
         }
 
         Assert.True(WebhookUrls.Check("https://hooks.example.com/labelplatform", production).IsSuccess);
+        Assert.True(WebhookUrls.Check("https://[2606:4700:4700::1111]/hooks", production).IsSuccess);
+        Assert.True(WebhookUrls.Check("https://8.8.8.8/hooks", production).IsSuccess);
         Assert.Contains("https://", WebhookUrls.Check("http://hooks.example.com/", new WebhookOptions()).Error!.Message);
         Assert.Contains("absolute", WebhookUrls.Check("ftp://hooks.example.com/", production).Error!.Message);
         Assert.Contains("user names", WebhookUrls.Check("https://user:pass@hooks.example.com/", production).Error!.Message);
