@@ -74,7 +74,7 @@ public sealed class MailSink
         var (smtpPort, webPort) = (FreePort(), FreePort());
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = RepositoryFiles.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -121,19 +121,6 @@ public sealed class MailSink
                 Thread.Sleep(200);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, ".config", "dotnet-tools.json")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository's tool manifest (.config/dotnet-tools.json) was not found above the test's folder.");
     }
 
     private static int FreePort()

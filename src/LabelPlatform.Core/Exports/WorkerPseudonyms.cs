@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using LabelPlatform.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace LabelPlatform.Exports;
 
@@ -15,14 +17,14 @@ public static class WorkerPseudonyms
 }
 
 /// <summary>The worker behind a pseudonym, among those who answered one of the organisation's jobs (to pay them a bonus over the API).</summary>
-public sealed class JobWorkerPseudonyms(Microsoft.EntityFrameworkCore.IDbContextFactory<Data.AppDbContext> dbFactory)
+public sealed class JobWorkerPseudonyms(IDbContextFactory<AppDbContext> dbFactory)
 {
     public async Task<string?> WorkerAsync(Guid jobId, Guid organisationId, string pseudonym, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var workers = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
-            db.Assignments.Where(a => a.JobId == jobId && a.Status == Jobs.AssignmentStatus.Submitted && db.Jobs.Any(j => j.Id == jobId && j.OrganisationId == organisationId))
-                .Select(a => a.WorkerId).Distinct(), ct);
+        var workers = await db.Assignments
+            .Where(a => a.JobId == jobId && a.Status == Jobs.AssignmentStatus.Submitted && db.Jobs.Any(j => j.Id == jobId && j.OrganisationId == organisationId))
+            .Select(a => a.WorkerId).Distinct().ToListAsync(ct);
         return workers.FirstOrDefault(w => WorkerPseudonyms.For(organisationId, w) == pseudonym);
     }
 }

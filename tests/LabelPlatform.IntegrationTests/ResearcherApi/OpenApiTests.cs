@@ -75,7 +75,7 @@ public class OpenApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
         using var client = factory.CreateApiClient(null);
         var live = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!.AsObject();
         live.Remove("servers");
-        var path = Path.Combine(RepositoryRoot(), "docs", "examples", "csharp-client", "labelplatform.openapi.json");
+        var path = Path.Combine(RepositoryFiles.Root, "docs", "examples", "csharp-client", "labelplatform.openapi.json");
         if (Environment.GetEnvironmentVariable("LP_WRITE_OPENAPI") == "1")
         {
             await File.WriteAllTextAsync(path, live.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
@@ -83,19 +83,6 @@ public class OpenApiTests(LabelPlatformFactory factory) : IClassFixture<LabelPla
 
         var committed = JsonNode.Parse(await File.ReadAllTextAsync(path));
         Assert.True(JsonNode.DeepEquals(live, committed), "The API changed since the C# client sample was generated: run docs/examples/csharp-client/regenerate.sh.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LabelPlatform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (LabelPlatform.sln) was not found above the test's folder.");
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LabelPlatform.Testing;
 
 namespace LabelPlatform.UnitTests.Docs;
 
@@ -8,22 +9,9 @@ namespace LabelPlatform.UnitTests.Docs;
 /// </summary>
 public partial class ReadmeTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryFiles.Root;
 
     private static string Readme => File.ReadAllText(Path.Combine(Root, "README.md"));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LabelPlatform.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (LabelPlatform.sln) was not found above the test's folder.");
-    }
 
     /// <summary>The names bench/run.sh answers to (its case branches).</summary>
     private static List<string> Benchmarks()

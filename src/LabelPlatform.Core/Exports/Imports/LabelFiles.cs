@@ -55,7 +55,7 @@ public static class LabelFiles
         {
             Kind.Coco => await CocoAsync(content, includeEmpty, ct),
             Kind.Yolo => Yolo(Entries(fileName, content), includeEmpty),
-            Kind.Table => LabelTables.Parse(fileName, await ReadTextAsync(content, MaxFileBytes, ct)),
+            Kind.Table => LabelTables.Parse(fileName, ReadText(content, MaxFileBytes, "the file")),
             _ => throw new FormatException($"\"{fileName}\" is not a COCO .json, a YOLO .zip or .tar.gz, or a .csv or .jsonl file"),
         };
     }
@@ -293,7 +293,7 @@ public static class LabelFiles
             }
 
             using var stream = open();
-            return (string.Join('/', name.Split('/', '\\').Where(s => s.Length > 0 && s != ".")), ReadText(stream, MaxLabelFileBytes));
+            return (string.Join('/', name.Split('/', '\\').Where(s => s.Length > 0 && s != ".")), ReadText(stream, MaxLabelFileBytes, "a file"));
         }
 
         if (fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
@@ -347,7 +347,7 @@ public static class LabelFiles
     }
 
     /// <summary>Reads at most <paramref name="limit"/> bytes as UTF-8 (a byte-order mark dropped); more is refused, not cut.</summary>
-    private static string ReadText(Stream stream, long limit)
+    private static string ReadText(Stream stream, long limit, string what)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -356,25 +356,7 @@ public static class LabelFiles
         {
             if (buffer.Length + read > limit)
             {
-                throw new FormatException($"a file is over {limit >> 20} MiB");
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return Utf8(buffer);
-    }
-
-    private static async Task<string> ReadTextAsync(Stream stream, long limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw new FormatException($"the file is over {limit >> 20} MiB");
+                throw new FormatException($"{what} is over {limit >> 20} MiB");
             }
 
             buffer.Write(chunk, 0, read);
